@@ -1,0 +1,39 @@
+/* What a conformance case may call: expectations that record a failure and
+ * go on, so one run names every problem it sees. */
+#ifndef STACKSLICE_CHECK_H
+#define STACKSLICE_CHECK_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "slice.h"
+
+void sl_check_fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int sl_check_failures(void);
+
+#define EXPECT(cond)                                                          \
+    do {                                                                      \
+        if (!(cond)) sl_check_fail(__FILE__, __LINE__, "expected %s", #cond); \
+    } while (0)
+
+#define EXPECT_EQ(got, want)                                                  \
+    do {                                                                      \
+        long long got_ = (long long)(got), want_ = (long long)(want);         \
+        if (got_ != want_)                                                    \
+            sl_check_fail(__FILE__, __LINE__, "%s = %lld, want %s = %lld",    \
+                          #got, got_, #want, want_);                          \
+    } while (0)
+
+#define EXPECT_PTR(got, want)                                                 \
+    do {                                                                      \
+        const void *got_ = (got), *want_ = (want);                            \
+        if (got_ != want_)                                                    \
+            sl_check_fail(__FILE__, __LINE__, "%s = %p, want %s = %p",        \
+                          #got, got_, #want, want_);                          \
+    } while (0)
+
+/* A small deterministic generator, so a failing run can be repeated. */
+uint64_t sl_rand(uint64_t *state);
+
+#endif

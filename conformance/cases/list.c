@@ -1,0 +1,38 @@
+/* Every conformance case, in the order the runner runs them. */
+#include "cases.h"
+
+void case_switch_ping_pong(void);
+void case_switch_return_to_parent(void);
+void case_switch_dead_goes_to_parent(void);
+void case_switch_to_self(void);
+void case_switch_errors(void);
+void case_nesting_deep_chain(void);
+void case_nesting_siblings(void);
+void case_stack_random_switching(void);
+void case_stack_resume_depths(void);
+void case_threads_concurrent(void);
+void case_threads_cross_thread_refused(void);
+void case_registers_canaries(void);
+void case_fp_rounding_per_coroutine(void);
+void case_fp_new_inherits_starter(void);
+void case_alignment_entry_and_resume(void);
+
+const struct sl_case sl_cases[] = {
+    {"switch_ping_pong", case_switch_ping_pong},
+    {"switch_return_to_parent", case_switch_return_to_parent},
+    {"switch_dead_goes_to_parent", case_switch_dead_goes_to_parent},
+    {"switch_to_self", case_switch_to_self},
+    {"switch_errors", case_switch_errors},
+    {"nesting_deep_chain", case_nesting_deep_chain},
+    {"nesting_siblings", case_nesting_siblings},
+    {"stack_random_switching", case_stack_random_switching},
+    {"stack_resume_depths", case_stack_resume_depths},
+    {"threads_concurrent", case_threads_concurrent},
+    {"threads_cross_thread_refused", case_threads_cross_thread_refused},
+    {"registers_canaries", case_registers_canaries},
+    {"fp_rounding_per_coroutine", case_fp_rounding_per_coroutine},
+    {"fp_new_inherits_starter", case_fp_new_inherits_starter},
+    {"alignment_entry_and_resume", case_alignment_entry_and_resume},
+};
+
+const int sl_case_count = sizeof sl_cases / sizeof sl_cases[0];

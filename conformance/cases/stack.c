@@ -1,0 +1,136 @@
+/* Stack restoration: every byte of every frame comes back after switches. */
+#include "check.h"
+#include "workload.h"
+
+#include <stdint.h>
+#include <string.h>
+
+enum { WORKERS_MAX = 16, FRAME_MAX = 64 * 1024, DEPTH_MAX = 5 };
+
+/* Per thread, so the thread cases can run the same workload concurrently. */
+static _Thread_local struct {
+    sl_coro *main;
+    sl_coro *workers[WORKERS_MAX];
+    int count;
+    int rounds;
+    uint64_t rng;
+    void *in_transit; /* what the last switch carried */
+    long switches;
+} w;
+
+static void fill(unsigned char *buf, size_t n, uint64_t seed) {
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        buf[i] = (unsigned char)(seed >> 56);
+    }
+}
+
+static int intact(const unsigned char *buf, size_t n, uint64_t seed) {
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        if (buf[i] != (unsigned char)(seed >> 56)) return 0;
+    }
+    return 1;
+}
+
+static void hop(void) {
+    sl_coro *candidates[WORKERS_MAX + 1];
+    int n = 0;
+    for (int i = 0; i <= w.count; i++) {
+        sl_coro *c = i == w.count ? w.main : w.workers[i];
+        if (c != sl_current() && sl_state(c) != SL_DEAD) candidates[n++] = c;
+    }
+    if (n == 0) return; /* main, with every worker finished */
+    sl_coro *to = candidates[sl_rand(&w.rng) % (uint64_t)n];
+    void *send = (void *)(intptr_t)++w.switches;
+    w.in_transit = send;
+    void *got = NULL;
+    int rc = sl_switch(to, send, &got);
+    EXPECT_EQ(rc, 0);
+    EXPECT_PTR(got, w.in_transit);
+}
+
+static void dive(int depth) {
+    uint64_t seed = sl_rand(&w.rng);
+    size_t n = 16 + (size_t)(seed % FRAME_MAX);
+    unsigned char frame[n];
+    fill(frame, n, seed);
+    if (seed & 1) hop();
+    if (depth > 0) dive(depth - 1);
+    if (seed & 2) hop();
+    if (!intact(frame, n, seed))
+        sl_check_fail(__FILE__, __LINE__, "a %zu-byte frame at depth %d changed across switches",
+                      n, depth);
+}
+
+static void *worker(void *arg) {
+    EXPECT_PTR(arg, w.in_transit);
+    for (int round = 0; round < w.rounds; round++) dive((int)(sl_rand(&w.rng) % DEPTH_MAX));
+    w.in_transit = (void *)(intptr_t)-++w.switches;
+    return w.in_transit;
+}
+
+static int workers_alive(void) {
+    for (int i = 0; i < w.count; i++)
+        if (sl_state(w.workers[i]) != SL_DEAD) return 1;
+    return 0;
+}
+
+long sl_random_workload(uint64_t seed, int workers, int rounds) {
+    memset(&w, 0, sizeof w);
+    w.main = sl_current();
+    w.count = workers < WORKERS_MAX ? workers : WORKERS_MAX;
+    w.rounds = rounds;
+    w.rng = seed;
+    for (int i = 0; i < w.count; i++) w.workers[i] = sl_new(worker, NULL);
+    while (workers_alive()) dive((int)(sl_rand(&w.rng) % (DEPTH_MAX + 3)));
+    for (int i = 0; i < w.count; i++) EXPECT_EQ(sl_free(w.workers[i]), 0);
+    return w.switches;
+}
+
+void case_stack_random_switching(void) {
+    long switches = sl_random_workload(20261126, 10, 30);
+    EXPECT(switches > 500);
+    printf("%ld switches among 10 coroutines and main\n", switches);
+}
+
+/* Resume a coroutine from far shallower and far deeper than where it started. */
+static sl_coro *depth_main;
+
+static void *check_own_frames(void *arg) {
+    (void)arg;
+    unsigned char frame[48 * 1024];
+    fill(frame, sizeof frame, 77);
+    for (int i = 0; i < 4; i++) {
+        void *r = NULL;
+        EXPECT_EQ(sl_switch(depth_main, (void *)(intptr_t)i, &r), 0);
+        EXPECT_EQ((intptr_t)r, 100 + i);
+        EXPECT(intact(frame, sizeof frame, 77));
+    }
+    return (void *)5;
+}
+
+static void resume_at_depth(sl_coro *c, int depth, intptr_t send, intptr_t want) {
+    unsigned char frame[8 * 1024];
+    fill(frame, sizeof frame, (uint64_t)depth);
+    if (depth > 0) {
+        resume_at_depth(c, depth - 1, send, want);
+    } else {
+        void *r = NULL;
+        EXPECT_EQ(sl_switch(c, (void *)send, &r), 0);
+        EXPECT_EQ((intptr_t)r, want);
+    }
+    EXPECT(intact(frame, sizeof frame, (uint64_t)depth));
+}
+
+void case_stack_resume_depths(void) {
+    depth_main = sl_current();
+    sl_coro *c = sl_new(check_own_frames, NULL);
+    resume_at_depth(c, 20, 0, 0);   /* starts 160 KiB deep */
+    resume_at_depth(c, 0, 100, 1);  /* resumed from much shallower */
+    resume_at_depth(c, 60, 101, 2); /* from much deeper */
+    resume_at_depth(c, 3, 102, 3);
+    resume_at_depth(c, 21, 103, 5); /* finishes */
+    EXPECT_EQ(sl_state(c), SL_DEAD);
+    EXPECT_EQ(sl_free(c), 0);
+}

@@ -1,0 +1,157 @@
+/* The conformance runner: one static binary per arch and build.
+ *
+ * Each case runs in a child process of its own with a timeout, so a crash or
+ * a hang is a failure of that case and the other cases still run. The lines
+ * the harness reads (conformance/suite.go parses them):
+ *
+ *   SL-CASE <name>                          (--list: one per case)
+ *   SL-BEGIN <name>
+ *   ...the case's own output...
+ *   SL-END <name> pass <microseconds>
+ *   SL-END <name> fail <microseconds> <reason>
+ *   SL-DONE <cases run>
+ *
+ * A case counts as finished only when the child says so on a pipe after the
+ * case returned: a child that exits early with status 0 fails (the
+ * boost.context PR #133 class). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cases/cases.h"
+#include "cases/check.h"
+
+static long long now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static const char *signal_name(int sig) {
+    static const struct { int sig; const char *name; } names[] = {
+        {SIGSEGV, "SIGSEGV"}, {SIGBUS, "SIGBUS"},   {SIGILL, "SIGILL"},   {SIGFPE, "SIGFPE"},
+        {SIGABRT, "SIGABRT"}, {SIGKILL, "SIGKILL"}, {SIGTRAP, "SIGTRAP"}, {SIGALRM, "SIGALRM"},
+        {SIGTERM, "SIGTERM"}, {SIGINT, "SIGINT"},   {SIGSYS, "SIGSYS"},   {SIGPIPE, "SIGPIPE"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].sig == sig) return names[i].name;
+    return "unknown signal";
+}
+
+static void run_child(const struct sl_case *c, int done_fd) {
+    c->run();
+    fflush(stdout);
+    int failures = sl_check_failures();
+    char token = failures ? 'F' : 'P';
+    if (write(done_fd, &token, 1) != 1) _exit(3);
+    _exit(failures ? 1 : 0);
+}
+
+/* Runs one case; returns 1 when it passed. */
+static int run_case(const struct sl_case *c, int timeout_s) {
+    printf("SL-BEGIN %s\n", c->name);
+    fflush(stdout);
+    int done[2];
+    if (pipe(done) != 0) {
+        printf("SL-END %s fail 0 runner: pipe: %s\n", c->name, strerror(errno));
+        return 0;
+    }
+    long long start = now_us();
+    pid_t pid = fork();
+    if (pid < 0) {
+        printf("SL-END %s fail 0 runner: fork: %s\n", c->name, strerror(errno));
+        close(done[0]);
+        close(done[1]);
+        return 0;
+    }
+    if (pid == 0) {
+        close(done[0]);
+        alarm(0);
+        run_child(c, done[1]);
+    }
+    close(done[1]);
+    int status = 0, timed_out = 0;
+    long long deadline = start + (long long)timeout_s * 1000000;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) break;
+        if (r < 0 && errno != EINTR) break;
+        if (now_us() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            timed_out = 1;
+            break;
+        }
+        struct timespec pause = {0, 2 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    char token = 0;
+    if (read(done[0], &token, 1) != 1) token = 0;
+    close(done[0]);
+    long long took = now_us() - start;
+    fflush(stdout);
+    char reason[128] = "";
+    if (timed_out)
+        snprintf(reason, sizeof reason, "timeout after %ds", timeout_s);
+    else if (WIFSIGNALED(status))
+        snprintf(reason, sizeof reason, "crashed with %s", signal_name(WTERMSIG(status)));
+    else if (token == 0)
+        snprintf(reason, sizeof reason, "exited with status %d before the case finished",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    else if (token == 'F' || WEXITSTATUS(status) != 0)
+        snprintf(reason, sizeof reason, "expectations failed");
+    if (reason[0]) {
+        printf("SL-END %s fail %lld %s\n", c->name, took, reason);
+        return 0;
+    }
+    printf("SL-END %s pass %lld\n", c->name, took);
+    return 1;
+}
+
+static const struct sl_case *find_case(const char *name) {
+    for (int i = 0; i < sl_case_count; i++)
+        if (strcmp(sl_cases[i].name, name) == 0) return &sl_cases[i];
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    int timeout_s = 120, list = 0, first = 1;
+    for (; first < argc && argv[first][0] == '-'; first++) {
+        if (strcmp(argv[first], "--list") == 0) {
+            list = 1;
+        } else if (strcmp(argv[first], "--timeout") == 0 && first + 1 < argc) {
+            timeout_s = atoi(argv[++first]);
+            if (timeout_s <= 0) {
+                fprintf(stderr, "runner: --timeout takes a positive number of seconds\n");
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "runner: unknown option %s (use --list, --timeout SEC, case names)\n",
+                    argv[first]);
+            return 2;
+        }
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (list) {
+        for (int i = 0; i < sl_case_count; i++) printf("SL-CASE %s\n", sl_cases[i].name);
+        return 0;
+    }
+    for (int i = first; i < argc; i++)
+        if (!find_case(argv[i])) {
+            fprintf(stderr, "runner: unknown case %s\n", argv[i]);
+            return 2;
+        }
+    int run = 0, passed = 0;
+    if (first == argc) {
+        for (int i = 0; i < sl_case_count; i++, run++) passed += run_case(&sl_cases[i], timeout_s);
+    } else {
+        for (int i = first; i < argc; i++, run++) passed += run_case(find_case(argv[i]), timeout_s);
+    }
+    printf("SL-DONE %d\n", run);
+    return passed == run ? 0 : 1;
+}

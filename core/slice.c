@@ -1,0 +1,362 @@
+/* The stack-slicing core: greenlet's algorithm in portable C11.
+ *
+ * Every coroutine of a thread runs on that thread's stack. A started
+ * coroutine owns the region [slice_start, slice_stop): slice_stop is fixed
+ * when it starts (an address in the frame of the call that started it) and
+ * slice_start is its stack pointer when it last left. While it is suspended,
+ * the lowest `saved` bytes of that region live in a heap copy; the rest is
+ * still on the stack, untouched. Switching to a coroutine saves just enough
+ * of the others to free its region, copies its heap copy back to the very
+ * same addresses, and moves the stack pointer there.
+ *
+ * The coroutines that still have bytes on the stack form one chain per
+ * thread, from the running one through stack_prev, ordered by slice_stop,
+ * shallower (higher addresses on every supported arch) further along.
+ * Stacks grow down on all six ports; addresses are compared as integers and
+ * sizes computed signed, since a coroutine may be resumed from shallower or
+ * deeper than where it started. */
+#include "slice.h"
+#include "slice_debug.h"
+#include "port.h"
+
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__) && !defined(__clang__)
+#define SL_NOINLINE __attribute__((noinline, noipa))
+#else
+#define SL_NOINLINE __attribute__((noinline))
+#endif
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SL_ASAN 1
+#endif
+#endif
+
+#ifdef SL_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+struct sl_thread;
+
+struct sl_coro {
+    char *slice_start;     /* stack pointer when it last left; NULL while running */
+    char *slice_stop;      /* top (exclusive) of the region it owns; set when started */
+    char *copy;            /* heap copy of [slice_start, slice_start + saved) */
+    size_t saved;
+    sl_coro *stack_prev;   /* next coroutine along the chain of stack owners */
+    sl_coro *parent;
+    sl_coro *first_child;  /* children, so freeing a parent can re-parent them */
+    sl_coro *next_sibling;
+    sl_coro *prev_sibling;
+    struct sl_thread *thread;
+    sl_fn fn;
+    int state;
+    int is_main;
+};
+
+struct sl_thread {
+    sl_coro main;          /* lives as long as the thread: never allocated */
+    sl_coro *current;
+    sl_coro *target;       /* the coroutine a switch in progress goes to */
+    sl_coro *throw_from;   /* where a throw entered, to kill the new ones it passed */
+    void *value;           /* value in transit */
+    int code;              /* throw code in transit; 0 for a plain switch */
+    int save_failed;
+    long allocs_left;      /* failure injection: < 0 means off */
+};
+
+static _Thread_local struct sl_thread tls = {.allocs_left = -1};
+
+/* ---- memory accounting ------------------------------------------------ */
+
+static atomic_long live_blocks, live_bytes, peak_bytes, total_allocs;
+
+static int alloc_allowed(void) {
+    if (tls.allocs_left < 0) return 1;
+    if (tls.allocs_left == 0) return 0;
+    tls.allocs_left--;
+    return 1;
+}
+
+static void account(long blocks, long bytes) {
+    atomic_fetch_add(&live_blocks, blocks);
+    long now = atomic_fetch_add(&live_bytes, bytes) + bytes;
+    long peak = atomic_load(&peak_bytes);
+    while (now > peak && !atomic_compare_exchange_weak(&peak_bytes, &peak, now)) {
+    }
+}
+
+static void *mem_resize(void *p, size_t old_size, size_t new_size) {
+    if (!alloc_allowed()) return NULL;
+    void *q = realloc(p, new_size);
+    if (!q) return NULL;
+    atomic_fetch_add(&total_allocs, 1);
+    account(p ? 0 : 1, (long)new_size - (long)old_size);
+    return q;
+}
+
+static void mem_free(void *p, size_t size) {
+    if (!p) return;
+    free(p);
+    account(-1, -(long)size);
+}
+
+void sl_mem_stats(struct sl_mem_stats *out) {
+    out->live_blocks = atomic_load(&live_blocks);
+    out->live_bytes = atomic_load(&live_bytes);
+    out->peak_bytes = atomic_load(&peak_bytes);
+    out->allocs = atomic_load(&total_allocs);
+}
+
+void sl_debug_fail_allocs_after(long n) { tls.allocs_left = n < 0 ? -1 : n; }
+
+/* ---- stack copies ----------------------------------------------------- */
+
+/* The copies read and write stack memory that belongs to no live frame of
+ * the running code, so AddressSanitizer must not instrument them (greenlet
+ * #113, #291); its interceptors would check memcpy, so copy by hand there. */
+#ifdef SL_ASAN
+__attribute__((no_sanitize_address)) static void copy_stack(void *dst, const void *src, size_t n) {
+    volatile unsigned char *d = dst;
+    const volatile unsigned char *s = src;
+    while (n--) *d++ = *s++;
+}
+#else
+#define copy_stack memcpy
+#endif
+
+static intptr_t distance(const char *from, const char *to) {
+    return (intptr_t)((uintptr_t)to - (uintptr_t)from);
+}
+
+static int below(const char *a, const char *b) { return (uintptr_t)a < (uintptr_t)b; }
+
+/* Grow c's heap copy until it covers its stack up to `stop`. */
+static int save_upto(sl_coro *c, char *stop) {
+    intptr_t have = (intptr_t)c->saved;
+    intptr_t need = distance(c->slice_start, stop);
+    if (need <= have) return 0;
+    char *copy = mem_resize(c->copy, (size_t)have, (size_t)need);
+    if (!copy) return -1;
+    copy_stack(copy + have, c->slice_start + have, (size_t)(need - have));
+    c->copy = copy;
+    c->saved = (size_t)need;
+    return 0;
+}
+
+static void drop_copy(sl_coro *c) {
+    mem_free(c->copy, c->saved);
+    c->copy = NULL;
+    c->saved = 0;
+}
+
+/* ---- the two halves called by the port ---------------------------------- */
+
+void *sl_core_save(void *slice_start) {
+    struct sl_thread *t = &tls;
+    sl_coro *target = t->target;
+    sl_coro *owner = t->current;
+    if (owner->state == SL_DEAD)
+        owner = owner->stack_prev; /* nothing of a finished coroutine is kept */
+    else
+        owner->slice_start = slice_start;
+    t->save_failed = 0;
+    while (below(owner->slice_stop, target->slice_stop)) {
+        if (save_upto(owner, owner->slice_stop)) goto failed;
+        owner = owner->stack_prev;
+    }
+    if (owner != target && save_upto(owner, target->slice_stop)) goto failed;
+    return target->state == SL_NEW ? slice_start : target->slice_start;
+
+failed:
+    /* The suspended owners' partial copies stay valid: their stack does not
+     * change. The running one keeps running, so its copy would go stale. */
+    if (t->current->state != SL_DEAD) drop_copy(t->current);
+    t->save_failed = 1;
+    return slice_start;
+}
+
+int sl_core_restore(void) {
+    struct sl_thread *t = &tls;
+    if (t->save_failed) return SL_ENOMEM;
+    sl_coro *target = t->target;
+    sl_coro *origin = t->current;
+    if (target->saved) {
+        copy_stack(target->slice_start, target->copy, target->saved);
+#ifdef SL_ASAN
+        /* The shadow still describes the frames that ran here last. */
+        ASAN_UNPOISON_MEMORY_REGION(target->slice_start, target->saved);
+#endif
+        drop_copy(target);
+    }
+    sl_coro *owner = origin->state == SL_DEAD ? origin->stack_prev : origin;
+    while (owner && !below(target->slice_stop, owner->slice_stop)) owner = owner->stack_prev;
+    target->stack_prev = owner;
+    /* A throw kills the unstarted coroutines it passed on its way up. */
+    for (sl_coro *c = t->throw_from; c && c != target; c = c->parent)
+        if (c->state == SL_NEW) c->state = SL_DEAD;
+    t->throw_from = NULL;
+    t->current = target;
+    target->slice_start = NULL;
+    if (target->state == SL_NEW) {
+        target->state = SL_ACTIVE;
+        return SL_STARTED;
+    }
+    return t->code;
+}
+
+/* ---- switching ---------------------------------------------------------- */
+
+static struct sl_thread *thread_state(void) {
+    struct sl_thread *t = &tls;
+    if (!t->current) {
+        t->main.state = SL_ACTIVE;
+        t->main.is_main = 1;
+        t->main.slice_stop = (char *)UINTPTR_MAX;
+        t->main.thread = t;
+        t->current = &t->main;
+    }
+    return t;
+}
+
+static _Noreturn void run_current(void);
+
+/* `mark` lies in the caller's frame: a coroutine started here owns the stack
+ * below it. Never inlined, so the frames of the new coroutine all lie below
+ * that mark. */
+SL_NOINLINE static int switch_stack(struct sl_thread *t, sl_coro *to, char *mark) {
+    if (to->state == SL_NEW) to->slice_stop = mark;
+    t->target = to;
+    int r = sl_arch_switch();
+    if (r == SL_STARTED) run_current();
+    return r;
+}
+
+/* The coroutine a transfer to `to` ends at: dead ones pass it to their
+ * parent, and so do unstarted ones when it is a throw. */
+static sl_coro *destination(sl_coro *to, int code) {
+    while (to->state == SL_DEAD || (code && to->state == SL_NEW)) to = to->parent;
+    return to;
+}
+
+static int transfer(sl_coro *to, void *value, int code, void **result) {
+    struct sl_thread *t = thread_state();
+    if (!to) return SL_EINVAL;
+    if (to->thread != t) return SL_ETHREAD;
+    sl_coro *dest = destination(to, code);
+    if (dest == t->current) {
+        for (sl_coro *c = to; c != dest; c = c->parent)
+            if (c->state == SL_NEW) c->state = SL_DEAD;
+        if (result) *result = code ? NULL : value;
+        return code;
+    }
+    t->value = value;
+    t->code = code;
+    t->throw_from = code ? to : NULL;
+    char mark;
+    int r = switch_stack(t, dest, &mark);
+    if (r == SL_ENOMEM) {
+        t->throw_from = NULL;
+        return r;
+    }
+    if (result) *result = r ? NULL : t->value;
+    return r;
+}
+
+static _Noreturn void run_current(void) {
+    struct sl_thread *t = &tls;
+    sl_coro *self = t->current;
+    void *r = self->fn(t->value);
+    self = t->current;
+    self->state = SL_DEAD;
+    /* Only returns when the switch failed: try further up. */
+    for (sl_coro *p = self->parent; p; p = p->parent) transfer(p, r, 0, NULL);
+    fputs("stackslice: a finished coroutine found no ancestor to return to\n", stderr);
+    abort();
+}
+
+/* ---- the public API ----------------------------------------------------- */
+
+sl_coro *sl_current(void) { return thread_state()->current; }
+
+static void unlink_child(sl_coro *c) {
+    sl_coro *p = c->parent;
+    if (!p) return;
+    if (c->prev_sibling)
+        c->prev_sibling->next_sibling = c->next_sibling;
+    else
+        p->first_child = c->next_sibling;
+    if (c->next_sibling) c->next_sibling->prev_sibling = c->prev_sibling;
+    c->parent = c->next_sibling = c->prev_sibling = NULL;
+}
+
+static void link_child(sl_coro *c, sl_coro *p) {
+    c->parent = p;
+    c->prev_sibling = NULL;
+    c->next_sibling = p->first_child;
+    if (p->first_child) p->first_child->prev_sibling = c;
+    p->first_child = c;
+}
+
+sl_coro *sl_new(sl_fn fn, sl_coro *parent) {
+    struct sl_thread *t = thread_state();
+    if (!fn) return NULL;
+    if (!parent) parent = t->current;
+    if (parent->thread != t) return NULL;
+    sl_coro *c = mem_resize(NULL, 0, sizeof *c);
+    if (!c) return NULL;
+    memset(c, 0, sizeof *c);
+    c->fn = fn;
+    c->state = SL_NEW;
+    c->thread = t;
+    link_child(c, parent);
+    return c;
+}
+
+int sl_switch(sl_coro *to, void *value, void **result) { return transfer(to, value, 0, result); }
+
+int sl_throw(sl_coro *to, int code, void **result) {
+    if (code <= 0) return SL_EINVAL;
+    return transfer(to, NULL, code, result);
+}
+
+int sl_state(const sl_coro *c) { return c ? c->state : SL_EINVAL; }
+
+sl_coro *sl_parent(const sl_coro *c) { return c ? c->parent : NULL; }
+
+int sl_set_parent(sl_coro *c, sl_coro *parent) {
+    if (!c || !parent) return SL_EINVAL;
+    struct sl_thread *t = thread_state();
+    if (c->thread != t || parent->thread != t) return SL_ETHREAD;
+    for (sl_coro *a = parent; a; a = a->parent)
+        if (a == c) return SL_ECYCLE;
+    unlink_child(c);
+    link_child(c, parent);
+    return 0;
+}
+
+size_t sl_saved_bytes(const sl_coro *c) { return c ? c->saved : 0; }
+
+int sl_free(sl_coro *c) {
+    if (!c || c->is_main) return SL_EINVAL;
+    if (c->thread != thread_state()) return SL_ETHREAD;
+    if (c->state == SL_ACTIVE) return SL_EBUSY;
+    sl_coro *grandparent = c->parent;
+    while (c->first_child) {
+        sl_coro *child = c->first_child;
+        unlink_child(child);
+        link_child(child, grandparent);
+    }
+    unlink_child(c);
+    drop_copy(c);
+    mem_free(c, sizeof *c);
+    return 0;
+}

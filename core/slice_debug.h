@@ -1,0 +1,19 @@
+/* Test and measurement hooks of the core. Not part of the public API in
+ * slice.h; the conformance suite and benchmarks use them. */
+#ifndef STACKSLICE_SLICE_DEBUG_H
+#define STACKSLICE_SLICE_DEBUG_H
+
+struct sl_mem_stats {
+    long live_blocks;  /* heap blocks the core holds now, all threads */
+    long live_bytes;   /* bytes in those blocks */
+    long peak_bytes;   /* highest live_bytes seen */
+    long allocs;       /* allocations made so far */
+};
+
+void sl_mem_stats(struct sl_mem_stats *out);
+
+/* On the calling thread, let the next n allocations of the core succeed and
+ * fail every one after them; n < 0 turns failure injection off. */
+void sl_debug_fail_allocs_after(long n);
+
+#endif
