@@ -2,7 +2,7 @@
  *
  * Each case runs in a child process of its own with a timeout, so a crash or
  * a hang is a failure of that case and the other cases still run. The lines
- * the harness reads (conformance/suite.go parses them):
+ * the harness reads (conformance/parse.go parses them):
  *
  *   SL-CASE <name>                          (--list: one per case)
  *   SL-BEGIN <name>
@@ -23,8 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cases/cases.h"
-#include "cases/check.h"
+#include "cases.h"
+#include "check.h"
 
 static long long now_us(void) {
     struct timespec ts;

@@ -1,0 +1,147 @@
+// Package arch is the registry of ports: one folder per architecture under
+// arch/, each described by its port.json. Adding a port means adding a
+// folder; no Go code changes.
+package arch
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// DataFile is the name of the file that describes a port inside arch/<name>/.
+const DataFile = "port.json"
+
+// Port describes one architecture port.
+type Port struct {
+	// Name is the architecture in Go's GOARCH spelling, and the folder name.
+	Name string `json:"name"`
+	// Triple is the GNU target triple, also used as clang's --target.
+	Triple string `json:"triple"`
+	// CC is the GCC (cross) compiler that builds static binaries for it.
+	CC string `json:"cc"`
+	// Packages are the Debian packages that provide CC.
+	Packages []string `json:"packages"`
+	// QEMU is the QEMU user-mode binary, and QEMUCPU the CPU model it emulates.
+	QEMU    string `json:"qemu"`
+	QEMUCPU string `json:"qemu_cpu"`
+	// NativeOn lists host GOARCHes, besides Name itself, that execute its binaries.
+	NativeOn []string `json:"native_on,omitempty"`
+	// ABI names the document the port follows.
+	ABI string `json:"abi"`
+
+	// Dir is the port's folder, set when it is loaded.
+	Dir string `json:"-"`
+}
+
+// Sources are the port's assembly files, in link order.
+func (p Port) Sources() []string {
+	return []string{filepath.Join(p.Dir, "switch.S"), filepath.Join(p.Dir, "probe.S")}
+}
+
+// RunsNativelyOn tells whether a host of the given GOARCH executes the port's binaries.
+func (p Port) RunsNativelyOn(hostArch string) bool {
+	if hostArch == p.Name {
+		return true
+	}
+	for _, a := range p.NativeOn {
+		if a == hostArch {
+			return true
+		}
+	}
+	return false
+}
+
+func (p Port) validate() error {
+	missing := []string{}
+	for field, value := range map[string]string{
+		"name": p.Name, "triple": p.Triple, "cc": p.CC, "qemu": p.QEMU, "qemu_cpu": p.QEMUCPU, "abi": p.ABI,
+	} {
+		if value == "" {
+			missing = append(missing, field)
+		}
+	}
+	if len(p.Packages) == 0 {
+		missing = append(missing, "packages")
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return fmt.Errorf("missing %s", strings.Join(missing, ", "))
+	}
+	if p.Name != filepath.Base(p.Dir) {
+		return fmt.Errorf("name %q differs from its folder %q", p.Name, filepath.Base(p.Dir))
+	}
+	return nil
+}
+
+// Load reads every port under archDir (the repository's arch/ folder),
+// sorted by name.
+func Load(archDir string) ([]Port, error) {
+	entries, err := os.ReadDir(archDir)
+	if err != nil {
+		return nil, fmt.Errorf("reading ports: %w", err)
+	}
+	var ports []Port
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		dir := filepath.Join(archDir, e.Name())
+		data, err := os.ReadFile(filepath.Join(dir, DataFile))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("port %s: %w", e.Name(), err)
+		}
+		var p Port
+		dec := json.NewDecoder(strings.NewReader(string(data)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&p); err != nil {
+			return nil, fmt.Errorf("port %s: %s: %w", e.Name(), DataFile, err)
+		}
+		p.Dir = dir
+		if err := p.validate(); err != nil {
+			return nil, fmt.Errorf("port %s: %s: %w", e.Name(), DataFile, err)
+		}
+		ports = append(ports, p)
+	}
+	if len(ports) == 0 {
+		return nil, fmt.Errorf("no ports found under %s", archDir)
+	}
+	return ports, nil
+}
+
+// Names lists the ports' names.
+func Names(ports []Port) []string {
+	names := make([]string, len(ports))
+	for i, p := range ports {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// Select returns the named ports, in the order given; all of them when names
+// is empty. An unknown name is an error that lists the known ports.
+func Select(ports []Port, names []string) ([]Port, error) {
+	if len(names) == 0 {
+		return ports, nil
+	}
+	byName := map[string]Port{}
+	for _, p := range ports {
+		byName[p.Name] = p
+	}
+	selected := make([]Port, 0, len(names))
+	for _, n := range names {
+		p, ok := byName[n]
+		if !ok {
+			return nil, fmt.Errorf("unknown port %q (known ports: %s)", n, strings.Join(Names(ports), ", "))
+		}
+		selected = append(selected, p)
+	}
+	return selected, nil
+}

@@ -1,0 +1,108 @@
+// Package conformance builds the C conformance runner for a port and build
+// configuration, runs it through package qemu and parses what it reports.
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/stackslice/stackslice/arch"
+)
+
+// Build is one build configuration of the runner.
+type Build struct {
+	Name  string
+	Flags []string
+}
+
+// Builds are the configurations every port is tested in.
+var Builds = []Build{
+	{Name: "gcc-O0", Flags: []string{"-O0"}},
+	{Name: "gcc-O2", Flags: []string{"-O2"}},
+}
+
+// SelectBuilds returns the named builds; all of them when names is empty.
+func SelectBuilds(names []string) ([]Build, error) {
+	if len(names) == 0 {
+		return Builds, nil
+	}
+	var selected []Build
+	for _, n := range names {
+		found := false
+		for _, b := range Builds {
+			if b.Name == n {
+				selected, found = append(selected, b), true
+			}
+		}
+		if !found {
+			known := make([]string, len(Builds))
+			for i, b := range Builds {
+				known[i] = b.Name
+			}
+			return nil, fmt.Errorf("unknown build %q (known builds: %s)", n, strings.Join(known, ", "))
+		}
+	}
+	return selected, nil
+}
+
+// Sources lists the C sources of the runner, core and cases, under root.
+func Sources(root string) ([]string, error) {
+	var srcs []string
+	for _, pattern := range []string{"core/*.c", "conformance/runner/*.c", "conformance/cases/*.c"} {
+		m, err := filepath.Glob(filepath.Join(root, pattern))
+		if err != nil {
+			return nil, err
+		}
+		srcs = append(srcs, m...)
+	}
+	sort.Strings(srcs)
+	if len(srcs) == 0 {
+		return nil, fmt.Errorf("no C sources under %s", root)
+	}
+	return srcs, nil
+}
+
+// CompileCommand is the command line that builds the runner for p and b.
+func CompileCommand(root string, p arch.Port, b Build, out string) ([]string, error) {
+	srcs, err := Sources(root)
+	if err != nil {
+		return nil, err
+	}
+	cmd := []string{p.CC, "-static", "-g", "-std=gnu11", "-Wall", "-Wextra", "-Werror"}
+	cmd = append(cmd, b.Flags...)
+	cmd = append(cmd, "-I", filepath.Join(root, "core"), "-I", filepath.Join(root, "conformance", "cases"))
+	cmd = append(cmd, srcs...)
+	cmd = append(cmd, p.Sources()...)
+	return append(cmd, "-o", out, "-lpthread", "-lm"), nil
+}
+
+// Compile builds the runner for p and b into outDir and returns its path.
+func Compile(ctx context.Context, root string, p arch.Port, b Build, outDir string) (string, error) {
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return "", fmt.Errorf("creating %s: %w", outDir, err)
+	}
+	bin := filepath.Join(outDir, fmt.Sprintf("runner-%s-%s", p.Name, b.Name))
+	argv, err := CompileCommand(root, p, b, bin)
+	if err != nil {
+		return "", err
+	}
+	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("compiling %s %s: %v\n%s", p.Name, b.Name, err, tail(string(out), 30))
+	}
+	return bin, nil
+}
+
+// tail keeps the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

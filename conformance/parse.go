@@ -1,0 +1,158 @@
+package conformance
+
+import (
+	"bufio"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Status is a case's outcome.
+type Status string
+
+const (
+	Pass Status = "pass"
+	Fail Status = "fail"
+)
+
+// CaseResult is one case's outcome, with the output it printed.
+type CaseResult struct {
+	Name     string
+	Status   Status
+	Reason   string // why it failed
+	Duration time.Duration
+	Output   string
+}
+
+// ParseList reads the case names printed by `runner --list`.
+func ParseList(out string) ([]string, error) {
+	var names []string
+	seen := map[string]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		name, ok := strings.CutPrefix(line, "SL-CASE ")
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Errorf("runner --list printed an unexpected line: %q", line)
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("runner --list names case %q twice", name)
+		}
+		seen[name] = true
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("runner --list printed no cases")
+	}
+	return names, nil
+}
+
+// ParseResults reads a runner's output and returns one result for every
+// expected case, in the expected order. A case the output does not finish
+// with a well-formed SL-END line fails, with ended (how the runner process
+// ended) as its reason: the suite has to prove that every case ran.
+func ParseResults(out string, expected []string, ended string) []CaseResult {
+	byName := map[string]*CaseResult{}
+	results := make([]CaseResult, len(expected))
+	for i, name := range expected {
+		results[i] = CaseResult{Name: name, Status: Fail, Reason: "did not report: the runner " + ended}
+		byName[name] = &results[i]
+	}
+	var current *CaseResult
+	var output strings.Builder
+	var garbage []string
+	doneCount := -1
+	scanner := bufio.NewScanner(strings.NewReader(out))
+	scanner.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
+	for scanner.Scan() {
+		line := scanner.Text()
+		switch {
+		case strings.HasPrefix(line, "SL-BEGIN "):
+			name := strings.TrimPrefix(line, "SL-BEGIN ")
+			current = byName[name]
+			output.Reset()
+			if current == nil {
+				garbage = append(garbage, line)
+			}
+		case strings.HasPrefix(line, "SL-END "):
+			r, ok := parseEnd(line)
+			target := byName[r.Name]
+			if !ok || target == nil || target != current {
+				garbage = append(garbage, line)
+				continue
+			}
+			r.Output = output.String()
+			*target = r
+			current = nil
+		case strings.HasPrefix(line, "SL-DONE "):
+			n, err := strconv.Atoi(strings.TrimPrefix(line, "SL-DONE "))
+			if err != nil {
+				garbage = append(garbage, line)
+			}
+			doneCount = n
+		default:
+			if current != nil {
+				output.WriteString(line)
+				output.WriteByte('\n')
+			} else if strings.TrimSpace(line) != "" {
+				garbage = append(garbage, line)
+			}
+		}
+	}
+	if current != nil && current.Status == Fail {
+		current.Output = output.String()
+	}
+	if doneCount != len(expected) {
+		for i := range results {
+			if results[i].Status == Pass {
+				continue
+			}
+			if results[i].Reason == "" {
+				results[i].Reason = "did not report"
+			}
+		}
+		if doneCount >= 0 {
+			for i := range results {
+				if results[i].Status == Pass && doneCount != len(expected) {
+					results[i].Status = Fail
+					results[i].Reason = fmt.Sprintf("the runner reported %d cases run, want %d", doneCount, len(expected))
+				}
+			}
+		}
+	}
+	if len(garbage) > 0 {
+		for i := range results {
+			if results[i].Status == Pass {
+				results[i].Status = Fail
+				results[i].Reason = fmt.Sprintf("the runner printed %d unexpected line(s), first: %q", len(garbage), garbage[0])
+			}
+		}
+	}
+	return results
+}
+
+func parseEnd(line string) (CaseResult, bool) {
+	fields := strings.SplitN(strings.TrimPrefix(line, "SL-END "), " ", 4)
+	if len(fields) < 3 {
+		return CaseResult{}, false
+	}
+	us, err := strconv.ParseInt(fields[2], 10, 64)
+	if err != nil || us < 0 {
+		return CaseResult{}, false
+	}
+	r := CaseResult{Name: fields[0], Status: Status(fields[1]), Duration: time.Duration(us) * time.Microsecond}
+	switch r.Status {
+	case Pass:
+		return r, len(fields) == 3
+	case Fail:
+		if len(fields) == 4 {
+			r.Reason = fields[3]
+		}
+		return r, r.Reason != ""
+	default:
+		return CaseResult{}, false
+	}
+}

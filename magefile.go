@@ -1,0 +1,47 @@
+//go:build mage
+
+// The project's verbs. Each target is a thin call into a package; run them
+// with `go run github.com/magefile/mage <target>` (no install needed).
+package main
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"github.com/magefile/mage/mg"
+
+	"github.com/stackslice/stackslice/harness"
+)
+
+// Test runs the conformance suite.
+type Test mg.Namespace
+
+// options reads the knobs shared by the test targets from the environment:
+// SL_BUILDS (comma-separated build names) and SL_FORCE_QEMU=1.
+func options() harness.Options {
+	o := harness.Options{ForceQEMU: os.Getenv("SL_FORCE_QEMU") == "1"}
+	if b := os.Getenv("SL_BUILDS"); b != "" {
+		o.Builds = strings.Split(b, ",")
+	}
+	return o
+}
+
+// All runs every port in every build, installing missing toolchains first.
+func (Test) All(ctx context.Context) error {
+	_, err := harness.Test(ctx, options())
+	return err
+}
+
+// Arch runs one port (e.g. `test:arch arm64`) in every build.
+func (Test) Arch(ctx context.Context, name string) error {
+	o := options()
+	o.Ports = []string{name}
+	_, err := harness.Test(ctx, o)
+	return err
+}
+
+// Setup installs qemu-user and every port's cross compiler (apt-get, as root).
+func Setup(ctx context.Context) error {
+	return harness.Setup(ctx, harness.Options{})
+}

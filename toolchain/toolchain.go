@@ -1,0 +1,79 @@
+// Package toolchain checks for, and installs, what the harness needs on the
+// host: each port's C compiler and QEMU user mode, from Debian's packages.
+package toolchain
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+
+	"github.com/stackslice/stackslice/arch"
+)
+
+// QEMUPackage provides every qemu-<arch> user-mode binary.
+const QEMUPackage = "qemu-user"
+
+// Missing returns the Debian packages that provide the tools of ports that
+// are not on PATH, sorted and without duplicates.
+func Missing(ports []arch.Port) []string {
+	need := map[string]bool{}
+	for _, p := range ports {
+		if _, err := exec.LookPath(p.CC); err != nil {
+			for _, pkg := range p.Packages {
+				need[pkg] = true
+			}
+		}
+		if _, err := exec.LookPath(p.QEMU); err != nil {
+			need[QEMUPackage] = true
+		}
+	}
+	pkgs := make([]string, 0, len(need))
+	for pkg := range need {
+		pkgs = append(pkgs, pkg)
+	}
+	sort.Strings(pkgs)
+	return pkgs
+}
+
+// InstallCommand is the command that installs pkgs.
+func InstallCommand(pkgs []string) string {
+	return "apt-get update && apt-get install -y " + strings.Join(pkgs, " ")
+}
+
+// Ensure installs whatever ports need and is missing. As root it runs
+// apt-get; otherwise it fails with the exact command to run.
+func Ensure(ctx context.Context, ports []arch.Port, log io.Writer) error {
+	pkgs := Missing(ports)
+	if len(pkgs) == 0 {
+		return nil
+	}
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("missing toolchains (%s); install them with: sudo sh -c '%s'",
+			strings.Join(pkgs, ", "), InstallCommand(pkgs))
+	}
+	fmt.Fprintf(log, "installing %s\n", strings.Join(pkgs, " "))
+	for _, args := range [][]string{
+		{"apt-get", "update", "-qq"},
+		append([]string{"apt-get", "install", "-y", "-qq", "--no-install-recommends"}, pkgs...),
+	} {
+		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%s failed: %v: %s", strings.Join(args, " "), err, lastLine(string(out)))
+		}
+	}
+	if still := Missing(ports); len(still) > 0 {
+		return fmt.Errorf("still missing after installing: %s", strings.Join(still, ", "))
+	}
+	return nil
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
