@@ -105,33 +105,23 @@ func ParseResults(out string, expected []string, ended string) []CaseResult {
 	if current != nil && current.Status == Fail {
 		current.Output = output.String()
 	}
-	if doneCount != len(expected) {
-		for i := range results {
-			if results[i].Status == Pass {
-				continue
-			}
-			if results[i].Reason == "" {
-				results[i].Reason = "did not report"
-			}
-		}
-		if doneCount >= 0 {
-			for i := range results {
-				if results[i].Status == Pass && doneCount != len(expected) {
-					results[i].Status = Fail
-					results[i].Reason = fmt.Sprintf("the runner reported %d cases run, want %d", doneCount, len(expected))
-				}
-			}
-		}
+	if doneCount >= 0 && doneCount != len(expected) {
+		failAll(results, fmt.Sprintf("the runner reported %d cases run, want %d", doneCount, len(expected)))
 	}
 	if len(garbage) > 0 {
-		for i := range results {
-			if results[i].Status == Pass {
-				results[i].Status = Fail
-				results[i].Reason = fmt.Sprintf("the runner printed %d unexpected line(s), first: %q", len(garbage), garbage[0])
-			}
-		}
+		failAll(results, fmt.Sprintf("the runner printed %d unexpected line(s), first: %q", len(garbage), garbage[0]))
 	}
 	return results
+}
+
+// failAll fails the passed results: the output as a whole cannot be trusted.
+func failAll(results []CaseResult, reason string) {
+	for i := range results {
+		if results[i].Status == Pass {
+			results[i].Status = Fail
+			results[i].Reason = reason
+		}
+	}
 }
 
 func parseEnd(line string) (CaseResult, bool) {

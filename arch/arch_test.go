@@ -1,0 +1,83 @@
+package arch
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLoadRepositoryPorts(t *testing.T) {
+	ports, err := Load(".")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"386", "amd64", "arm64", "ppc64le", "riscv64", "s390x"}, Names(ports))
+	for _, p := range ports {
+		for _, src := range p.Sources() {
+			assert.FileExists(t, src, "port %s", p.Name)
+		}
+	}
+}
+
+func writePort(t *testing.T, root, name, body string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, name), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, name, DataFile), []byte(body), 0o644))
+}
+
+const validPort = `{"name":"toy","triple":"toy-linux-gnu","cc":"toy-gcc","packages":["gcc-toy"],
+  "qemu":"qemu-toy","qemu_cpu":"max","abi":"toy ABI"}`
+
+func TestLoadRejectsBadDataFiles(t *testing.T) {
+	tests := []struct {
+		name, folder, body, wantErr string
+	}{
+		{"missing fields", "toy", `{"name":"toy"}`, "missing abi, cc, packages, qemu, qemu_cpu, triple"},
+		{"unknown field", "toy", `{"name":"toy","colour":"red"}`, `unknown field "colour"`},
+		{"not json", "toy", `name: toy`, "port toy: port.json"},
+		{"name differs from folder", "other", validPort, `name "toy" differs from its folder "other"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			writePort(t, root, tt.folder, tt.body)
+			_, err := Load(root)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.wantErr)
+		})
+	}
+}
+
+func TestLoadIgnoresFoldersWithoutDataFile(t *testing.T) {
+	root := t.TempDir()
+	writePort(t, root, "toy", validPort)
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "notes"), 0o755))
+	ports, err := Load(root)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"toy"}, Names(ports))
+
+	_, err = Load(t.TempDir())
+	assert.ErrorContains(t, err, "no ports found")
+}
+
+func TestSelect(t *testing.T) {
+	ports := []Port{{Name: "amd64"}, {Name: "arm64"}, {Name: "s390x"}}
+	all, err := Select(ports, nil)
+	require.NoError(t, err)
+	assert.Len(t, all, 3)
+
+	some, err := Select(ports, []string{"s390x", "amd64"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"s390x", "amd64"}, Names(some))
+
+	_, err = Select(ports, []string{"mips"})
+	assert.EqualError(t, err, `unknown port "mips" (known ports: amd64, arm64, s390x)`)
+}
+
+func TestRunsNativelyOn(t *testing.T) {
+	p := Port{Name: "386", NativeOn: []string{"amd64"}}
+	assert.True(t, p.RunsNativelyOn("386"))
+	assert.True(t, p.RunsNativelyOn("amd64"))
+	assert.False(t, p.RunsNativelyOn("arm64"))
+}
