@@ -21,6 +21,12 @@ extern const uint64_t sl_probe_mask[];
  * its own caller's registers and returns sl_switch's result. */
 int sl_probe_switch(const uint64_t *load, uint64_t *seen, sl_coro *to);
 
+/* The same, but straight into the port: loads the canaries, calls
+ * sl_debug_arm_switch(to) and then sl_arch_switch(), stores, restores and
+ * returns sl_arch_switch's result. Only the port itself stands between the
+ * canaries and the other side. `to` must be started and suspended. */
+int sl_probe_switch_direct(const uint64_t *load, uint64_t *seen, sl_coro *to);
+
 /* The stack pointer of the call site: the value the ABI requires to be a
  * multiple of sl_probe_stack_align at every call. */
 uintptr_t sl_probe_call_sp(void);

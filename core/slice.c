@@ -283,6 +283,17 @@ static _Noreturn void run_current(void) {
     abort();
 }
 
+int sl_debug_arm_switch(sl_coro *to) {
+    struct sl_thread *t = thread_state();
+    if (!to || to->state != SL_ACTIVE || to == t->current) return SL_EINVAL;
+    if (to->thread != t) return SL_ETHREAD;
+    t->target = to;
+    t->value = NULL;
+    t->code = 0;
+    t->throw_from = NULL;
+    return 0;
+}
+
 /* ---- the public API ----------------------------------------------------- */
 
 sl_coro *sl_current(void) { return thread_state()->current; }

@@ -16,4 +16,12 @@ void sl_mem_stats(struct sl_mem_stats *out);
  * fail every one after them; n < 0 turns failure injection off. */
 void sl_debug_fail_allocs_after(long n);
 
+/* Arms the next sl_arch_switch() of the calling thread to go to `to`, as
+ * sl_switch(to, NULL, NULL) would, so a probe can call the port with no C
+ * frame in between (such frames save callee-saved registers themselves and
+ * hide a port that forgets them). `to` must be a started, suspended
+ * coroutine of this thread: 0, else SL_EINVAL or SL_ETHREAD. */
+struct sl_coro;
+int sl_debug_arm_switch(struct sl_coro *to);
+
 #endif

@@ -12,7 +12,7 @@
  *   6*8   MXCSR (32 bits)       0x1f80   RC, FZ, DAZ
  *   7*8   x87 control (16 bits) 0x037f   RC
  *
- * Frame of sl_probe_switch, from rsp after its prologue:
+ * Frame of probe_via, the body of sl_probe_switch and sl_probe_switch_direct, from rsp after its prologue:
  *
  *   offset  content
  *   0*8     seen
@@ -41,9 +41,32 @@ sl_probe_mask:
 	.quad	-1, -1, -1, -1, -1, -1, 0xe040, 0x0c00
 
 	.text
+	/* Both probes share one body; rax holds what it calls with the canaries loaded. */
 	.globl	sl_probe_switch
 	.type	sl_probe_switch, @function
 sl_probe_switch:
+	leaq	sl_switch(%rip), %rax
+	jmp	probe_via
+	.size	sl_probe_switch, .-sl_probe_switch
+
+	.globl	sl_probe_switch_direct
+	.type	sl_probe_switch_direct, @function
+sl_probe_switch_direct:
+	leaq	switch_direct(%rip), %rax
+	jmp	probe_via
+	.size	sl_probe_switch_direct, .-sl_probe_switch_direct
+
+	/* switch_direct(to): arm the core, then enter the port as if called from probe_via. */
+	.type	switch_direct, @function
+switch_direct:
+	subq	$1*8, %rsp
+	call	sl_debug_arm_switch
+	addq	$1*8, %rsp
+	jmp	sl_arch_switch
+	.size	switch_direct, .-switch_direct
+
+	.type	probe_via, @function
+probe_via:
 	/* 1. save the caller's callee-saved registers and FP control state */
 	pushq	%rbp
 	pushq	%rbx
@@ -64,11 +87,11 @@ sl_probe_switch:
 	movq	5*8(%rdi), %r15
 	ldmxcsr	6*8(%rdi)
 	fldcw	7*8(%rdi)
-	/* 3. sl_switch(to, NULL, NULL) */
+	/* 3. sl_switch(to, NULL, NULL) or switch_direct(to) */
 	movq	%rdx, %rdi
 	xorl	%esi, %esi
 	xorl	%edx, %edx
-	call	sl_switch
+	call	*%rax
 	/* 4. store what the registers hold now */
 	movq	0*8(%rsp), %rcx
 	movq	%rbx, 0*8(%rcx)
@@ -90,7 +113,7 @@ sl_probe_switch:
 	popq	%rbx
 	popq	%rbp
 	ret
-	.size	sl_probe_switch, .-sl_probe_switch
+	.size	probe_via, .-probe_via
 
 	.globl	sl_probe_call_sp
 	.type	sl_probe_call_sp, @function

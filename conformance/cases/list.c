@@ -13,6 +13,7 @@ void case_stack_resume_depths(void);
 void case_threads_concurrent(void);
 void case_threads_cross_thread_refused(void);
 void case_registers_canaries(void);
+void case_registers_canaries_direct(void);
 void case_fp_rounding_per_coroutine(void);
 void case_fp_new_inherits_starter(void);
 void case_alignment_entry_and_resume(void);
@@ -30,6 +31,7 @@ const struct sl_case sl_cases[] = {
     {"threads_concurrent", case_threads_concurrent},
     {"threads_cross_thread_refused", case_threads_cross_thread_refused},
     {"registers_canaries", case_registers_canaries},
+    {"registers_canaries_direct", case_registers_canaries_direct},
     {"fp_rounding_per_coroutine", case_fp_rounding_per_coroutine},
     {"fp_new_inherits_starter", case_fp_new_inherits_starter},
     {"alignment_entry_and_resume", case_alignment_entry_and_resume},

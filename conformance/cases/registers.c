@@ -3,6 +3,7 @@
  * the C compiler's eyes. Both sides load distinct canaries every round. */
 #include "check.h"
 #include "probe.h"
+#include "slice_debug.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -57,6 +58,38 @@ void case_registers_canaries(void) {
         /* the first switch starts the other side, and its argument is NULL */
         EXPECT_EQ(sl_probe_switch(load, seen, c), 0);
         compare("main", round, load, seen);
+    }
+    EXPECT_EQ(sl_state(c), SL_DEAD);
+    EXPECT_EQ(sl_free(c), 0);
+}
+
+/* The same straight through the port, with no C frame between the canaries
+ * and sl_arch_switch: C frames save callee-saved registers themselves and
+ * would hide a port that forgets one. */
+static void *direct_side(void *arg) {
+    (void)arg;
+    uint64_t seed = 0xd1ec7;
+    for (int round = 0; round < ROUNDS; round++) {
+        uint64_t load[SLOTS_MAX], seen[SLOTS_MAX] = {0};
+        make_canaries(load, &seed);
+        EXPECT_EQ(sl_probe_switch_direct(load, seen, main_coro), 0);
+        compare("coroutine (direct)", round, load, seen);
+    }
+    return NULL;
+}
+
+void case_registers_canaries_direct(void) {
+    EXPECT(sl_probe_count > 0 && sl_probe_count <= SLOTS_MAX);
+    if (sl_probe_count == 0 || sl_probe_count > SLOTS_MAX) return;
+    main_coro = sl_current();
+    sl_coro *c = sl_new(direct_side, NULL);
+    EXPECT_EQ(sl_switch(c, NULL, NULL), 0); /* started: from now on both sides are suspended */
+    uint64_t seed = 0xfeed;
+    for (int round = 0; round < ROUNDS; round++) {
+        uint64_t load[SLOTS_MAX], seen[SLOTS_MAX] = {0};
+        make_canaries(load, &seed);
+        EXPECT_EQ(sl_probe_switch_direct(load, seen, c), 0);
+        compare("main (direct)", round, load, seen);
     }
     EXPECT_EQ(sl_state(c), SL_DEAD);
     EXPECT_EQ(sl_free(c), 0);
