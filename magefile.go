@@ -18,7 +18,8 @@ import (
 type Test mg.Namespace
 
 // options reads the knobs shared by the test targets from the environment:
-// SL_BUILDS (comma-separated build names) and SL_FORCE_QEMU=1.
+// SL_BUILDS (comma-separated build names, or "all" for the full matrix) and
+// SL_FORCE_QEMU=1.
 func options() harness.Options {
 	o := harness.Options{ForceQEMU: os.Getenv("SL_FORCE_QEMU") == "1"}
 	if b := os.Getenv("SL_BUILDS"); b != "" {
@@ -27,18 +28,34 @@ func options() harness.Options {
 	return o
 }
 
-// All runs every port in every build, installing missing toolchains first.
+// All runs every port in the default builds (gcc -O0, -O2), installing missing toolchains first.
 func (Test) All(ctx context.Context) error {
 	_, err := harness.Test(ctx, options())
 	return err
 }
 
-// Arch runs one port (e.g. `test:arch arm64`) in every build.
+// Full runs every port in the full build matrix (gcc -O0, -O2, -O3 -flto, -O2 -fno-omit-frame-pointer, clang -O2).
+func (Test) Full(ctx context.Context) error {
+	o := options()
+	o.Builds = []string{"all"}
+	_, err := harness.Test(ctx, o)
+	return err
+}
+
+// Arch runs one port (e.g. `test:arch arm64`) in the default builds.
 func (Test) Arch(ctx context.Context, name string) error {
 	o := options()
 	o.Ports = []string{name}
 	_, err := harness.Test(ctx, o)
 	return err
+}
+
+// Mutants checks that the suite kills every mutant of one port's switch.S
+// (e.g. `test:mutants arm64`): each drops one register save or restore.
+func (Test) Mutants(ctx context.Context, name string) error {
+	o := options()
+	o.Ports = []string{name}
+	return harness.Mutants(ctx, o)
 }
 
 // Setup installs qemu-user and every port's cross compiler (apt-get, as root).

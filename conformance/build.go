@@ -16,19 +16,44 @@ import (
 
 // Build is one build configuration of the runner.
 type Build struct {
-	Name  string
-	Flags []string
+	Name     string
+	Compiler string // "gcc": the port's cross gcc; "clang": clang --target=<triple>
+	Flags    []string
+	Default  bool // part of the quick default subset
 }
 
-// Builds are the configurations every port is tested in.
+// Builds is the full matrix every port is tested in: the flag sets that
+// broke real libraries (greenlet at -O2/-O3, with and without frame pointers,
+// with the start-up function inlined) and a second compiler.
 var Builds = []Build{
-	{Name: "gcc-O0", Flags: []string{"-O0"}},
-	{Name: "gcc-O2", Flags: []string{"-O2"}},
+	{Name: "gcc-O0", Compiler: "gcc", Flags: []string{"-O0"}, Default: true},
+	{Name: "gcc-O2", Compiler: "gcc", Flags: []string{"-O2"}, Default: true},
+	{Name: "gcc-O3-lto", Compiler: "gcc", Flags: []string{"-O3", "-flto=auto"}},
+	{Name: "gcc-O2-framepointer", Compiler: "gcc", Flags: []string{"-O2", "-fno-omit-frame-pointer"}},
+	{Name: "clang-O2", Compiler: "clang", Flags: []string{"-O2"}},
 }
 
-// SelectBuilds returns the named builds; all of them when names is empty.
+// AllBuilds selects the full matrix in SelectBuilds.
+const AllBuilds = "all"
+
+// DefaultBuilds is the quick subset.
+func DefaultBuilds() []Build {
+	var builds []Build
+	for _, b := range Builds {
+		if b.Default {
+			builds = append(builds, b)
+		}
+	}
+	return builds
+}
+
+// SelectBuilds returns the named builds: the default subset when names is
+// empty, the full matrix for "all".
 func SelectBuilds(names []string) ([]Build, error) {
 	if len(names) == 0 {
+		return DefaultBuilds(), nil
+	}
+	if len(names) == 1 && names[0] == AllBuilds {
 		return Builds, nil
 	}
 	var selected []Build
@@ -44,7 +69,7 @@ func SelectBuilds(names []string) ([]Build, error) {
 			for i, b := range Builds {
 				known[i] = b.Name
 			}
-			return nil, fmt.Errorf("unknown build %q (known builds: %s)", n, strings.Join(known, ", "))
+			return nil, fmt.Errorf("unknown build %q (known builds: %s, or %s)", n, strings.Join(known, ", "), AllBuilds)
 		}
 	}
 	return selected, nil
@@ -73,7 +98,11 @@ func CompileCommand(root string, p arch.Port, b Build, out string) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	cmd := []string{p.CC, "-static", "-g", "-std=gnu11", "-Wall", "-Wextra", "-Werror"}
+	cmd := []string{p.CC}
+	if b.Compiler == "clang" {
+		cmd = []string{"clang", "--target=" + p.Triple}
+	}
+	cmd = append(cmd, "-static", "-g", "-std=gnu11", "-Wall", "-Wextra", "-Werror")
 	cmd = append(cmd, b.Flags...)
 	cmd = append(cmd, "-I", filepath.Join(root, "core"), "-I", filepath.Join(root, "conformance", "cases"))
 	cmd = append(cmd, srcs...)

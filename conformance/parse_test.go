@@ -104,12 +104,16 @@ func TestParseResultsKeepsOutputAndDuration(t *testing.T) {
 }
 
 func TestSelectBuilds(t *testing.T) {
-	all, err := SelectBuilds(nil)
+	defaults, err := SelectBuilds(nil)
+	require.NoError(t, err)
+	assert.Equal(t, DefaultBuilds(), defaults)
+	assert.Len(t, defaults, 2)
+	all, err := SelectBuilds([]string{AllBuilds})
 	require.NoError(t, err)
 	assert.Equal(t, Builds, all)
 	one, err := SelectBuilds([]string{"gcc-O2"})
 	require.NoError(t, err)
 	assert.Equal(t, "gcc-O2", one[0].Name)
 	_, err = SelectBuilds([]string{"gcc-O9"})
-	assert.EqualError(t, err, `unknown build "gcc-O9" (known builds: gcc-O0, gcc-O2)`)
+	assert.EqualError(t, err, `unknown build "gcc-O9" (known builds: gcc-O0, gcc-O2, gcc-O3-lto, gcc-O2-framepointer, clang-O2, or all)`)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/mutants"
 	"github.com/stackslice/stackslice/qemu"
 	"github.com/stackslice/stackslice/toolchain"
 )
@@ -24,7 +25,7 @@ import (
 type Options struct {
 	Root      string   // repository root; found from the working directory when empty
 	Ports     []string // port names; all when empty
-	Builds    []string // build names; all when empty
+	Builds    []string // build names; the default subset when empty, the full matrix for "all"
 	ForceQEMU bool
 	OutDir    string // binaries; <root>/out when empty
 	Parallel  int    // suites at once; the number of CPUs when 0
@@ -91,13 +92,22 @@ func Ports(o Options) ([]arch.Port, error) {
 	return arch.Select(all, o.Ports)
 }
 
-// Setup installs the toolchains the selected ports need.
+// Setup installs the toolchains the selected ports need, for every build.
 func Setup(ctx context.Context, o Options) error {
 	ports, err := Ports(o)
 	if err != nil {
 		return err
 	}
-	return toolchain.Ensure(ctx, ports, o.Out)
+	return toolchain.Ensure(ctx, ports, o.Out, extraTools(conformance.Builds)...)
+}
+
+func extraTools(builds []conformance.Build) []toolchain.Tool {
+	for _, b := range builds {
+		if b.Compiler == "clang" {
+			return []toolchain.Tool{toolchain.Clang}
+		}
+	}
+	return nil
 }
 
 // Test installs what is missing, runs every selected port and build, prints
@@ -115,7 +125,7 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := toolchain.Ensure(ctx, ports, o.Out); err != nil {
+	if err := toolchain.Ensure(ctx, ports, o.Out, extraTools(builds)...); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
@@ -172,7 +182,7 @@ func RunLine(r conformance.Run) string {
 	if !r.OK() {
 		verdict = "FAIL"
 	}
-	line := fmt.Sprintf("%s %-8s %-7s %3d passed %3d failed  %-28s %6.1fs",
+	line := fmt.Sprintf("%s %-8s %-20s %3d passed %3d failed  %-20s %6.1fs",
 		verdict, r.Port, r.Build, passed, failed, r.Backend, r.Duration.Seconds())
 	if r.Err != nil {
 		line += "  " + firstLine(r.Err.Error())
@@ -236,4 +246,51 @@ func tailLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Mutants runs the mutation check on each selected port: every mutant of
+// its switch.S must make the suite fail in one of the selected builds (the
+// default subset when none are chosen). It prints each survivor and a score
+// line per port, and fails when any mutant survived.
+func Mutants(ctx context.Context, o Options) error {
+	if err := o.fill(); err != nil {
+		return err
+	}
+	ports, err := Ports(o)
+	if err != nil {
+		return err
+	}
+	builds, err := conformance.SelectBuilds(o.Builds)
+	if err != nil {
+		return err
+	}
+	if err := toolchain.Ensure(ctx, ports, o.Out, extraTools(builds)...); err != nil {
+		return err
+	}
+	opts := conformance.Options{
+		OutDir:      o.OutDir,
+		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 10 * time.Minute},
+		CaseTimeout: time.Minute,
+	}
+	var survivors []string
+	for _, p := range ports {
+		outcomes, err := mutants.Run(ctx, o.Root, p, builds, opts, o.Parallel)
+		if err != nil {
+			return err
+		}
+		for _, oc := range outcomes {
+			if !oc.Killed {
+				fmt.Fprintf(o.Out, "SURVIVED %s %s\n", p.Name, oc.Mutant)
+			}
+		}
+		killed, total := mutants.Score(outcomes)
+		fmt.Fprintf(o.Out, "%s: %d of %d mutants killed (%.0f%%)\n", p.Name, killed, total, 100*float64(killed)/float64(total))
+		if killed < total {
+			survivors = append(survivors, fmt.Sprintf("%s (%d)", p.Name, total-killed))
+		}
+	}
+	if len(survivors) > 0 {
+		return fmt.Errorf("mutants survived: %s", strings.Join(survivors, ", "))
+	}
+	return nil
 }

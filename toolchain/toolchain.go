@@ -17,10 +17,24 @@ import (
 // QEMUPackage provides every qemu-<arch> user-mode binary.
 const QEMUPackage = "qemu-user"
 
-// Missing returns the Debian packages that provide the tools of ports that
-// are not on PATH, sorted and without duplicates.
-func Missing(ports []arch.Port) []string {
+// Tool is a host program and the Debian package that provides it.
+type Tool struct {
+	Binary  string
+	Package string
+}
+
+// Clang is the second compiler of the build matrix.
+var Clang = Tool{Binary: "clang", Package: "clang"}
+
+// Missing returns the Debian packages that provide the tools of ports, and
+// the extra tools, that are not on PATH, sorted and without duplicates.
+func Missing(ports []arch.Port, extra ...Tool) []string {
 	need := map[string]bool{}
+	for _, t := range extra {
+		if _, err := exec.LookPath(t.Binary); err != nil {
+			need[t.Package] = true
+		}
+	}
 	for _, p := range ports {
 		if _, err := exec.LookPath(p.CC); err != nil {
 			for _, pkg := range p.Packages {
@@ -46,8 +60,8 @@ func InstallCommand(pkgs []string) string {
 
 // Ensure installs whatever ports need and is missing. As root it runs
 // apt-get; otherwise it fails with the exact command to run.
-func Ensure(ctx context.Context, ports []arch.Port, log io.Writer) error {
-	pkgs := Missing(ports)
+func Ensure(ctx context.Context, ports []arch.Port, log io.Writer, extra ...Tool) error {
+	pkgs := Missing(ports, extra...)
 	if len(pkgs) == 0 {
 		return nil
 	}
@@ -67,7 +81,7 @@ func Ensure(ctx context.Context, ports []arch.Port, log io.Writer) error {
 			return fmt.Errorf("%s failed: %v: %s", strings.Join(args, " "), err, lastLine(string(out)))
 		}
 	}
-	if still := Missing(ports); len(still) > 0 {
+	if still := Missing(ports, extra...); len(still) > 0 {
 		return fmt.Errorf("still missing after installing: %s", strings.Join(still, ", "))
 	}
 	return nil

@@ -17,6 +17,7 @@ func TestMissingNamesThePackagesOfAbsentTools(t *testing.T) {
 	absent := arch.Port{Name: "gone", CC: "no-such-cc", QEMU: "no-such-qemu", Packages: []string{"gcc-gone"}}
 	assert.Empty(t, Missing([]arch.Port{present}))
 	assert.Equal(t, []string{"gcc-gone", QEMUPackage}, Missing([]arch.Port{present, absent, absent}))
+	assert.Equal(t, []string{"pkg-x"}, Missing([]arch.Port{present}, Tool{Binary: "no-such-x", Package: "pkg-x"}, Tool{Binary: "sh", Package: "dash"}))
 }
 
 func TestInstallCommand(t *testing.T) {

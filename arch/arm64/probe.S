@@ -28,7 +28,8 @@
  * exception trap enables (IOE, DZE, OFE, UFE, IXE, IDE) stay 0; FZ16 is left
  * out because it reads as 0 on cores without FEAT_FP16.
  *
- * Frame of sl_probe_switch, from sp after its prologue:
+ * Frame of probe_via, the body of sl_probe_switch and sl_probe_switch_direct,
+ * from sp after its prologue:
  *
  *   offset  content
  *   0*8     seen
@@ -72,10 +73,44 @@ sl_probe_mask:
 	.quad	-1, -1, -1, -1, -1, -1, -1, -1, 0x07c00000
 
 	.text
+	/* Both probes share one body; x12 holds what it calls with the canaries
+	 * loaded. x12 is caller-saved and no canary slot, and unlike x16/x17 no
+	 * linker veneer may clobber it. */
 	.globl	sl_probe_switch
 	.type	sl_probe_switch, @function
 	.balign	4
 sl_probe_switch:
+	adrp	x12, sl_switch
+	add	x12, x12, :lo12:sl_switch
+	b	probe_via
+	.size	sl_probe_switch, .-sl_probe_switch
+
+	.globl	sl_probe_switch_direct
+	.type	sl_probe_switch_direct, @function
+	.balign	4
+sl_probe_switch_direct:
+	adrp	x12, switch_direct
+	add	x12, x12, :lo12:switch_direct
+	b	probe_via
+	.size	sl_probe_switch_direct, .-sl_probe_switch_direct
+
+	/* switch_direct(to): arm the core, then enter the port as if called from
+	 * probe_via. bl overwrites x30, so probe_via's return address is kept on
+	 * the stack (16 bytes: sp stays 16-byte aligned) across the call and put
+	 * back before the tail branch; sl_arch_switch then saves that x30 and
+	 * returns straight into probe_via. x29 is left alone: it holds a canary. */
+	.type	switch_direct, @function
+	.balign	4
+switch_direct:
+	str	x30, [sp, #-16]!
+	bl	sl_debug_arm_switch
+	ldr	x30, [sp], #16
+	b	sl_arch_switch
+	.size	switch_direct, .-switch_direct
+
+	.type	probe_via, @function
+	.balign	4
+probe_via:
 	/* 1. save the caller's callee-saved registers and FP control state */
 	sub	sp, sp, #22*8
 	str	x30, [sp, #21*8]
@@ -123,11 +158,11 @@ sl_probe_switch:
 	ldr	d15, [x0, #18*8]
 	ldr	x9, [x0, #19*8]
 	msr	fpcr, x9
-	/* 3. sl_switch(to, NULL, NULL) */
+	/* 3. sl_switch(to, NULL, NULL) or switch_direct(to) */
 	mov	x0, x2
 	mov	x1, xzr
 	mov	x2, xzr
-	bl	sl_switch
+	blr	x12
 	/* 4. store what the registers hold now */
 	ldr	x9, [sp, #0*8]
 	str	x19, [x9, #0*8]
@@ -151,7 +186,7 @@ sl_probe_switch:
 	str	d15, [x9, #18*8]
 	mrs	x10, fpcr
 	str	x10, [x9, #19*8]
-	/* 5. restore the caller's state; w0 holds sl_switch's result */
+	/* 5. restore the caller's state; w0 holds the result of sl_switch or sl_arch_switch */
 	ldr	x9, [sp, #1*8]
 	msr	fpcr, x9
 	ldr	d8, [sp, #2*8]
@@ -176,7 +211,7 @@ sl_probe_switch:
 	ldr	x30, [sp, #21*8]
 	add	sp, sp, #22*8
 	ret
-	.size	sl_probe_switch, .-sl_probe_switch
+	.size	probe_via, .-probe_via
 
 	.globl	sl_probe_call_sp
 	.type	sl_probe_call_sp, @function

@@ -14,7 +14,8 @@
  * VE, OE, UE, ZE, XE, which stay 0; VSCR leaves out the sticky SAT bit.
  * A vector's .hi slot is doubleword element 0 (lxvd2x/stxvd2x).
  *
- * Frame of sl_probe_switch, from r1 after its stdu:
+ * Frame of probe_via, the body of sl_probe_switch and sl_probe_switch_direct,
+ * from r1 after its stdu:
  *
  *   offset          content
  *   0*8             back chain
@@ -57,6 +58,10 @@ sl_probe_mask:
 	.quad	0x00fff000, 0x700000007, 0x00010000
 
 	.text
+	/* Both probes share one body; r6 says what it calls with the canaries
+	 * loaded: 0 sl_switch, else switch_direct. A flag and two direct calls
+	 * rather than a function address in a register: an indirect call would
+	 * need r12/ctr and r2 saved and restored around it. */
 	.globl	sl_probe_switch
 	.type	sl_probe_switch, @function
 	.p2align 4
@@ -64,6 +69,50 @@ sl_probe_switch:
 	addis	%r2, %r12, .TOC.-sl_probe_switch@ha
 	addi	%r2, %r2, .TOC.-sl_probe_switch@l
 	.localentry sl_probe_switch, .-sl_probe_switch
+	li	%r6, 0
+	b	probe_via
+	.size	sl_probe_switch, .-sl_probe_switch
+
+	.globl	sl_probe_switch_direct
+	.type	sl_probe_switch_direct, @function
+	.p2align 4
+sl_probe_switch_direct:
+	addis	%r2, %r12, .TOC.-sl_probe_switch_direct@ha
+	addi	%r2, %r2, .TOC.-sl_probe_switch_direct@l
+	.localentry sl_probe_switch_direct, .-sl_probe_switch_direct
+	li	%r6, 1
+	b	probe_via
+	.size	sl_probe_switch_direct, .-sl_probe_switch_direct
+
+	/* switch_direct(to): arm the core, then enter the port as if called from
+	 * probe_via. Reached only by bl from probe_via, so r2 is already this
+	 * module's TOC and no global entry point is needed. Its LR save goes into
+	 * probe_via's frame header (the caller's LR save word, as the ABI allows);
+	 * the 32-byte frame is the minimum one, keeps r1 16-byte aligned and gives
+	 * sl_debug_arm_switch a header of its own to write. Once LR is restored,
+	 * b (not bl) leaves it pointing back into probe_via, so sl_arch_switch
+	 * returns straight there; r1 is probe_via's again, so the header
+	 * sl_arch_switch writes is probe_via's callee header, as with a bl. If
+	 * arming fails, nothing is armed: return its error instead of switching. */
+	.type	switch_direct, @function
+	.p2align 4
+switch_direct:
+	mflr	%r0
+	std	%r0, 2*8(%r1)
+	stdu	%r1, -4*8(%r1)
+	bl	sl_debug_arm_switch
+	nop
+	addi	%r1, %r1, 4*8
+	ld	%r0, 2*8(%r1)
+	mtlr	%r0
+	cmpdi	%r3, 0
+	bnelr
+	b	sl_arch_switch
+	.size	switch_direct, .-switch_direct
+
+	.type	probe_via, @function
+	.p2align 4
+probe_via:
 	/* 1. save the caller's callee-saved registers and FP control state */
 	mflr	%r0
 	mfcr	%r12
@@ -206,12 +255,19 @@ sl_probe_switch:
 	li	%r12, 8*8
 	lvx	%v0, %r1, %r12
 	mtvscr	%v0
-	/* 3. sl_switch(to, NULL, NULL) */
+	/* 3. sl_switch(to, NULL, NULL) or switch_direct(to); cr0 is volatile,
+	 * not a canary, and r6 is untouched since entry */
 	mr	%r3, %r5
 	li	%r4, 0
 	li	%r5, 0
+	cmpdi	%r6, 0
+	bne	1f
 	bl	sl_switch
 	nop
+	b	2f
+1:	bl	switch_direct
+	nop
+2:
 	/* 4. store what the registers hold now */
 	ld	%r11, 4*8(%r1)
 	std	%r14, 0*8(%r11)
@@ -355,7 +411,7 @@ sl_probe_switch:
 	mtlr	%r0
 	mtcrf	0x38, %r12
 	blr
-	.size	sl_probe_switch, .-sl_probe_switch
+	.size	probe_via, .-probe_via
 
 	.globl	sl_probe_call_sp
 	.type	sl_probe_call_sp, @function

@@ -34,7 +34,8 @@
  * fflags (bits 0-4) are status and are loaded as 0 but not compared.
  * ra, sp, gp and tp never receive canaries.
  *
- * Frame of sl_probe_switch, from sp after its prologue:
+ * Frame of probe_via, the body of sl_probe_switch and sl_probe_switch_direct,
+ * from sp after its prologue:
  *
  *   offset  content
  *   0*8     seen
@@ -87,9 +88,40 @@ sl_probe_mask:
 	.quad	0x60
 
 	.text
+	/* Both probes share one body; t2 holds what it calls with the canaries
+	 * loaded (t2 is caller-saved and carries no canary, and step 1 and 2 use
+	 * only t0). */
 	.globl	sl_probe_switch
 	.type	sl_probe_switch, @function
 sl_probe_switch:
+	la	t2, sl_switch
+	j	probe_via
+	.size	sl_probe_switch, .-sl_probe_switch
+
+	.globl	sl_probe_switch_direct
+	.type	sl_probe_switch_direct, @function
+sl_probe_switch_direct:
+	la	t2, switch_direct
+	j	probe_via
+	.size	sl_probe_switch_direct, .-sl_probe_switch_direct
+
+	/* switch_direct(to): arm the core, then enter the port as if called from
+	 * probe_via. ra (into probe_via) is kept in a 16-byte frame, which keeps
+	 * sp 16-byte aligned at the call, and is back in ra before the tail jump,
+	 * so sl_arch_switch returns straight to probe_via. Only caller-saved
+	 * registers are touched here; the canaries reach the port untouched. */
+	.type	switch_direct, @function
+switch_direct:
+	addi	sp, sp, -16
+	sd	ra, 8(sp)
+	call	sl_debug_arm_switch
+	ld	ra, 8(sp)
+	addi	sp, sp, 16
+	tail	sl_arch_switch
+	.size	switch_direct, .-switch_direct
+
+	.type	probe_via, @function
+probe_via:
 	/* 1. save the caller's callee-saved registers and FP control state */
 	addi	sp, sp, -28*8
 	sd	ra, 27*8(sp)
@@ -147,11 +179,11 @@ sl_probe_switch:
 	fld	fs11, 23*8(a0)
 	ld	t0, 24*8(a0)
 	fscsr	t0
-	/* 3. sl_switch(to, NULL, NULL) */
+	/* 3. sl_switch(to, NULL, NULL) or switch_direct(to) */
 	mv	a0, a2
 	li	a1, 0
 	li	a2, 0
-	call	sl_switch
+	jalr	ra, 0(t2)
 	/* 4. store what the registers hold now */
 	ld	t0, 0*8(sp)
 	sd	s0, 0*8(t0)
@@ -180,7 +212,7 @@ sl_probe_switch:
 	fsd	fs11, 23*8(t0)
 	frcsr	t1
 	sd	t1, 24*8(t0)
-	/* 5. restore the caller's state; a0 holds sl_switch's result */
+	/* 5. restore the caller's state; a0 holds sl_switch's or sl_arch_switch's result */
 	ld	t0, 1*8(sp)
 	fscsr	t0
 	fld	fs0, 3*8(sp)
@@ -210,7 +242,7 @@ sl_probe_switch:
 	ld	ra, 27*8(sp)
 	addi	sp, sp, 28*8
 	ret
-	.size	sl_probe_switch, .-sl_probe_switch
+	.size	probe_via, .-probe_via
 
 	.globl	sl_probe_call_sp
 	.type	sl_probe_call_sp, @function

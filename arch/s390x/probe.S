@@ -25,8 +25,9 @@
  * r14 (return address) and r15 (stack pointer) get no canaries. FPC: the
  * IEEE exception mask bits (0-4) stay zero, so no exception traps.
  *
- * Frame of sl_probe_switch, from r15 after its prologue: the 160-byte
- * register save area for its callees, then at 160 + offset:
+ * Frame of probe_via, the body of sl_probe_switch and sl_probe_switch_direct,
+ * from r15 after its prologue: the 160-byte register save area for its
+ * callees, then at 160 + offset:
  *
  *   offset  content
  *   0*8     seen
@@ -67,9 +68,42 @@ sl_probe_mask:
 	.quad	-1, -1, -1, -1, -1, -1, -1, -1, 0x73
 
 	.text
+	/* Both probes share one body; r1 holds what it calls with the canaries
+	 * loaded (scratch, not a canary, and untouched by steps 1 to 3). */
 	.globl	sl_probe_switch
 	.type	sl_probe_switch, @function
 sl_probe_switch:
+	/* through the GOT: sl_switch may live in another module */
+	lgrl	%r1, sl_switch@GOTENT
+	j	probe_via
+	.size	sl_probe_switch, .-sl_probe_switch
+
+	.globl	sl_probe_switch_direct
+	.type	sl_probe_switch_direct, @function
+sl_probe_switch_direct:
+	larl	%r1, switch_direct
+	j	probe_via
+	.size	sl_probe_switch_direct, .-sl_probe_switch_direct
+
+	/* switch_direct(to): arm the core, then enter the port as if called from
+	 * probe_via. r14 (back into probe_via) goes to its slot in probe_via's
+	 * register save area, which a callee may write; the callee of
+	 * switch_direct gets a 160-byte save area of its own, which keeps r15
+	 * 8-byte aligned. r6-r13, f8-f15 and the FPC rounding modes survive the C
+	 * call, so the canaries reach sl_arch_switch as probe_via loaded them. */
+	.type	switch_direct, @function
+switch_direct:
+	stg	%r14, 14*8(%r15)
+	lay	%r15, -160(%r15)
+	brasl	%r14, sl_debug_arm_switch@PLT
+	la	%r15, 160(%r15)
+	lg	%r14, 14*8(%r15)
+	/* tail call: sl_arch_switch returns straight to probe_via */
+	jg	sl_arch_switch@PLT
+	.size	switch_direct, .-switch_direct
+
+	.type	probe_via, @function
+probe_via:
 	/* 1. save the caller's callee-saved registers and FP control state */
 	lay	%r15, -(160+19*8)(%r15)
 	stg	%r3, 160+0*8(%r15)
@@ -109,11 +143,11 @@ sl_probe_switch:
 	ld	%f14, 14*8(%r2)
 	ld	%f15, 15*8(%r2)
 	lfpc	16*8+4(%r2)
-	/* 3. sl_switch(to, NULL, NULL) */
+	/* 3. sl_switch(to, NULL, NULL) or switch_direct(to) */
 	lgr	%r2, %r4
 	lghi	%r3, 0
 	lghi	%r4, 0
-	brasl	%r14, sl_switch@PLT
+	basr	%r14, %r1
 	/* 4. store what the registers hold now */
 	lg	%r1, 160+0*8(%r15)
 	stg	%r6, 0*8(%r1)
@@ -133,7 +167,7 @@ sl_probe_switch:
 	std	%f14, 14*8(%r1)
 	std	%f15, 15*8(%r1)
 	stfpc	16*8+4(%r1)
-	/* 5. restore the caller's state; r2 holds sl_switch's result */
+	/* 5. restore the caller's state; r2 holds sl_switch's or sl_arch_switch's result */
 	lfpc	160+1*8(%r15)
 	lg	%r6, 160+2*8(%r15)
 	lg	%r7, 160+3*8(%r15)
@@ -154,7 +188,7 @@ sl_probe_switch:
 	ld	%f15, 160+18*8(%r15)
 	la	%r15, 160+19*8(%r15)
 	br	%r14
-	.size	sl_probe_switch, .-sl_probe_switch
+	.size	probe_via, .-probe_via
 
 	.globl	sl_probe_call_sp
 	.type	sl_probe_call_sp, @function

@@ -6,10 +6,18 @@ void case_switch_return_to_parent(void);
 void case_switch_dead_goes_to_parent(void);
 void case_switch_to_self(void);
 void case_switch_errors(void);
+void case_throw_into_suspended(void);
+void case_throw_into_new(void);
+void case_throw_into_dead(void);
+void case_parents_reparent_and_cycles(void);
+void case_memory_many_coroutines_bounded(void);
+void case_memory_failed_save_changes_nothing(void);
 void case_nesting_deep_chain(void);
 void case_nesting_siblings(void);
 void case_stack_random_switching(void);
 void case_stack_resume_depths(void);
+void case_stack_megabyte_frames(void);
+void case_stack_switch_at_every_level(void);
 void case_threads_concurrent(void);
 void case_threads_cross_thread_refused(void);
 void case_registers_canaries(void);
@@ -24,10 +32,18 @@ const struct sl_case sl_cases[] = {
     {"switch_dead_goes_to_parent", case_switch_dead_goes_to_parent},
     {"switch_to_self", case_switch_to_self},
     {"switch_errors", case_switch_errors},
+    {"throw_into_suspended", case_throw_into_suspended},
+    {"throw_into_new", case_throw_into_new},
+    {"throw_into_dead", case_throw_into_dead},
+    {"parents_reparent_and_cycles", case_parents_reparent_and_cycles},
+    {"memory_many_coroutines_bounded", case_memory_many_coroutines_bounded},
+    {"memory_failed_save_changes_nothing", case_memory_failed_save_changes_nothing},
     {"nesting_deep_chain", case_nesting_deep_chain},
     {"nesting_siblings", case_nesting_siblings},
     {"stack_random_switching", case_stack_random_switching},
     {"stack_resume_depths", case_stack_resume_depths},
+    {"stack_megabyte_frames", case_stack_megabyte_frames},
+    {"stack_switch_at_every_level", case_stack_switch_at_every_level},
     {"threads_concurrent", case_threads_concurrent},
     {"threads_cross_thread_refused", case_threads_cross_thread_refused},
     {"registers_canaries", case_registers_canaries},

@@ -32,7 +32,7 @@ static void *nest(void *arg) {
 
 void case_nesting_deep_chain(void) {
     main_coro = sl_current();
-    chain_depth = 250;
+    chain_depth = 1000;
     sl_coro *top = sl_new(nest, NULL);
     void *r = NULL;
     EXPECT_EQ(sl_switch(top, (void *)1, &r), 0);

@@ -134,3 +134,65 @@ void case_stack_resume_depths(void) {
     EXPECT_EQ(sl_state(c), SL_DEAD);
     EXPECT_EQ(sl_free(c), 0);
 }
+
+/* Frames of 1 MiB on both sides of every switch. */
+enum { MEGABYTE = 1024 * 1024 };
+
+static void *big_frame_side(void *arg) {
+    (void)arg;
+    unsigned char frame[MEGABYTE];
+    fill(frame, sizeof frame, 11);
+    for (int i = 0; i < 5; i++) {
+        EXPECT_EQ(sl_switch(depth_main, (void *)(intptr_t)i, NULL), 0);
+        if (!intact(frame, sizeof frame, 11)) sl_check_fail(__FILE__, __LINE__, "the coroutine's 1 MiB frame changed");
+    }
+    return NULL;
+}
+
+static void switch_under_big_frame(sl_coro *c) {
+    unsigned char frame[MEGABYTE];
+    fill(frame, sizeof frame, 22);
+    while (sl_state(c) != SL_DEAD) {
+        EXPECT_EQ(sl_switch(c, NULL, NULL), 0);
+        if (!intact(frame, sizeof frame, 22)) sl_check_fail(__FILE__, __LINE__, "main's 1 MiB frame changed");
+    }
+}
+
+void case_stack_megabyte_frames(void) {
+    depth_main = sl_current();
+    sl_coro *c = sl_new(big_frame_side, NULL);
+    EXPECT_EQ(sl_switch(c, NULL, NULL), 0); /* started shallow, resumed from 1 MiB deeper */
+    switch_under_big_frame(c);
+    EXPECT_EQ(sl_free(c), 0);
+}
+
+/* Two coroutines recurse 200 levels deep and switch to each other at every level. */
+static sl_coro *climbers[2];
+
+static int climb(int who, int level) {
+    volatile int here = who * 1000 + level;
+    int sum = 0;
+    EXPECT_EQ(sl_switch(climbers[!who], (void *)(intptr_t)level, NULL), 0);
+    if (level < 200) sum = climb(who, level + 1);
+    EXPECT_EQ(sl_switch(climbers[!who], (void *)(intptr_t)level, NULL), 0);
+    EXPECT_EQ(here, who * 1000 + level);
+    return sum + level;
+}
+
+static void *climber(void *arg) {
+    int who = climbers[1] == sl_current();
+    (void)arg;
+    return (void *)(intptr_t)climb(who, 0);
+}
+
+void case_stack_switch_at_every_level(void) {
+    depth_main = sl_current();
+    climbers[0] = sl_new(climber, NULL);
+    climbers[1] = sl_new(climber, NULL);
+    void *r = NULL;
+    EXPECT_EQ(sl_switch(climbers[0], NULL, &r), 0);
+    /* The first to finish returns its sum to main. */
+    EXPECT_EQ((intptr_t)r, 200 * 201 / 2);
+    while (sl_state(climbers[1]) != SL_DEAD) sl_switch(climbers[1], NULL, &r);
+    for (int i = 0; i < 2; i++) EXPECT_EQ(sl_free(climbers[i]), 0);
+}

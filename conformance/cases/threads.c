@@ -5,7 +5,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
-enum { THREADS = 4 };
+enum { THREADS = 8 };
 
 static void *thread_workload(void *arg) {
     long switches = sl_random_workload((uint64_t)(intptr_t)arg, 6, 6);
