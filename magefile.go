@@ -42,7 +42,7 @@ func (Test) Full(ctx context.Context) error {
 	return err
 }
 
-// Arch runs one port (e.g. `test:arch arm64`) in the default builds.
+// Arch runs one port, named as its folder under arch/ (test:arch arm64), in the default builds.
 func (Test) Arch(ctx context.Context, name string) error {
 	o := options()
 	o.Ports = []string{name}
@@ -50,15 +50,14 @@ func (Test) Arch(ctx context.Context, name string) error {
 	return err
 }
 
-// Mutants checks that the suite kills every mutant of one port's switch.S
-// (e.g. `test:mutants arm64`): each drops one register save or restore.
+// Mutants checks that the suite kills every mutant of one port's switch.S, each dropping one register save or restore (test:mutants arm64).
 func (Test) Mutants(ctx context.Context, name string) error {
 	o := options()
 	o.Ports = []string{name}
 	return harness.Mutants(ctx, o)
 }
 
-// Setup installs qemu-user and every port's cross compiler (apt-get, as root).
+// Setup installs qemu-user, clang and every port's cross compiler with apt-get, as root.
 func Setup(ctx context.Context) error {
 	return harness.Setup(ctx, harness.Options{})
 }

@@ -73,8 +73,8 @@ sl_probe_mask:
 	.globl	sl_probe_switch
 	.type	sl_probe_switch, @function
 sl_probe_switch:
-	/* through the GOT: sl_switch may live in another module */
-	lgrl	%r1, sl_switch@GOTENT
+	/* the suite links statically: a PC-relative address is enough */
+	larl	%r1, sl_switch
 	j	probe_via
 	.size	sl_probe_switch, .-sl_probe_switch
 
