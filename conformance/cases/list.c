@@ -20,6 +20,8 @@ void case_stack_megabyte_frames(void);
 void case_stack_switch_at_every_level(void);
 void case_threads_concurrent(void);
 void case_threads_cross_thread_refused(void);
+void case_signals_timer_storm(void);
+void case_signals_alternate_stack(void);
 void case_registers_canaries(void);
 void case_registers_canaries_direct(void);
 void case_fp_rounding_per_coroutine(void);
@@ -46,6 +48,8 @@ const struct sl_case sl_cases[] = {
     {"stack_switch_at_every_level", case_stack_switch_at_every_level},
     {"threads_concurrent", case_threads_concurrent},
     {"threads_cross_thread_refused", case_threads_cross_thread_refused},
+    {"signals_timer_storm", case_signals_timer_storm},
+    {"signals_alternate_stack", case_signals_alternate_stack},
     {"registers_canaries", case_registers_canaries},
     {"registers_canaries_direct", case_registers_canaries_direct},
     {"fp_rounding_per_coroutine", case_fp_rounding_per_coroutine},
