@@ -70,7 +70,8 @@ struct sl_thread {
     void *value;           /* value in transit */
     int code;              /* throw code in transit; 0 for a plain switch */
     int save_failed;
-    long allocs_left;      /* failure injection: < 0 means off */
+    long allocs_left;
+    char *lowest_switch;   /* the deepest stack pointer a switch has left from */      /* failure injection: < 0 means off */
 };
 
 static _Thread_local struct sl_thread tls = {.allocs_left = -1};
@@ -168,6 +169,7 @@ void *sl_core_save(void *slice_start) {
         owner = owner->stack_prev; /* nothing of a finished coroutine is kept */
     else
         owner->slice_start = slice_start;
+    if (!t->lowest_switch || below(slice_start, t->lowest_switch)) t->lowest_switch = slice_start;
     t->save_failed = 0;
     while (below(owner->slice_stop, target->slice_stop)) {
         if (save_upto(owner, owner->slice_stop)) goto failed;
@@ -191,12 +193,18 @@ int sl_core_restore(void) {
     sl_coro *origin = t->current;
     if (target->saved) {
         copy_stack(target->slice_start, target->copy, target->saved);
-#ifdef SL_ASAN
-        /* The shadow still describes the frames that ran here last. */
-        ASAN_UNPOISON_MEMORY_REGION(target->slice_start, target->saved);
-#endif
         drop_copy(target);
     }
+#ifdef SL_ASAN
+    /* The shadow of this stack still describes the frames of whoever ran here
+     * last, down to the deepest point any switch left from; forget it all
+     * rather than report the target's frames against someone else's
+     * redzones. handle_no_return clears from here up, as before a longjmp. */
+    char here;
+    if (below(t->lowest_switch, &here))
+        ASAN_UNPOISON_MEMORY_REGION(t->lowest_switch, (size_t)distance(t->lowest_switch, &here));
+    __asan_handle_no_return();
+#endif
     sl_coro *owner = origin->state == SL_DEAD ? origin->stack_prev : origin;
     while (owner && !below(target->slice_stop, owner->slice_stop)) owner = owner->stack_prev;
     target->stack_prev = owner;
