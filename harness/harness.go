@@ -94,6 +94,9 @@ func Ports(o Options) ([]arch.Port, error) {
 
 // Setup installs the toolchains the selected ports need, for every build.
 func Setup(ctx context.Context, o Options) error {
+	if err := o.fill(); err != nil {
+		return err
+	}
 	ports, err := Ports(o)
 	if err != nil {
 		return err
