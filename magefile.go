@@ -1,63 +1,136 @@
 //go:build mage
 
 // The project's verbs. Each target is a thin call into a package; run them
-// with `go run github.com/magefile/mage <target>` (no install needed).
+// with `go run github.com/magefile/mage <target>` (no install needed), and
+// `go run github.com/magefile/mage -h <target>` for a target's knobs.
 package main
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/magefile/mage/mg"
 
+	"github.com/stackslice/stackslice/console"
 	"github.com/stackslice/stackslice/harness"
+	"github.com/stackslice/stackslice/lint"
+	"github.com/stackslice/stackslice/scaffold"
 )
 
 // Test runs the conformance suite.
 type Test mg.Namespace
 
-// options reads the knobs shared by the test targets from the environment:
-// SL_BUILDS (comma-separated build names, or "all" for the full matrix) and
-// SL_FORCE_QEMU=1.
-func options() harness.Options {
-	o := harness.Options{ForceQEMU: os.Getenv("SL_FORCE_QEMU") == "1"}
+// Port scaffolds new ports.
+type Port mg.Namespace
+
+// options reads the knobs the test targets share from the environment.
+func options() (harness.Options, error) {
+	o := harness.Options{
+		Cases:     os.Getenv("SL_CASES"),
+		ForceQEMU: os.Getenv("SL_FORCE_QEMU") == "1",
+		OutDir:    os.Getenv("SL_OUT"),
+		Live:      console.IsLive(os.Stdout),
+	}
 	if b := os.Getenv("SL_BUILDS"); b != "" {
 		o.Builds = strings.Split(b, ",")
 	}
-	return o
+	if r := os.Getenv("SL_REPEAT"); r != "" {
+		n, err := strconv.Atoi(r)
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("SL_REPEAT=%q: want a whole number of times, 1 or more", r)
+		}
+		o.Repeat = n
+	}
+	return o, nil
 }
 
-// All runs every port in the default builds (gcc -O0, -O2), installing missing toolchains first.
+// run runs the suite with the environment's knobs, adjusted by pick.
+func run(ctx context.Context, pick func(*harness.Options)) error {
+	o, err := options()
+	if err != nil {
+		return err
+	}
+	pick(&o)
+	_, err = harness.Test(ctx, o)
+	return err
+}
+
+// All runs every port in the default builds (gcc -O0 and -O2), installing missing toolchains first.
+//
+// Knobs (environment): SL_CASES=<regexp> runs only the matching cases;
+// SL_REPEAT=<n> runs them n times; SL_BUILDS=<build,...> or "all" picks
+// builds (gcc-O0, gcc-O2, gcc-O3-lto, gcc-O2-framepointer, clang-O2,
+// gcc-asan-ubsan); SL_FORCE_QEMU=1 emulates even what the host runs natively;
+// SL_OUT=<dir> is where report.json, junit.xml, summary.md and the binaries
+// go (default out/). With GITHUB_STEP_SUMMARY set, the summary is appended
+// there. Progress lines update in place on a terminal, and are append-only
+// when CI is set or output is not a terminal.
 func (Test) All(ctx context.Context) error {
-	_, err := harness.Test(ctx, options())
-	return err
+	return run(ctx, func(*harness.Options) {})
 }
 
-// Full runs every port in the full build matrix (gcc -O0, -O2, -O3 -flto, -O2 -fno-omit-frame-pointer, clang -O2).
+// Full runs every port in the full build matrix: gcc -O0, -O2, -O3 -flto, -O2 -fno-omit-frame-pointer, clang -O2, and the sanitizers on the host arch.
+//
+// Takes the knobs of test:all, except SL_BUILDS.
 func (Test) Full(ctx context.Context) error {
-	o := options()
-	o.Builds = []string{"all"}
-	_, err := harness.Test(ctx, o)
-	return err
+	return run(ctx, func(o *harness.Options) { o.Builds = []string{"all"} })
 }
 
 // Arch runs one port, named as its folder under arch/ (test:arch arm64), in the default builds.
+//
+// Takes the knobs of test:all.
 func (Test) Arch(ctx context.Context, name string) error {
-	o := options()
-	o.Ports = []string{name}
-	_, err := harness.Test(ctx, o)
-	return err
+	return run(ctx, func(o *harness.Options) { o.Ports = []string{name} })
 }
 
 // Mutants checks that the suite kills every mutant of one port's switch.S, each dropping one register save or restore (test:mutants arm64).
+//
+// Takes SL_BUILDS, SL_FORCE_QEMU and SL_OUT.
 func (Test) Mutants(ctx context.Context, name string) error {
-	o := options()
+	o, err := options()
+	if err != nil {
+		return err
+	}
 	o.Ports = []string{name}
 	return harness.Mutants(ctx, o)
 }
 
-// Setup installs qemu-user, clang and every port's cross compiler with apt-get, as root.
+// New scaffolds arch/<name>/ for a new port: port.json, and switch.S and probe.S templates that fail the suite until written (port:new mips64le).
+//
+// The triple, compiler and QEMU binary come from SL_TRIPLE, SL_CC, SL_QEMU
+// and SL_QEMU_CPU; on a terminal, whatever is missing is asked for.
+func (Port) New(name string) error {
+	root, err := harness.Root()
+	if err != nil {
+		return err
+	}
+	spec := scaffold.FromEnv(name, os.Getenv)
+	if console.IsLive(os.Stdin) {
+		if spec, err = scaffold.Ask(os.Stdin, os.Stdout, spec); err != nil {
+			return err
+		}
+	}
+	dir, err := scaffold.New(root, spec)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("scaffolded %s: fill in switch.S and probe.S, then run `go run github.com/magefile/mage test:arch %s`\n", dir, name)
+	return nil
+}
+
+// Lint checks gofmt, go vet and the GitHub workflows (actionlint).
+func Lint(ctx context.Context) error {
+	root, err := harness.Root()
+	if err != nil {
+		return err
+	}
+	return lint.All(ctx, root, os.Stdout)
+}
+
+// Setup installs qemu-user, clang and every port's cross compiler with apt-get (as root, or through password-less sudo).
 func Setup(ctx context.Context) error {
 	return harness.Setup(ctx, harness.Options{})
 }

@@ -33,6 +33,10 @@ type Port struct {
 	NativeOn []string `json:"native_on,omitempty"`
 	// ABI names the document the port follows.
 	ABI string `json:"abi"`
+	// EmulatorBugs maps a case name to the QEMU bug that fails it under
+	// emulation only; such a failure is reported as known, with the reason,
+	// and a pass is still a pass.
+	EmulatorBugs map[string]string `json:"emulator_bugs,omitempty"`
 
 	// Dir is the port's folder, set when it is loaded.
 	Dir string `json:"-"`

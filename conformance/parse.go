@@ -14,15 +14,44 @@ type Status string
 const (
 	Pass Status = "pass"
 	Fail Status = "fail"
+	// KnownFailure is a failure the port's data file blames on the emulator
+	// (a documented QEMU bug): shown and reported with its reason, counted
+	// neither as a pass nor against the port.
+	KnownFailure Status = "known-failure"
 )
 
 // CaseResult is one case's outcome, with the output it printed.
 type CaseResult struct {
-	Name     string
-	Status   Status
-	Reason   string // why it failed
-	Duration time.Duration
-	Output   string
+	Name      string
+	Iteration int // 1-based; above 1 only when the suite is repeated
+	Status    Status
+	Reason    string // why it failed
+	Duration  time.Duration
+	Output    string
+}
+
+// Label names the case in reports: its name, with "#N" for repetitions after the first.
+func (c CaseResult) Label() string {
+	if c.Iteration > 1 {
+		return fmt.Sprintf("%s#%d", c.Name, c.Iteration)
+	}
+	return c.Name
+}
+
+// OutputTail is the last n lines of the case's output.
+func (c CaseResult) OutputTail(n int) string { return Tail(c.Output, n) }
+
+// Tail keeps the last n lines of s, without a trailing newline.
+func Tail(s string, n int) string {
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
 
 // ParseList reads the case names printed by `runner --list`.

@@ -115,5 +115,5 @@ func TestSelectBuilds(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "gcc-O2", one[0].Name)
 	_, err = SelectBuilds([]string{"gcc-O9"})
-	assert.EqualError(t, err, `unknown build "gcc-O9" (known builds: gcc-O0, gcc-O2, gcc-O3-lto, gcc-O2-framepointer, clang-O2, or all)`)
+	assert.EqualError(t, err, `unknown build "gcc-O9" (known builds: gcc-O0, gcc-O2, gcc-O3-lto, gcc-O2-framepointer, clang-O2, gcc-asan-ubsan, or all)`)
 }

@@ -191,20 +191,22 @@ int sl_core_restore(void) {
     if (t->save_failed) return SL_ENOMEM;
     sl_coro *target = t->target;
     sl_coro *origin = t->current;
-    if (target->saved) {
-        copy_stack(target->slice_start, target->copy, target->saved);
-        drop_copy(target);
-    }
 #ifdef SL_ASAN
     /* The shadow of this stack still describes the frames of whoever ran here
      * last, down to the deepest point any switch left from; forget it all
      * rather than report the target's frames against someone else's
-     * redzones. handle_no_return clears from here up, as before a longjmp. */
+     * redzones. handle_no_return clears from here up, as before a longjmp.
+     * Before the copy, since a signal handler's frame may land below us
+     * while it runs. */
     char here;
     if (below(t->lowest_switch, &here))
         ASAN_UNPOISON_MEMORY_REGION(t->lowest_switch, (size_t)distance(t->lowest_switch, &here));
     __asan_handle_no_return();
 #endif
+    if (target->saved) {
+        copy_stack(target->slice_start, target->copy, target->saved);
+        drop_copy(target);
+    }
     sl_coro *owner = origin->state == SL_DEAD ? origin->stack_prev : origin;
     while (owner && !below(target->slice_stop, owner->slice_stop)) owner = owner->stack_prev;
     target->stack_prev = owner;

@@ -8,16 +8,21 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/console"
 	"github.com/stackslice/stackslice/mutants"
 	"github.com/stackslice/stackslice/qemu"
+	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/toolchain"
 )
 
@@ -26,10 +31,18 @@ type Options struct {
 	Root      string   // repository root; found from the working directory when empty
 	Ports     []string // port names; all when empty
 	Builds    []string // build names; the default subset when empty, the full matrix for "all"
+	Cases     string   // a regular expression: run only the cases it matches
+	Repeat    int      // run the selected cases this many times; once when 0
 	ForceQEMU bool
-	OutDir    string // binaries; <root>/out when empty
+	OutDir    string // reports, and binaries under bin/; <root>/out when empty
 	Parallel  int    // suites at once; the number of CPUs when 0
 	Out       io.Writer
+	Live      bool // redraw progress lines in place (a terminal)
+	// CaseTimeout kills and fails a case that runs longer; 2 minutes when 0.
+	CaseTimeout time.Duration
+	// SelfTest runs the runner's own misbehaving cases instead of the
+	// conformance cases: how the harness tests its failure reporting.
+	SelfTest bool
 }
 
 // Root finds the repository root: the nearest folder upward from the
@@ -113,115 +126,180 @@ func extraTools(builds []conformance.Build) []toolchain.Tool {
 	return nil
 }
 
-// Test installs what is missing, runs every selected port and build, prints
-// a line per run and the failures, and returns the runs. The error is
-// non-nil when anything failed.
-func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
-	if err := o.fill(); err != nil {
-		return nil, err
-	}
+// job is one port in one build.
+type job struct {
+	port  arch.Port
+	build conformance.Build
+}
+
+// plan checks the options and returns the jobs they select, the case filter
+// and the folder for binaries, before anything is installed or run.
+func plan(o Options) ([]job, *regexp.Regexp, error) {
 	ports, err := Ports(o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	builds, err := conformance.SelectBuilds(o.Builds)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := toolchain.Ensure(ctx, ports, o.Out, extraTools(builds)...); err != nil {
-		return nil, err
+	var filter *regexp.Regexp
+	if o.Cases != "" {
+		if filter, err = regexp.Compile(o.Cases); err != nil {
+			return nil, nil, fmt.Errorf("case pattern %q: %v", o.Cases, firstLine(err.Error()))
+		}
 	}
-	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
-		return nil, fmt.Errorf("output directory: %w", err)
-	}
-	type job struct {
-		port  arch.Port
-		build conformance.Build
+	if o.Repeat < 0 {
+		return nil, nil, fmt.Errorf("repeat count %d: must be 1 or more", o.Repeat)
 	}
 	var jobs []job
 	for _, p := range ports {
 		for _, b := range builds {
-			jobs = append(jobs, job{p, b})
+			if b.RunsFor(p, o.ForceQEMU) {
+				jobs = append(jobs, job{p, b})
+			}
 		}
 	}
+	if len(jobs) == 0 {
+		return nil, nil, fmt.Errorf("nothing to run: the selected builds run only natively on the host's own arch (%s)", runtime.GOARCH)
+	}
+	return jobs, filter, nil
+}
+
+// prepareOutDir makes sure reports and binaries can be written before the
+// suite spends minutes running.
+func prepareOutDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("output directory %s: %v", dir, unwrapPath(err))
+	}
+	probe, err := os.CreateTemp(dir, ".writable-*")
+	if err != nil {
+		return fmt.Errorf("output directory %s is not writable: %v", dir, unwrapPath(err))
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
+}
+
+// unwrapPath drops the path an *os.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Test installs what is missing, runs every selected port and build with
+// live progress, prints the final matrix and the failures, writes the
+// reports and returns the runs. The error is non-nil when anything failed.
+// SIGINT and SIGTERM stop it promptly: every compiler, QEMU and target
+// process it started is killed.
+func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
+	if err := o.fill(); err != nil {
+		return nil, err
+	}
+	jobs, filter, err := plan(o)
+	if err != nil {
+		return nil, err
+	}
+	if err := prepareOutDir(o.OutDir); err != nil {
+		return nil, err
+	}
+	ports, builds := jobPortsAndBuilds(jobs)
+	if err := toolchain.Ensure(ctx, ports, o.Out, extraTools(builds)...); err != nil {
+		return nil, err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	opts := conformance.Options{
+		OutDir:      filepath.Join(o.OutDir, "bin"),
+		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 20 * time.Minute},
+		CaseTimeout: o.CaseTimeout,
+		Cases:       filter,
+		Repeat:      o.Repeat,
+		SelfTest:    o.SelfTest,
+	}
+	if err := checkFilter(ctx, o.Root, jobs[0], opts); err != nil {
+		return nil, err
+	}
+
+	rows := make([]console.Row, len(jobs))
+	for i, j := range jobs {
+		rows[i] = console.Row{Port: j.port.Name, Build: j.build.Name}
+	}
+	progress := console.NewProgress(o.Out, o.Live, rows)
+	started := time.Now()
+	opts.Progress = progress.Update
 	runs := make([]conformance.Run, len(jobs))
 	sem := make(chan struct{}, o.Parallel)
 	var wg sync.WaitGroup
-	var printMu sync.Mutex
-	opts := conformance.Options{
-		OutDir:      o.OutDir,
-		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 20 * time.Minute},
-		CaseTimeout: 2 * time.Minute,
-	}
 	for i, j := range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
 			defer func() { <-sem }()
 			runs[i] = conformance.RunSuite(ctx, o.Root, j.port, j.build, opts)
-			printMu.Lock()
-			fmt.Fprintln(o.Out, RunLine(runs[i]))
-			printMu.Unlock()
+			progress.Finish(runs[i])
 		}()
 	}
 	wg.Wait()
+	progress.Close()
 	if ctx.Err() != nil {
-		return runs, ctx.Err()
+		return nil, errors.New("interrupted: every compiler, QEMU and target process was stopped")
 	}
-	WriteFailures(o.Out, runs)
-	passed, failed := Totals(runs)
-	fmt.Fprintf(o.Out, "%d passed, %d failed\n", passed, failed)
+	if !o.Live {
+		fmt.Fprintln(o.Out)
+	}
+	console.WriteMatrix(o.Out, runs)
+	console.WriteFailures(o.Out, runs)
+	passed, failed := conformance.Totals(runs)
+	fmt.Fprintf(o.Out, "\n%d passed, %d failed in %.1fs\n", passed, failed, time.Since(started).Seconds())
+	paths, err := report.WriteFiles(o.OutDir, runs)
+	if err != nil {
+		return runs, err
+	}
+	fmt.Fprintf(o.Out, "reports: %s\n", strings.Join(paths, ", "))
 	if bad := failedRuns(runs); len(bad) > 0 {
 		return runs, fmt.Errorf("conformance failed: %s", strings.Join(bad, ", "))
 	}
 	return runs, nil
 }
 
-// RunLine is the one-line summary of a run.
-func RunLine(r conformance.Run) string {
-	passed, failed := r.Counts()
-	verdict := "PASS"
-	if !r.OK() {
-		verdict = "FAIL"
+// checkFilter fails at once, in one line, when the case filter matches none
+// of the cases (the same in every runner), rather than in every run. When the
+// first runner cannot even be listed, its run reports why.
+func checkFilter(ctx context.Context, root string, first job, opts conformance.Options) error {
+	if opts.Cases == nil {
+		return nil
 	}
-	line := fmt.Sprintf("%s %-8s %-20s %3d passed %3d failed  %-20s %6.1fs",
-		verdict, r.Port, r.Build, passed, failed, r.Backend, r.Duration.Seconds())
-	if r.Err != nil {
-		line += "  " + firstLine(r.Err.Error())
+	_, names, err := conformance.List(ctx, root, first.port, first.build, opts, nil)
+	if err != nil {
+		return nil
 	}
-	return line
+	_, err = conformance.SelectCases(names, opts.Cases)
+	return err
 }
 
-// WriteFailures lists every failed case with the tail of its output.
-func WriteFailures(w io.Writer, runs []conformance.Run) {
-	for _, r := range runs {
-		if r.Err != nil {
-			fmt.Fprintf(w, "\n%s %s: %v\n", r.Port, r.Build, r.Err)
+func jobPortsAndBuilds(jobs []job) ([]arch.Port, []conformance.Build) {
+	var ports []arch.Port
+	var builds []conformance.Build
+	seenPort, seenBuild := map[string]bool{}, map[string]bool{}
+	for _, j := range jobs {
+		if !seenPort[j.port.Name] {
+			seenPort[j.port.Name] = true
+			ports = append(ports, j.port)
 		}
-		for _, c := range r.Cases {
-			if c.Status == conformance.Pass {
-				continue
-			}
-			fmt.Fprintf(w, "\n%s %s %s: %s\n", r.Port, r.Build, c.Name, c.Reason)
-			if out := tailLines(c.Output, 15); out != "" {
-				fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(out, "\n", "\n    "))
-			}
+		if !seenBuild[j.build.Name] {
+			seenBuild[j.build.Name] = true
+			builds = append(builds, j.build)
 		}
 	}
-}
-
-// Totals counts cases over runs; a run that could not execute counts as one failure.
-func Totals(runs []conformance.Run) (passed, failed int) {
-	for _, r := range runs {
-		p, f := r.Counts()
-		passed += p
-		failed += f
-		if r.Err != nil || len(r.Cases) == 0 {
-			failed++
-		}
-	}
-	return passed, failed
+	return ports, builds
 }
 
 func failedRuns(runs []conformance.Run) []string {
@@ -237,18 +315,6 @@ func failedRuns(runs []conformance.Run) []string {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
-}
-
-func tailLines(s string, n int) string {
-	s = strings.TrimRight(s, "\n")
-	if s == "" {
-		return ""
-	}
-	lines := strings.Split(s, "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 // Mutants runs the mutation check on each selected port: every mutant of
@@ -271,7 +337,7 @@ func Mutants(ctx context.Context, o Options) error {
 		return err
 	}
 	opts := conformance.Options{
-		OutDir:      o.OutDir,
+		OutDir:      filepath.Join(o.OutDir, "bin"),
 		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 10 * time.Minute},
 		CaseTimeout: time.Minute,
 	}

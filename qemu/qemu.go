@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/proc"
 )
 
 // Result is what one run of a target binary produced.
@@ -50,6 +52,8 @@ type Backend interface {
 	Name() string
 	// Command is the command line that runs bin with args.
 	Command(bin string, args ...string) []string
+	// Emulated tells whether the binary runs under an emulator.
+	Emulated() bool
 }
 
 // Options choose and limit how binaries run.
@@ -62,6 +66,8 @@ type Options struct {
 type Native struct{}
 
 func (Native) Name() string { return "native" }
+
+func (Native) Emulated() bool { return false }
 
 func (Native) Command(bin string, args ...string) []string {
 	return append([]string{bin}, args...)
@@ -80,6 +86,8 @@ func (u User) Name() string {
 	}
 	return u.Binary + " " + u.Version
 }
+
+func (User) Emulated() bool { return true }
 
 func (u User) Command(bin string, args ...string) []string {
 	cmd := []string{u.Binary}
@@ -118,25 +126,29 @@ func Version(binary string) string {
 // timeout or the context ends them. A crash, a hang or a non-zero exit is a
 // Result; an error means the binary could not be started at all.
 func Run(ctx context.Context, b Backend, bin string, args []string, timeout time.Duration) (Result, error) {
+	return RunWatched(ctx, b, bin, args, timeout, nil)
+}
+
+// RunWatched is Run that also copies the binary's stdout to watch as it
+// comes, for live progress; watch may be nil.
+func RunWatched(ctx context.Context, b Backend, bin string, args []string, timeout time.Duration, watch io.Writer) (Result, error) {
 	runCtx, cancel := ctx, context.CancelFunc(func() {})
 	if timeout > 0 {
 		runCtx, cancel = context.WithTimeout(ctx, timeout)
 	}
 	defer cancel()
 	argv := b.Command(bin, args...)
-	cmd := exec.CommandContext(runCtx, argv[0], argv[1:]...)
+	cmd := proc.Command(runCtx, argv)
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
+	cmd.Stdout, cmd.Stderr = io.Writer(&stdout), &stderr
+	if watch != nil {
+		cmd.Stdout = io.MultiWriter(&stdout, watch)
+	}
 	start := time.Now()
 	err := cmd.Run()
 	res := Result{Stdout: stdout.String(), Stderr: stderr.String(), Duration: time.Since(start)}
-	if cmd.Process != nil {
-		// Whatever the target left behind in its group goes too.
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	}
+	// Whatever the target left behind in its group goes too.
+	proc.KillGroup(cmd)
 	var exitErr *exec.ExitError
 	switch {
 	case err == nil:

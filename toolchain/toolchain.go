@@ -58,22 +58,28 @@ func InstallCommand(pkgs []string) string {
 	return "apt-get update && apt-get install -y " + strings.Join(pkgs, " ")
 }
 
-// Ensure installs whatever ports need and is missing. As root it runs
-// apt-get; otherwise it fails with the exact command to run.
+// Ensure installs whatever ports need and is missing: with apt-get as root,
+// through password-less sudo otherwise (as on CI runners). When neither
+// works it fails with the exact command to run.
 func Ensure(ctx context.Context, ports []arch.Port, log io.Writer, extra ...Tool) error {
 	pkgs := Missing(ports, extra...)
 	if len(pkgs) == 0 {
 		return nil
 	}
+	var prefix []string
 	if os.Geteuid() != 0 {
-		return fmt.Errorf("missing toolchains (%s); install them with: sudo sh -c '%s'",
-			strings.Join(pkgs, ", "), InstallCommand(pkgs))
+		if exec.CommandContext(ctx, "sudo", "-n", "true").Run() != nil {
+			return fmt.Errorf("missing toolchains (%s); install them with: sudo sh -c '%s'",
+				strings.Join(pkgs, ", "), InstallCommand(pkgs))
+		}
+		prefix = []string{"sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive"}
 	}
 	fmt.Fprintf(log, "installing %s\n", strings.Join(pkgs, " "))
 	for _, args := range [][]string{
 		{"apt-get", "update", "-qq"},
 		append([]string{"apt-get", "install", "-y", "-qq", "--no-install-recommends"}, pkgs...),
 	} {
+		args = append(append([]string{}, prefix...), args...)
 		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 		out, err := cmd.CombinedOutput()

@@ -11,6 +11,9 @@
  *   SL-END <name> fail <microseconds> <reason>
  *   SL-DONE <cases run>
  *
+ * `--selftest` swaps the conformance cases for the runner's own misbehaving
+ * ones (selftest.c), with which the harness tests its failure reporting.
+ *
  * A case counts as finished only when the child says so on a pipe after the
  * case returned: a child that exits early with status 0 fails (the
  * boost.context PR #133 class). */
@@ -25,6 +28,15 @@
 
 #include "cases.h"
 #include "check.h"
+
+/* In the sanitizer build each case ends with a leak check of its own: the
+ * runner's children leave through _exit, which LeakSanitizer never sees. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define leaks_found() __lsan_do_recoverable_leak_check()
+#else
+#define leaks_found() 0
+#endif
 
 static long long now_us(void) {
     struct timespec ts;
@@ -44,12 +56,13 @@ static const char *signal_name(int sig) {
 }
 
 static void run_child(const struct sl_case *c, int done_fd) {
+    /* Sanitizer reports and libc complaints belong to the case's output. */
+    dup2(STDOUT_FILENO, STDERR_FILENO);
     c->run();
     fflush(stdout);
-    int failures = sl_check_failures();
-    char token = failures ? 'F' : 'P';
+    char token = sl_check_failures() ? 'F' : leaks_found() ? 'L' : 'P';
     if (write(done_fd, &token, 1) != 1) _exit(3);
-    _exit(failures ? 1 : 0);
+    _exit(token == 'P' ? 0 : 1);
 }
 
 /* Runs one case; returns 1 when it passed. */
@@ -103,6 +116,8 @@ static int run_case(const struct sl_case *c, int timeout_s) {
     else if (token == 0)
         snprintf(reason, sizeof reason, "exited with status %d before the case finished",
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    else if (token == 'L')
+        snprintf(reason, sizeof reason, "LeakSanitizer found leaks");
     else if (token == 'F' || WEXITSTATUS(status) != 0)
         snprintf(reason, sizeof reason, "expectations failed");
     if (reason[0]) {
@@ -113,17 +128,29 @@ static int run_case(const struct sl_case *c, int timeout_s) {
     return 1;
 }
 
+extern const struct sl_case sl_selftests[];
+extern const int sl_selftest_count;
+
+/* The cases this run draws from: the conformance cases, or with --selftest
+ * the runner's own. */
+static const struct sl_case *cases = sl_cases;
+static int case_count;
+
 static const struct sl_case *find_case(const char *name) {
-    for (int i = 0; i < sl_case_count; i++)
-        if (strcmp(sl_cases[i].name, name) == 0) return &sl_cases[i];
+    for (int i = 0; i < case_count; i++)
+        if (strcmp(cases[i].name, name) == 0) return &cases[i];
     return NULL;
 }
 
 int main(int argc, char **argv) {
     int timeout_s = 120, list = 0, first = 1;
+    case_count = sl_case_count;
     for (; first < argc && argv[first][0] == '-'; first++) {
         if (strcmp(argv[first], "--list") == 0) {
             list = 1;
+        } else if (strcmp(argv[first], "--selftest") == 0) {
+            cases = sl_selftests;
+            case_count = sl_selftest_count;
         } else if (strcmp(argv[first], "--timeout") == 0 && first + 1 < argc) {
             timeout_s = atoi(argv[++first]);
             if (timeout_s <= 0) {
@@ -131,14 +158,14 @@ int main(int argc, char **argv) {
                 return 2;
             }
         } else {
-            fprintf(stderr, "runner: unknown option %s (use --list, --timeout SEC, case names)\n",
+            fprintf(stderr, "runner: unknown option %s (use --list, --selftest, --timeout SEC, case names)\n",
                     argv[first]);
             return 2;
         }
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (list) {
-        for (int i = 0; i < sl_case_count; i++) printf("SL-CASE %s\n", sl_cases[i].name);
+        for (int i = 0; i < case_count; i++) printf("SL-CASE %s\n", cases[i].name);
         return 0;
     }
     for (int i = first; i < argc; i++)
@@ -148,7 +175,7 @@ int main(int argc, char **argv) {
         }
     int run = 0, passed = 0;
     if (first == argc) {
-        for (int i = 0; i < sl_case_count; i++, run++) passed += run_case(&sl_cases[i], timeout_s);
+        for (int i = 0; i < case_count; i++, run++) passed += run_case(&cases[i], timeout_s);
     } else {
         for (int i = first; i < argc; i++, run++) passed += run_case(find_case(argv[i]), timeout_s);
     }

@@ -1,0 +1,291 @@
+// Package console is the harness at the terminal: a live line per arch and
+// build while the suite runs, then the final matrix and the failures.
+package console
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/stackslice/stackslice/conformance"
+)
+
+// IsLive tells whether f should get updating lines: a terminal, outside CI.
+func IsLive(f *os.File) bool {
+	if os.Getenv("CI") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
+
+// Row names one arch and build.
+type Row struct{ Port, Build string }
+
+// Progress shows the runs of a suite as they go. Live, it keeps one line per
+// row that it redraws in place; otherwise it appends a line when a run
+// starts its cases and when it ends, so logs stay readable.
+type Progress struct {
+	out   io.Writer
+	live  bool
+	start time.Time
+	rows  []Row
+
+	// maxLines is how many lines fit on the screen; with more rows than
+	// that, only the runs in flight are shown under a count of the others.
+	maxLines int
+
+	mu     sync.Mutex
+	state  map[Row]conformance.Progress
+	since  map[Row]time.Time
+	done   map[Row]string
+	drawn  int
+	stop   chan struct{}
+	wg     sync.WaitGroup
+	closed bool
+}
+
+// redrawEvery paces the live display: fast enough to look alive, slow
+// enough to cost nothing next to the suite.
+const redrawEvery = 150 * time.Millisecond
+
+// NewProgress starts showing rows on out.
+func NewProgress(out io.Writer, live bool, rows []Row) *Progress {
+	p := &Progress{out: out, live: live, start: time.Now(), rows: rows,
+		state: map[Row]conformance.Progress{}, since: map[Row]time.Time{}, done: map[Row]string{},
+		stop: make(chan struct{}), maxLines: screenLines(out)}
+	if live {
+		p.redraw()
+		p.wg.Add(1)
+		go p.tick()
+	}
+	return p
+}
+
+func (p *Progress) tick() {
+	defer p.wg.Done()
+	t := time.NewTicker(redrawEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+			p.mu.Lock()
+			p.redraw()
+			p.mu.Unlock()
+		}
+	}
+}
+
+// Update records where a run is.
+func (p *Progress) Update(ev conformance.Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	row := Row{ev.Port, ev.Build}
+	if _, ok := p.since[row]; !ok {
+		p.since[row] = time.Now()
+	}
+	p.state[row] = ev
+	if !p.live && ev.Stage == conformance.Running && ev.Done == 0 {
+		fmt.Fprintf(p.out, "RUN  %-8s %-20s %d cases\n", ev.Port, ev.Build, ev.Total)
+	}
+}
+
+// Finish records a run's outcome.
+func (p *Progress) Finish(r conformance.Run) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	line := RunLine(r)
+	p.done[Row{r.Port, r.Build}] = line
+	if !p.live {
+		fmt.Fprintln(p.out, line)
+	}
+}
+
+// Close stops the display; live, it erases its lines so the final matrix
+// replaces them.
+func (p *Progress) Close() {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.closed = true
+	p.mu.Unlock()
+	close(p.stop)
+	p.wg.Wait()
+	if p.live && p.drawn > 0 {
+		fmt.Fprintf(p.out, "\x1b[%dA\x1b[J", p.drawn)
+	}
+}
+
+// screenLines is the terminal's height, or no limit when out is no terminal.
+func screenLines(out io.Writer) int {
+	if f, ok := out.(*os.File); ok {
+		if ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ); err == nil && ws.Row > 0 {
+			return int(ws.Row) - 1
+		}
+	}
+	return int(^uint(0) >> 1)
+}
+
+func (p *Progress) redraw() {
+	lines := p.lines()
+	var b strings.Builder
+	if p.drawn > 0 {
+		fmt.Fprintf(&b, "\x1b[%dA", p.drawn)
+	}
+	for _, line := range lines {
+		b.WriteString("\r\x1b[2K")
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	b.WriteString("\x1b[J")
+	p.drawn = len(lines)
+	io.WriteString(p.out, b.String())
+}
+
+// lines are what the live display shows: a line per row, or when those do
+// not fit, a count of the finished and waiting rows and a line per run in
+// flight.
+func (p *Progress) lines() []string {
+	var all, inFlight []string
+	finished, failed := 0, 0
+	for _, row := range p.rows {
+		line := p.rowLine(row)
+		all = append(all, line)
+		switch {
+		case p.done[row] != "":
+			finished++
+			if strings.HasPrefix(line, "FAIL") {
+				failed++
+				inFlight = append(inFlight, line)
+			}
+		case p.state[row].Stage != "":
+			inFlight = append(inFlight, line)
+		}
+	}
+	if len(all) <= p.maxLines {
+		return all
+	}
+	head := fmt.Sprintf("%d of %d runs done (%d failed), %d waiting, %.0fs", finished, len(p.rows), failed,
+		len(p.rows)-finished-len(inFlight)+failed, time.Since(p.start).Seconds())
+	lines := append([]string{head}, inFlight...)
+	if len(lines) > p.maxLines {
+		lines = lines[:p.maxLines]
+	}
+	return lines
+}
+
+func (p *Progress) rowLine(row Row) string {
+	if line, ok := p.done[row]; ok {
+		return line
+	}
+	ev, ok := p.state[row]
+	if !ok {
+		return fmt.Sprintf("     %-8s %-20s waiting", row.Port, row.Build)
+	}
+	elapsed := time.Since(p.since[row]).Seconds()
+	if ev.Stage == conformance.Running {
+		count := fmt.Sprintf("%d/%d", ev.Done, ev.Total)
+		return fmt.Sprintf("RUN  %-8s %-20s %9s cases %25.1fs", row.Port, row.Build, count, elapsed)
+	}
+	return fmt.Sprintf("RUN  %-8s %-20s %-9s %31.1fs", row.Port, row.Build, ev.Stage, elapsed)
+}
+
+// RunLine is the one-line summary of a run.
+func RunLine(r conformance.Run) string {
+	passed, failed := r.Counts()
+	verdict := "PASS"
+	if !r.OK() {
+		verdict = "FAIL"
+	}
+	line := fmt.Sprintf("%s %-8s %-20s %3d passed %3d failed  %-20s %6.1fs",
+		verdict, r.Port, r.Build, passed, failed, r.Backend, r.Duration.Seconds())
+	if known := r.Known(); known > 0 {
+		line += fmt.Sprintf("  %d known emulator failure(s)", known)
+	}
+	if r.Err != nil {
+		line += "  " + firstLine(r.Err.Error())
+	}
+	return line
+}
+
+// WriteMatrix prints arch × build: passed/total and time per cell, and the
+// runner each arch used.
+func WriteMatrix(w io.Writer, runs []conformance.Run) {
+	var ports, builds []string
+	cells := map[Row]conformance.Run{}
+	runner := map[string]string{}
+	for _, r := range runs {
+		if _, ok := runner[r.Port]; !ok {
+			ports = append(ports, r.Port)
+			runner[r.Port] = r.Backend
+		}
+		if !slices.Contains(builds, r.Build) {
+			builds = append(builds, r.Build)
+		}
+		cells[Row{r.Port, r.Build}] = r
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "arch\trunner\t%s\n", strings.Join(builds, "\t"))
+	for _, port := range ports {
+		fmt.Fprintf(tw, "%s\t%s", port, runner[port])
+		for _, build := range builds {
+			r, ok := cells[Row{port, build}]
+			fmt.Fprintf(tw, "\t%s", cell(r, ok))
+		}
+		fmt.Fprint(tw, "\n")
+	}
+	tw.Flush()
+}
+
+func cell(r conformance.Run, ok bool) string {
+	switch {
+	case !ok:
+		return "-"
+	case r.DidNotRun():
+		return fmt.Sprintf("FAIL (%s) %.1fs", r.Why(), r.Duration.Seconds())
+	}
+	passed, _ := r.Counts()
+	verdict := "ok"
+	if !r.OK() {
+		verdict = "FAIL"
+	}
+	text := fmt.Sprintf("%s %d/%d %.1fs", verdict, passed, len(r.Cases), r.Duration.Seconds())
+	if known := r.Known(); known > 0 {
+		text += fmt.Sprintf(" (%d known)", known)
+	}
+	return text
+}
+
+// WriteFailures lists every failed case with the tail of its output.
+func WriteFailures(w io.Writer, runs []conformance.Run) {
+	for _, r := range runs {
+		if r.Err != nil {
+			fmt.Fprintf(w, "\n%s %s: %v\n", r.Port, r.Build, r.Err)
+		}
+		for _, c := range r.Cases {
+			if c.Status == conformance.Pass {
+				continue
+			}
+			fmt.Fprintf(w, "\n%s %s %s: %s\n", r.Port, r.Build, c.Label(), c.Reason)
+			if out := c.OutputTail(15); out != "" {
+				fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(out, "\n", "\n    "))
+			}
+		}
+	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

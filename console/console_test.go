@@ -1,0 +1,125 @@
+package console
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stackslice/stackslice/conformance"
+)
+
+var (
+	passing = conformance.Run{Port: "amd64", Build: "gcc-O2", Backend: "native", Duration: 1200 * time.Millisecond,
+		Cases: []conformance.CaseResult{{Name: "a", Status: conformance.Pass}, {Name: "b", Status: conformance.Pass}}}
+	failing = conformance.Run{Port: "arm64", Build: "gcc-O2", Backend: "qemu-aarch64 7.2.22", Duration: 3 * time.Second,
+		Cases: []conformance.CaseResult{
+			{Name: "a", Status: conformance.Pass},
+			{Name: "registers", Iteration: 2, Status: conformance.Fail, Reason: "expectations failed", Output: "x19: want 0x1 got 0x2\n"},
+		}}
+	broken = conformance.Run{Port: "s390x", Build: "gcc-O0", Backend: "qemu-s390x 7.2.22",
+		Err: fmt.Errorf("%w s390x gcc-O0: exit status 1\nswitch.S:3: Error: template", conformance.ErrCompile)}
+)
+
+func TestRunLine(t *testing.T) {
+	tests := []struct {
+		run  conformance.Run
+		want string
+	}{
+		{passing, `^PASS amd64 +gcc-O2 +2 passed +0 failed +native +1.2s$`},
+		{failing, `^FAIL arm64 +gcc-O2 +1 passed +1 failed +qemu-aarch64 7.2.22 +3.0s$`},
+		{broken, `^FAIL s390x .* compiling s390x gcc-O0: exit status 1$`},
+	}
+	for _, tt := range tests {
+		assert.Regexp(t, tt.want, RunLine(tt.run))
+	}
+}
+
+func TestWriteMatrixIsArchByBuild(t *testing.T) {
+	second := passing
+	second.Build = "gcc-O0"
+	var out bytes.Buffer
+	WriteMatrix(&out, []conformance.Run{passing, second, failing, broken})
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	require.Len(t, lines, 4)
+	assert.Regexp(t, `^arch +runner +gcc-O2 +gcc-O0`, lines[0])
+	assert.Regexp(t, `^amd64 +native +ok 2/2 1.2s +ok 2/2 1.2s`, lines[1])
+	assert.Regexp(t, `^arm64 +qemu-aarch64 7.2.22 +FAIL 1/2 3.0s +-`, lines[2])
+	assert.Regexp(t, `^s390x +qemu-s390x 7.2.22 +- +FAIL \(build error\)`, lines[3])
+}
+
+func TestWriteFailuresShowsTheOutputTail(t *testing.T) {
+	var out bytes.Buffer
+	WriteFailures(&out, []conformance.Run{passing, failing, broken})
+	assert.Contains(t, out.String(), "arm64 gcc-O2 registers#2: expectations failed\n    x19: want 0x1 got 0x2\n")
+	assert.Contains(t, out.String(), "s390x gcc-O0: compiling s390x gcc-O0: exit status 1\nswitch.S:3: Error: template\n")
+	assert.NotContains(t, out.String(), "amd64")
+}
+
+func TestPlainProgressAppendsLines(t *testing.T) {
+	var out bytes.Buffer
+	p := NewProgress(&out, false, []Row{{"amd64", "gcc-O2"}})
+	p.Update(conformance.Progress{Port: "amd64", Build: "gcc-O2", Stage: conformance.Compiling})
+	p.Update(conformance.Progress{Port: "amd64", Build: "gcc-O2", Stage: conformance.Running, Total: 2})
+	p.Update(conformance.Progress{Port: "amd64", Build: "gcc-O2", Stage: conformance.Running, Done: 1, Total: 2})
+	p.Finish(passing)
+	p.Close()
+	assert.NotContains(t, out.String(), "\x1b")
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	require.Len(t, lines, 2)
+	assert.Regexp(t, `^RUN  amd64 +gcc-O2 +2 cases$`, lines[0])
+	assert.Equal(t, RunLine(passing), lines[1])
+}
+
+func TestLiveProgressRedrawsInPlaceAndErasesItself(t *testing.T) {
+	var out syncBuffer
+	p := NewProgress(&out, true, []Row{{"amd64", "gcc-O2"}, {"arm64", "gcc-O2"}})
+	p.Update(conformance.Progress{Port: "amd64", Build: "gcc-O2", Stage: conformance.Running, Done: 7, Total: 26})
+	time.Sleep(3 * redrawEvery)
+	p.Finish(passing)
+	p.Close()
+	s := out.String()
+	assert.Contains(t, s, "arm64    gcc-O2               waiting")
+	assert.Regexp(t, `RUN  amd64 +gcc-O2 +7/26 cases`, s)
+	assert.Contains(t, s, "\x1b[2A", "moves up over its two lines to redraw them")
+	assert.True(t, strings.HasSuffix(s, "\x1b[2A\x1b[J"), "erases its lines when closed")
+}
+
+func TestLiveProgressFoldsRowsThatDoNotFit(t *testing.T) {
+	rows := []Row{{"amd64", "gcc-O0"}, {"amd64", "gcc-O2"}, {"arm64", "gcc-O0"}, {"arm64", "gcc-O2"}}
+	p := &Progress{live: true, rows: rows, maxLines: 3, start: time.Now(), state: map[Row]conformance.Progress{},
+		since: map[Row]time.Time{}, done: map[Row]string{}}
+	p.Update(conformance.Progress{Port: "arm64", Build: "gcc-O0", Stage: conformance.Compiling})
+	p.Finish(passing)
+	failed := failing
+	failed.Port, failed.Build = "amd64", "gcc-O0"
+	p.Finish(failed)
+	lines := p.lines()
+	require.Len(t, lines, 3)
+	assert.Regexp(t, `^2 of 4 runs done \(1 failed\), 1 waiting, \d+s$`, lines[0])
+	assert.Regexp(t, `^FAIL amd64 +gcc-O0`, lines[1], "failures stay on screen")
+	assert.Regexp(t, `^RUN  arm64 +gcc-O0 +compiling`, lines[2])
+}
+
+// syncBuffer is a bytes.Buffer the redraw goroutine and the test can share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,159 @@
+// Package lint holds the repository's static checks: gofmt, go vet and
+// actionlint over the GitHub Actions workflows. The mage target `lint` calls
+// All; each check is also usable on its own.
+package lint
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"go/format"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+)
+
+// All runs Gofmt, `go vet ./...` (in root) and Workflows, in that order, and
+// returns every failure joined, one line each; go vet's and actionlint's own
+// output goes to out.
+func All(ctx context.Context, root string, out io.Writer) error {
+	var errs []error
+	if err := Gofmt(root); err != nil {
+		errs = append(errs, err)
+	}
+	if err := vet(ctx, root, out); err != nil {
+		errs = append(errs, err)
+	}
+	if err := Workflows(root, out); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// vet runs `go vet ./...` in root, its output going to out.
+func vet(ctx context.Context, root string, out io.Writer) error {
+	cmd := exec.CommandContext(ctx, "go", "vet", "./...")
+	cmd.Dir = root
+	cmd.Stdout = out
+	cmd.Stderr = out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go vet: %w", err)
+	}
+	return nil
+}
+
+// Workflows runs actionlint over every root/.github/workflows/*.yml and
+// *.yaml file, printing each problem to out as `path:line:col: message [kind]`
+// with path relative to root. It fails with one line naming the count and the
+// files when there is any problem, and when there is no workflow file at all.
+//
+// The config in root/.github/actionlint.yaml (or .yml) is used when present.
+// The shellcheck and pyflakes rules stay off: they need external tools.
+func Workflows(root string, out io.Writer) error {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return fmt.Errorf("actionlint: %w", err)
+	}
+	dir := filepath.Join(abs, ".github", "workflows")
+	var files []string
+	for _, pat := range []string{"*.yml", "*.yaml"} {
+		m, err := filepath.Glob(filepath.Join(dir, pat))
+		if err != nil {
+			return fmt.Errorf("actionlint: %w", err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("actionlint: no workflow files (*.yml, *.yaml) in %s", dir)
+	}
+	slices.Sort(files)
+
+	// The project is given explicitly rather than found by actionlint, which
+	// wants a .git next to .github; NewProject also loads the repo config.
+	proj, err := actionlint.NewProject(abs)
+	if err != nil {
+		return fmt.Errorf("actionlint: %w", err)
+	}
+	// The linter prints nothing itself (io.Discard, no log writer, no
+	// shellcheck or pyflakes executable); problems are printed below.
+	l, err := actionlint.NewLinter(io.Discard, &actionlint.LinterOptions{WorkingDir: abs})
+	if err != nil {
+		return fmt.Errorf("actionlint: %w", err)
+	}
+	problems, err := l.LintFiles(files, proj)
+	if err != nil {
+		return fmt.Errorf("actionlint: %w", err)
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+
+	var bad []string
+	for _, p := range problems {
+		path := filepath.ToSlash(p.Filepath)
+		fmt.Fprintf(out, "%s:%d:%d: %s [%s]\n", path, p.Line, p.Column, p.Message, p.Kind)
+		if !slices.Contains(bad, path) {
+			bad = append(bad, path)
+		}
+	}
+	return fmt.Errorf("actionlint: %s in %s", count(len(problems), "problem"), strings.Join(bad, ", "))
+}
+
+// Gofmt fails with one line listing every .go file under root that gofmt
+// would change (or cannot parse), as paths relative to root. It skips .git,
+// testdata folders and root/out (the harness's output).
+func Gofmt(root string) error {
+	var bad []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if d.Name() == ".git" || d.Name() == "testdata" || rel == "out" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || !strings.HasSuffix(d.Name(), ".go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		got, err := format.Source(src)
+		if err != nil {
+			bad = append(bad, rel+" (does not parse)")
+		} else if !bytes.Equal(got, src) {
+			bad = append(bad, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("gofmt: %w", err)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("gofmt: %s not formatted: %s", count(len(bad), "file"), strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// count says "1 file", "2 files".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,245 @@
+package lint
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// repoRoot walks up from the test's working directory to the folder with go.mod.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, dir, parent, "no go.mod above the test's working directory")
+		dir = parent
+	}
+}
+
+// writeTree writes files (slash paths relative to root) into a new temp dir.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	return root
+}
+
+const goodWorkflow = `name: ok
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        arch: [amd64]
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo ${{ matrix.arch }}
+`
+
+func TestWorkflowsRepo(t *testing.T) {
+	var out bytes.Buffer
+	err := Workflows(repoRoot(t), &out)
+	require.NoError(t, err, "actionlint output:\n%s", out.String())
+	assert.Empty(t, out.String())
+}
+
+func TestWorkflowsBroken(t *testing.T) {
+	tests := []struct {
+		name     string
+		workflow string
+		want     []string // substrings of the printed problems
+		n        int      // problems expected
+	}{
+		{
+			name: "unknown runner label",
+			workflow: `on: push
+jobs:
+  a:
+    runs-on: ubuntu-nope
+    steps:
+      - run: true
+`,
+			want: []string{`.github/workflows/bad.yml:4:14: label "ubuntu-nope" is unknown`, "[runner-label]"},
+			n:    1,
+		},
+		{
+			name: "undefined matrix property",
+			workflow: `on: push
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        arch: [amd64]
+    steps:
+      - run: echo ${{ matrix.nope }}
+`,
+			want: []string{`.github/workflows/bad.yml:9:`, `property "nope" is not defined`, "[expression]"},
+			n:    1,
+		},
+		{
+			name: "missing steps",
+			workflow: `on: push
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+`,
+			want: []string{`.github/workflows/bad.yml:3:3: "steps" section is missing in job "a"`, "[syntax-check]"},
+			n:    1,
+		},
+		{
+			name: "all three",
+			workflow: `on: push
+jobs:
+  a:
+    runs-on: ubuntu-nope
+    strategy:
+      matrix:
+        arch: [amd64]
+    steps:
+      - run: echo ${{ matrix.nope }}
+  b:
+    runs-on: ubuntu-24.04
+`,
+			want: []string{"[runner-label]", "[expression]", "[syntax-check]"},
+			n:    3,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := writeTree(t, map[string]string{
+				".github/workflows/bad.yml": tt.workflow,
+				".github/workflows/ok.yaml": goodWorkflow,
+			})
+			var out bytes.Buffer
+			err := Workflows(root, &out)
+			require.Error(t, err)
+			assert.Equal(t, "actionlint: "+count(tt.n, "problem")+" in .github/workflows/bad.yml", err.Error())
+			for _, w := range tt.want {
+				assert.Contains(t, out.String(), w)
+			}
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			assert.Len(t, lines, tt.n, "one printed line per problem")
+			for _, l := range lines {
+				assert.Regexp(t, `^\.github/workflows/bad\.yml:\d+:\d+: .+ \[[a-z-]+\]$`, l)
+			}
+		})
+	}
+}
+
+func TestWorkflowsNone(t *testing.T) {
+	tests := map[string]map[string]string{
+		"no .github":           {"go.mod": "module x\n"},
+		"empty workflows dir":  {".github/workflows/.keep": ""},
+		"only other file kind": {".github/workflows/README.md": "not a workflow\n"},
+	}
+	for name, files := range tests {
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := Workflows(writeTree(t, files), &out)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "actionlint: no workflow files")
+			assert.Empty(t, out.String())
+		})
+	}
+}
+
+func TestWorkflowsConfig(t *testing.T) {
+	// A self-hosted label is unknown to actionlint until the repo config names it.
+	wf := strings.Replace(goodWorkflow, "ubuntu-24.04", "stackslice-box", 1)
+	root := writeTree(t, map[string]string{".github/workflows/ci.yml": wf})
+	var out bytes.Buffer
+	require.Error(t, Workflows(root, &out))
+	assert.Contains(t, out.String(), `label "stackslice-box" is unknown`)
+
+	require.NoError(t, os.WriteFile(filepath.Join(root, ".github", "actionlint.yaml"),
+		[]byte("self-hosted-runner:\n  labels: [stackslice-box]\n"), 0o644))
+	out.Reset()
+	require.NoError(t, Workflows(root, &out), out.String())
+	assert.Empty(t, out.String())
+}
+
+func TestGofmt(t *testing.T) {
+	const clean = "package p\n\nfunc F() int { return 1 }\n"
+	const messy = "package p\nfunc  G( ) int {\nreturn 2}\n"
+	tests := []struct {
+		name    string
+		files   map[string]string
+		wantErr string
+	}{
+		{"clean", map[string]string{"a.go": clean, "sub/b.go": clean}, ""},
+		{"one messy", map[string]string{"a.go": clean, "sub/b.go": messy},
+			"gofmt: 1 file not formatted: sub/b.go"},
+		{"two messy", map[string]string{"a.go": messy, "sub/b.go": messy},
+			"gofmt: 2 files not formatted: a.go, sub/b.go"},
+		{"does not parse", map[string]string{"a.go": "package p\nfunc {\n"},
+			"gofmt: 1 file not formatted: a.go (does not parse)"},
+		{"skipped dirs", map[string]string{
+			"a.go":                clean,
+			".git/x.go":           messy,
+			"out/x.go":            messy,
+			"sub/testdata/x.go":   messy,
+			"sub/notes.txt":       messy,
+			"sub/out_of_scope.go": clean,
+		}, ""},
+		{"out below root is not skipped", map[string]string{"sub/out/x.go": messy},
+			"gofmt: 1 file not formatted: sub/out/x.go"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Gofmt(writeTree(t, tt.files))
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Equal(t, tt.wantErr, err.Error())
+		})
+	}
+}
+
+func TestAll(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go vet")
+	}
+	good := map[string]string{
+		"go.mod":                   "module example.com/x\n\ngo 1.22\n",
+		"x.go":                     "package x\n\nfunc F() int { return 1 }\n",
+		".github/workflows/ci.yml": goodWorkflow,
+	}
+	var out bytes.Buffer
+	require.NoError(t, All(context.Background(), writeTree(t, good), &out), out.String())
+
+	bad := map[string]string{
+		"go.mod":                   "module example.com/x\n\ngo 1.22\n",
+		"x.go":                     "package x\n\nimport \"fmt\"\n\nfunc F() {\n\tfmt.Printf(\"%d\\n\", \"s\")\n}\n",
+		"y.go":                     "package x\nfunc  G() {}\n",
+		".github/workflows/ci.yml": strings.Replace(goodWorkflow, "ubuntu-24.04", "ubuntu-nope", 1),
+	}
+	out.Reset()
+	err := All(context.Background(), writeTree(t, bad), &out)
+	require.Error(t, err)
+	lines := strings.Split(err.Error(), "\n")
+	require.Len(t, lines, 3, err.Error())
+	assert.Equal(t, "gofmt: 1 file not formatted: y.go", lines[0])
+	assert.Contains(t, lines[1], "go vet: ")
+	assert.Equal(t, "actionlint: 1 problem in .github/workflows/ci.yml", lines[2])
+	assert.Contains(t, out.String(), "Printf format %d has arg \"s\" of wrong type string")
+	assert.Contains(t, out.String(), `label "ubuntu-nope" is unknown`)
+}

@@ -1,0 +1,114 @@
+// Package jsonreport writes conformance results as JSON for tooling: every
+// case of every run, with enough output to diagnose a failure without the
+// CI log.
+package jsonreport
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/stackslice/stackslice/conformance"
+)
+
+// OutputTailLines bounds the output kept per case: the end of a failing
+// case's output says why it failed, and the whole output of hundreds of
+// cases would bloat the file.
+const OutputTailLines = 20
+
+// Report is the whole file. Passed and Failed are the totals to gate on:
+// unlike the per-run counts they include a failure for each run that could
+// not execute.
+type Report struct {
+	Runs   []Run `json:"runs"`
+	Passed int   `json:"passed"`
+	Failed int   `json:"failed"`
+}
+
+// Run is one arch and build. Passed and Failed count its cases only, so a
+// run that could not execute shows 0/0 with Error set and OK false.
+type Run struct {
+	Arch            string  `json:"arch"`
+	Build           string  `json:"build"`
+	Runner          string  `json:"runner"`
+	DurationSeconds float64 `json:"duration_seconds"`
+	Passed          int     `json:"passed"`
+	Failed          int     `json:"failed"`
+	OK              bool    `json:"ok"`
+	Error           string  `json:"error,omitempty"`
+	Cases           []Case  `json:"cases"`
+}
+
+// Case repeats its run's arch and build so that cases can be filtered or
+// loaded into a table without walking the runs.
+type Case struct {
+	Arch            string             `json:"arch"`
+	Build           string             `json:"build"`
+	Case            string             `json:"case"`
+	Iteration       int                `json:"iteration"`
+	Status          conformance.Status `json:"status"`
+	DurationSeconds float64            `json:"duration_seconds"`
+	Reason          string             `json:"reason,omitempty"`
+	OutputTail      string             `json:"output_tail,omitempty"`
+}
+
+// New converts runs to the report schema, for callers that want to adjust
+// or inspect the report before writing it.
+func New(runs []conformance.Run) Report {
+	rep := Report{Runs: make([]Run, 0, len(runs))}
+	for _, r := range runs {
+		passed, failed := r.Counts()
+		run := Run{
+			Arch:            r.Port,
+			Build:           r.Build,
+			Runner:          r.Backend,
+			DurationSeconds: r.Duration.Seconds(),
+			Passed:          passed,
+			Failed:          failed,
+			OK:              r.OK(),
+			// Never null, so that consumers can iterate without a check.
+			Cases: make([]Case, 0, len(r.Cases)),
+		}
+		if r.Err != nil {
+			run.Error = r.Err.Error()
+		}
+		for _, c := range r.Cases {
+			run.Cases = append(run.Cases, Case{
+				Arch:  r.Port,
+				Build: r.Build,
+				Case:  c.Name,
+				// Results parsed outside a repeated suite leave it unset.
+				Iteration:       max(c.Iteration, 1),
+				Status:          c.Status,
+				DurationSeconds: c.Duration.Seconds(),
+				Reason:          c.Reason,
+				OutputTail:      c.OutputTail(OutputTailLines),
+			})
+		}
+		rep.Runs = append(rep.Runs, run)
+	}
+	rep.Passed, rep.Failed = conformance.Totals(runs)
+	return rep
+}
+
+// Write writes the report for runs as indented JSON.
+func Write(w io.Writer, runs []conformance.Run) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	// Case output is shown as text; escaping <, > and & would only make it
+	// harder to read in the raw file.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(New(runs)); err != nil {
+		return fmt.Errorf("encoding JSON report: %w", err)
+	}
+	return nil
+}
+
+// Read parses a report written by Write.
+func Read(r io.Reader) (Report, error) {
+	var rep Report
+	if err := json.NewDecoder(r).Decode(&rep); err != nil {
+		return Report{}, fmt.Errorf("decoding JSON report: %w", err)
+	}
+	return rep, nil
+}

@@ -1,0 +1,172 @@
+// Package junitxml writes conformance results as JUnit XML, the format CI
+// systems (GitLab, Jenkins, GitHub test-report actions) read to show
+// per-case results, so that a failing arch/build/case is visible without
+// reading the log.
+//
+// Case output can hold any byte a crashing case printed, including control
+// characters XML 1.0 forbids, and one such byte makes the whole file
+// unreadable to CI. encoding/xml replaces them with U+FFFD in attributes, but
+// not in CDATA, which holds the output so that it reads as printed in the raw
+// file; xmlChars does it there. The tests hold both to parsing back.
+package junitxml
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stackslice/stackslice/conformance"
+)
+
+// OutputTailLines bounds the output kept per failed case: CI viewers show it
+// inline, and the end of the output is what says why the case failed.
+const OutputTailLines = 40
+
+// DidNotRunCase names the test case standing in for a run that could not
+// execute: without one, CI would show an empty, green suite.
+const DidNotRunCase = "(build and run)"
+
+// TestSuites is the document root.
+type TestSuites struct {
+	XMLName  xml.Name    `xml:"testsuites"`
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Time     string      `xml:"time,attr"`
+	Suites   []TestSuite `xml:"testsuite"`
+}
+
+// TestSuite is one arch and build. Failures are cases that ran and failed;
+// Errors are runs that could not execute.
+type TestSuite struct {
+	Name       string     `xml:"name,attr"`
+	Tests      int        `xml:"tests,attr"`
+	Failures   int        `xml:"failures,attr"`
+	Errors     int        `xml:"errors,attr"`
+	Skipped    int        `xml:"skipped,attr"`
+	Time       string     `xml:"time,attr"`
+	Properties []Property `xml:"properties>property"`
+	Cases      []TestCase `xml:"testcase"`
+}
+
+// Property records how the suite ran, since the same case can pass natively
+// and fail under one QEMU version.
+type Property struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+// TestCase has Failure set when the case failed and Error when its run could
+// not execute.
+type TestCase struct {
+	Classname string   `xml:"classname,attr"`
+	Name      string   `xml:"name,attr"`
+	Time      string   `xml:"time,attr"`
+	Failure   *Problem `xml:"failure"`
+	Error     *Problem `xml:"error"`
+	Skipped   *Problem `xml:"skipped"`
+}
+
+// Problem is a failure or an error: a one-line message for summaries and the
+// detail as text.
+type Problem struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",cdata"`
+}
+
+// New converts runs to the JUnit document, one suite per run.
+func New(runs []conformance.Run) TestSuites {
+	doc := TestSuites{Name: "stackslice conformance"}
+	var total time.Duration
+	for _, r := range runs {
+		suite := newSuite(r)
+		doc.Tests += suite.Tests
+		doc.Failures += suite.Failures
+		doc.Errors += suite.Errors
+		total += r.Duration
+		doc.Suites = append(doc.Suites, suite)
+	}
+	doc.Time = seconds(total)
+	return doc
+}
+
+func newSuite(r conformance.Run) TestSuite {
+	classname := r.Port + "." + r.Build
+	suite := TestSuite{
+		Name:       r.Port + "/" + r.Build,
+		Time:       seconds(r.Duration),
+		Properties: []Property{{Name: "runner", Value: r.Backend}},
+	}
+	if r.DidNotRun() {
+		detail := "the runner reported no cases"
+		if r.Err != nil {
+			detail = r.Err.Error()
+		}
+		message, _, _ := strings.Cut(detail, "\n")
+		suite.Tests, suite.Errors = 1, 1
+		suite.Cases = []TestCase{{
+			Classname: classname,
+			Name:      DidNotRunCase,
+			Time:      seconds(r.Duration),
+			Error:     &Problem{Message: message, Text: xmlChars(detail)},
+		}}
+		return suite
+	}
+	for _, c := range r.Cases {
+		tc := TestCase{Classname: classname, Name: c.Label(), Time: seconds(c.Duration)}
+		switch c.Status {
+		case conformance.Pass:
+		case conformance.KnownFailure:
+			// Shown as skipped with its reason: the emulator's bug, not the port's.
+			suite.Skipped++
+			tc.Skipped = &Problem{Message: c.Reason, Text: xmlChars(c.OutputTail(OutputTailLines))}
+		default:
+			suite.Failures++
+			text := c.OutputTail(OutputTailLines)
+			if text == "" {
+				text = c.Reason
+			}
+			tc.Failure = &Problem{Message: c.Reason, Text: xmlChars(text)}
+		}
+		suite.Tests++
+		suite.Cases = append(suite.Cases, tc)
+	}
+	return suite
+}
+
+// xmlChars replaces what XML 1.0 does not allow in a document, invalid UTF-8
+// included, with U+FFFD, so that the reader can still tell something was there.
+func xmlChars(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r',
+			r >= 0x20 && r <= 0xD7FF,
+			r >= 0xE000 && r <= 0xFFFD,
+			r >= 0x10000 && r <= utf8.MaxRune:
+			return r
+		}
+		return utf8.RuneError
+	}, s)
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+
+// Write writes the JUnit XML document for runs.
+func Write(w io.Writer, runs []conformance.Run) error {
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("writing JUnit XML: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(New(runs)); err != nil {
+		return fmt.Errorf("encoding JUnit XML: %w", err)
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return fmt.Errorf("writing JUnit XML: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,219 @@
+// Package markdown writes a conformance summary for people: a verdict, an
+// arch × build matrix and the failures with their output. It is sized and
+// shaped for GitHub's job summary (GITHUB_STEP_SUMMARY), which renders
+// GitHub Flavored Markdown.
+package markdown
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/stackslice/stackslice/conformance"
+)
+
+// OutputTailLines bounds the output shown per failed case, so that a run
+// with many failures stays readable and within the job summary size limit.
+const OutputTailLines = 20
+
+const (
+	passMark = "✅"
+	failMark = "❌"
+	// noRun marks an arch and build that were not selected, as opposed to
+	// one that failed.
+	noRun = "—"
+)
+
+// Write writes the summary for runs.
+func Write(w io.Writer, runs []conformance.Run) error {
+	var b strings.Builder
+	b.WriteString("## stackslice conformance\n\n")
+	writeTotal(&b, runs)
+	if len(runs) > 0 {
+		b.WriteString("\n")
+		writeMatrix(&b, runs)
+		b.WriteString("\n")
+		writeRunners(&b, runs)
+	}
+	writeFailures(&b, runs)
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("writing Markdown summary: %w", err)
+	}
+	return nil
+}
+
+func writeTotal(b *strings.Builder, runs []conformance.Run) {
+	passed, failed := conformance.Totals(runs)
+	// Nothing passing proves nothing, so an empty selection is not green.
+	mark := passMark
+	if failed > 0 || passed == 0 {
+		mark = failMark
+	}
+	fmt.Fprintf(b, "%s %d passed, %d failed\n", mark, passed, failed)
+	if len(runs) == 0 {
+		b.WriteString("\nNo arch and build was run.\n")
+	}
+}
+
+// writeMatrix puts archs in rows and builds in columns, both in the order
+// they first appear, so that the table follows the order runs were selected in.
+func writeMatrix(b *strings.Builder, runs []conformance.Run) {
+	var archs, builds []string
+	cells := map[[2]string][]string{}
+	for _, r := range runs {
+		if !slices.Contains(archs, r.Port) {
+			archs = append(archs, r.Port)
+		}
+		if !slices.Contains(builds, r.Build) {
+			builds = append(builds, r.Build)
+		}
+		key := [2]string{r.Port, r.Build}
+		cells[key] = append(cells[key], cell(r))
+	}
+	header := []string{"arch"}
+	for _, build := range builds {
+		header = append(header, inline(build))
+	}
+	writeRow(b, header)
+	writeRow(b, slices.Repeat([]string{":---"}, len(header)))
+	for _, arch := range archs {
+		row := []string{"**" + inline(arch) + "**"}
+		for _, build := range builds {
+			// A run repeated under the same arch and build keeps every result:
+			// collapsing them could hide a failure.
+			text := strings.Join(cells[[2]string{arch, build}], "<br>")
+			if text == "" {
+				text = noRun
+			}
+			row = append(row, text)
+		}
+		writeRow(b, row)
+	}
+}
+
+func cell(r conformance.Run) string {
+	if r.DidNotRun() {
+		return failMark + " " + r.Why()
+	}
+	passed, _ := r.Counts()
+	mark := passMark
+	if !r.OK() {
+		mark = failMark
+	}
+	text := fmt.Sprintf("%s %d/%d · %.1fs", mark, passed, len(r.Cases), r.Duration.Seconds())
+	if known := r.Known(); known > 0 {
+		text += fmt.Sprintf(" · %d known emulator failure(s)", known)
+	}
+	return text
+}
+
+// writeRunners lists how each arch ran, since a failure under QEMU can be the
+// emulator's rather than the port's.
+func writeRunners(b *strings.Builder, runs []conformance.Run) {
+	var archs []string
+	runners := map[string][]string{}
+	for _, r := range runs {
+		if !slices.Contains(archs, r.Port) {
+			archs = append(archs, r.Port)
+		}
+		if r.Backend != "" && !slices.Contains(runners[r.Port], r.Backend) {
+			runners[r.Port] = append(runners[r.Port], r.Backend)
+		}
+	}
+	writeRow(b, []string{"arch", "runner"})
+	writeRow(b, []string{":---", ":---"})
+	for _, arch := range archs {
+		runner := noRun
+		if len(runners[arch]) > 0 {
+			runner = inline(strings.Join(runners[arch], ", "))
+		}
+		writeRow(b, []string{"**" + inline(arch) + "**", runner})
+	}
+}
+
+func writeRow(b *strings.Builder, cells []string) {
+	b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+}
+
+func writeFailures(b *strings.Builder, runs []conformance.Run) {
+	header := false
+	section := func() {
+		if !header {
+			b.WriteString("\n### Failures\n")
+			header = true
+		}
+	}
+	for _, r := range runs {
+		if r.DidNotRun() {
+			section()
+			detail := "the runner reported no cases"
+			if r.Err != nil {
+				detail = r.Err.Error()
+			}
+			fmt.Fprintf(b, "\n**%s %s** did not run:\n", inline(r.Port), inline(r.Build))
+			writeCode(b, detail)
+			continue
+		}
+		for _, c := range r.Cases {
+			if c.Status == conformance.Pass {
+				continue
+			}
+			section()
+			fmt.Fprintf(b, "\n**%s %s %s**: %s\n", inline(r.Port), inline(r.Build), inline(c.Label()), inline(c.Reason))
+			if tail := c.OutputTail(OutputTailLines); tail != "" {
+				writeCode(b, tail)
+			}
+		}
+	}
+}
+
+// writeCode fences text with more backticks than it contains in a row, so
+// that output holding a fence of its own cannot end the block early.
+func writeCode(b *strings.Builder, text string) {
+	text = printable(text)
+	longest, run := 0, 0
+	for _, r := range text {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", max(3, longest+1))
+	fmt.Fprintf(b, "\n%s\n%s\n%s\n", fence, strings.TrimRight(text, "\n"), fence)
+}
+
+// printable replaces control characters (terminal escapes, stray bytes of a
+// crashed case) and invalid UTF-8 with U+FFFD, which shows that something was
+// there without letting it garble the page. Carriage returns are dropped so
+// that CRLF output reads as lines.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r':
+			return -1
+		case r == '\n' || r == '\t':
+			return r
+		case unicode.IsControl(r):
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
+// inlineEscaper backslash-escapes what GitHub Flavored Markdown could read
+// as emphasis, links, code, HTML, entities or a table column break.
+var inlineEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`,
+	`<`, `\<`, `>`, `\>`, `|`, `\|`, `~`, `\~`, `&`, `\&`,
+)
+
+// inline makes s render as itself on one line of running text or in a
+// table cell.
+func inline(s string) string {
+	return inlineEscaper.Replace(strings.ReplaceAll(printable(s), "\n", " "))
+}

@@ -1,0 +1,340 @@
+// Package scaffold starts a new port: `mage port:new <name>` writes
+// arch/<name>/ with its port.json and templates of switch.S and probe.S that
+// carry the contracts (core/port.h, core/probe.h) and the tables to fill in.
+// The templates fail every build with an assembler .error naming the file, so
+// the new port shows up in the suite at once, failing, until it is written.
+package scaffold
+
+import (
+	"bufio"
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/template"
+
+	"github.com/stackslice/stackslice/arch"
+)
+
+// Spec is what a new port's port.json holds (see arch.Port). New fills in
+// what is empty: CC is <triple>-gcc; Packages is Debian's cross gcc of the
+// triple (gcc-x86-64-linux-gnu for x86_64-linux-gnu), or gcc when CC is the
+// host's gcc; QEMU comes from the triple's CPU when it is a known one;
+// QEMUCPU is "max"; ABI is a placeholder the switch.S template asks to fill.
+type Spec struct {
+	Name     string
+	Triple   string
+	CC       string
+	Packages []string
+	QEMU     string
+	QEMUCPU  string
+	NativeOn []string
+	ABI      string
+}
+
+// The environment variables FromEnv reads.
+const (
+	EnvTriple  = "SL_TRIPLE"
+	EnvCC      = "SL_CC"
+	EnvQEMU    = "SL_QEMU"
+	EnvQEMUCPU = "SL_QEMU_CPU"
+	EnvABI     = "SL_ABI"
+)
+
+// FromEnv is the Spec of port name as given by SL_TRIPLE, SL_CC, SL_QEMU,
+// SL_QEMU_CPU and SL_ABI; what they leave empty is asked for (Ask) or
+// derived (New).
+func FromEnv(name string, getenv func(string) string) Spec {
+	get := func(key string) string { return strings.TrimSpace(getenv(key)) }
+	return Spec{
+		Name:    name,
+		Triple:  get(EnvTriple),
+		CC:      get(EnvCC),
+		QEMU:    get(EnvQEMU),
+		QEMUCPU: get(EnvQEMUCPU),
+		ABI:     get(EnvABI),
+	}
+}
+
+// DefaultQEMUCPU is the CPU model a new port asks QEMU for.
+const DefaultQEMUCPU = "max"
+
+// placeholderABI stands in port.json until the maintainer names the ABI
+// document; the switch.S template asks for it.
+const placeholderABI = "<the ABI document>"
+
+// qemuByCPU maps a triple's first component to the QEMU user-mode binary
+// that runs its binaries.
+var qemuByCPU = map[string]string{
+	"aarch64": "qemu-aarch64", "aarch64_be": "qemu-aarch64_be", "alpha": "qemu-alpha",
+	"arm": "qemu-arm", "armeb": "qemu-armeb", "hppa": "qemu-hppa",
+	"i386": "qemu-i386", "i486": "qemu-i386", "i586": "qemu-i386", "i686": "qemu-i386",
+	"loongarch64": "qemu-loongarch64", "m68k": "qemu-m68k",
+	"mips": "qemu-mips", "mipsel": "qemu-mipsel", "mips64": "qemu-mips64", "mips64el": "qemu-mips64el",
+	"powerpc": "qemu-ppc", "powerpc64": "qemu-ppc64", "powerpc64le": "qemu-ppc64le",
+	"riscv32": "qemu-riscv32", "riscv64": "qemu-riscv64", "s390x": "qemu-s390x",
+	"sh4": "qemu-sh4", "sparc64": "qemu-sparc64", "x86_64": "qemu-x86_64",
+}
+
+var (
+	nameRe   = regexp.MustCompile(`^[a-z0-9]+$`)
+	tripleRe = regexp.MustCompile(`^[a-z0-9_]+(-[a-z0-9_.]+){1,3}$`)
+)
+
+func cpuOf(triple string) string {
+	cpu, _, _ := strings.Cut(triple, "-")
+	return cpu
+}
+
+func defaultCC(triple string) string { return triple + "-gcc" }
+
+// defaultPackages names the Debian package that provides cc: the host's gcc,
+// or the cross gcc of the triple, spelt as Debian does (x86_64-linux-gnu
+// becomes gcc-x86-64-linux-gnu).
+func defaultPackages(triple, cc string) []string {
+	if cc == "gcc" {
+		return []string{"gcc"}
+	}
+	return []string{"gcc-" + strings.ReplaceAll(triple, "_", "-")}
+}
+
+// withDefaults fills in what can be derived; QEMU stays empty when the
+// triple's CPU is not a known one.
+func (s Spec) withDefaults() Spec {
+	if s.CC == "" && s.Triple != "" {
+		s.CC = defaultCC(s.Triple)
+	}
+	if len(s.Packages) == 0 && s.Triple != "" {
+		s.Packages = defaultPackages(s.Triple, s.CC)
+	}
+	if s.QEMU == "" {
+		s.QEMU = qemuByCPU[cpuOf(s.Triple)]
+	}
+	if s.QEMUCPU == "" {
+		s.QEMUCPU = DefaultQEMUCPU
+	}
+	if s.ABI == "" {
+		s.ABI = placeholderABI
+	}
+	return s
+}
+
+func checkName(name string) error {
+	if !nameRe.MatchString(name) {
+		return fmt.Errorf("invalid port name %q: use lowercase letters and digits", name)
+	}
+	return nil
+}
+
+func checkTriple(name, triple string) error {
+	if triple == "" {
+		return fmt.Errorf("port %q: no triple given (%s, e.g. riscv64-linux-gnu)", name, EnvTriple)
+	}
+	if !tripleRe.MatchString(triple) {
+		return fmt.Errorf("port %q: invalid triple %q: want <cpu>-<os>[-<abi>] in lowercase, e.g. riscv64-linux-gnu", name, triple)
+	}
+	return nil
+}
+
+// check validates a Spec after withDefaults.
+func (s Spec) check() error {
+	if err := checkName(s.Name); err != nil {
+		return err
+	}
+	if err := checkTriple(s.Name, s.Triple); err != nil {
+		return err
+	}
+	if s.QEMU == "" {
+		return fmt.Errorf("port %q: no QEMU binary known for %q: give one (%s, e.g. qemu-%s)", s.Name, s.Triple, EnvQEMU, cpuOf(s.Triple))
+	}
+	fields := []struct{ what, value string }{{"compiler", s.CC}, {"QEMU binary", s.QEMU}, {"QEMU CPU", s.QEMUCPU}}
+	for _, p := range s.Packages {
+		fields = append(fields, struct{ what, value string }{"package", p})
+	}
+	for _, n := range s.NativeOn {
+		fields = append(fields, struct{ what, value string }{"native_on entry", n})
+	}
+	for _, f := range fields {
+		if f.value == "" || strings.ContainsAny(f.value, " \t\r\n") {
+			return fmt.Errorf("port %q: invalid %s %q: one word, no spaces", s.Name, f.what, f.value)
+		}
+	}
+	if strings.ContainsAny(s.ABI, "\r\n") {
+		return fmt.Errorf("port %q: invalid ABI %q: one line", s.Name, s.ABI)
+	}
+	return nil
+}
+
+// Port is the port.json content New writes for s, defaults filled in, with
+// Dir unset.
+func (s Spec) Port() (arch.Port, error) {
+	s = s.withDefaults()
+	if err := s.check(); err != nil {
+		return arch.Port{}, err
+	}
+	return arch.Port{
+		Name: s.Name, Triple: s.Triple, CC: s.CC, Packages: s.Packages,
+		QEMU: s.QEMU, QEMUCPU: s.QEMUCPU, NativeOn: s.NativeOn, ABI: s.ABI,
+	}, nil
+}
+
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+var templates = template.Must(template.New("").Option("missingkey=error").ParseFS(templateFS, "templates/*.tmpl"))
+
+// portFiles are the files of a new port, in the order New writes them: the data
+// file last, so that a half-written port is never loaded.
+var portFiles = []string{"switch.S", "probe.S", arch.DataFile}
+
+// render returns the content of each of portFiles.
+func render(p arch.Port) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	data := struct{ Name, Triple, ABI string }{p.Name, p.Triple, p.ABI}
+	for _, name := range portFiles[:2] {
+		var buf bytes.Buffer
+		if err := templates.ExecuteTemplate(&buf, name+".tmpl", data); err != nil {
+			return nil, fmt.Errorf("port %q: %s: %w", p.Name, name, err)
+		}
+		files[name] = buf.Bytes()
+	}
+	js, err := marshalPort(p)
+	if err != nil {
+		return nil, fmt.Errorf("port %q: %s: %w", p.Name, arch.DataFile, err)
+	}
+	files[arch.DataFile] = js
+	return files, nil
+}
+
+// scalarArray matches an indented JSON array of strings, to be put on one
+// line as the existing port.json files have it.
+var scalarArray = regexp.MustCompile(`\[\n(\s*"[^"\n]*",?\n)+\s*\]`)
+
+func marshalPort(p arch.Port) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(p); err != nil {
+		return nil, err
+	}
+	return scalarArray.ReplaceAllFunc(buf.Bytes(), func(a []byte) []byte {
+		return []byte("[" + strings.Join(strings.Fields(string(a[1:len(a)-1])), " ") + "]")
+	}), nil
+}
+
+// writeFile is os.WriteFile; tests replace it to fail a write.
+var writeFile = os.WriteFile
+
+// New writes arch/<name>/ under root for spec: port.json, and the switch.S
+// and probe.S templates. It returns the port's folder. It writes nothing when
+// spec is invalid or the port exists, and removes the folder again when a
+// write fails.
+func New(root string, spec Spec) (dir string, err error) {
+	p, err := spec.Port()
+	if err != nil {
+		return "", err
+	}
+	archDir := filepath.Join(root, "arch")
+	if fi, err := os.Stat(archDir); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("no arch/ folder in %s: not the stackslice repository", root)
+	}
+	dir = filepath.Join(archDir, p.Name)
+	if _, err := os.Lstat(dir); err == nil {
+		return "", fmt.Errorf("port %q already exists in arch/%s", p.Name, p.Name)
+	}
+	files, err := render(p)
+	if err != nil {
+		return "", err
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return "", fmt.Errorf("port %q already exists in arch/%s", p.Name, p.Name)
+		}
+		return "", fmt.Errorf("port %q: %w", p.Name, err)
+	}
+	for _, name := range portFiles {
+		if err := writeFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
+			os.RemoveAll(dir)
+			return "", fmt.Errorf("port %q: writing %s: %w", p.Name, name, err)
+		}
+	}
+	return dir, nil
+}
+
+// Ask prompts on out for what spec leaves empty, reading answers from in:
+// the triple, then the compiler, QEMU binary and QEMU CPU with the derived
+// default in brackets, which an empty answer accepts. A triple that is not
+// shaped like one, and an empty QEMU binary with no default, are asked again.
+// End of input accepts the defaults; it is an error only while an answer
+// without a default is pending.
+func Ask(in io.Reader, out io.Writer, spec Spec) (Spec, error) {
+	r := bufio.NewReader(in)
+	ask := func(what, prompt, def string, check func(string) error) (string, error) {
+		for {
+			if def != "" {
+				fmt.Fprintf(out, "%s [%s]: ", prompt, def)
+			} else {
+				fmt.Fprintf(out, "%s: ", prompt)
+			}
+			line, err := r.ReadString('\n')
+			if err != nil && !errors.Is(err, io.EOF) {
+				return "", err
+			}
+			eof := err != nil
+			answer := strings.TrimSpace(line)
+			if eof && answer == "" {
+				fmt.Fprintln(out)
+			}
+			if answer == "" {
+				answer = def
+			}
+			if answer == "" {
+				if eof {
+					return "", fmt.Errorf("port %q: no %s given", spec.Name, what)
+				}
+				fmt.Fprintln(out, "  an answer is needed")
+				continue
+			}
+			if check != nil {
+				if cerr := check(answer); cerr != nil {
+					if eof {
+						return "", cerr
+					}
+					fmt.Fprintf(out, "  %v\n", cerr)
+					continue
+				}
+			}
+			return answer, nil
+		}
+	}
+	var err error
+	if spec.Triple == "" {
+		spec.Triple, err = ask("triple", "Target triple (e.g. riscv64-linux-gnu)", "", func(t string) error { return checkTriple(spec.Name, t) })
+		if err != nil {
+			return spec, err
+		}
+	}
+	if spec.CC == "" {
+		if spec.CC, err = ask("compiler", "C compiler", defaultCC(spec.Triple), nil); err != nil {
+			return spec, err
+		}
+	}
+	if spec.QEMU == "" {
+		if spec.QEMU, err = ask("QEMU binary", "QEMU user-mode binary", qemuByCPU[cpuOf(spec.Triple)], nil); err != nil {
+			return spec, err
+		}
+	}
+	if spec.QEMUCPU == "" {
+		if spec.QEMUCPU, err = ask("QEMU CPU", "QEMU CPU model", DefaultQEMUCPU, nil); err != nil {
+			return spec, err
+		}
+	}
+	return spec, nil
+}

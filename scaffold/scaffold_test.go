@@ -1,0 +1,332 @@
+package scaffold
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/harness"
+)
+
+// repoRoot is the repository this package lives in.
+const repoRoot = ".."
+
+// copyTree copies the named entries of src (files or folders) into dst.
+func copyTree(t *testing.T, src, dst string, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		err := filepath.WalkDir(filepath.Join(src, name), func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, err := filepath.Rel(src, path)
+			if err != nil {
+				return err
+			}
+			target := filepath.Join(dst, rel)
+			if d.IsDir() {
+				return os.MkdirAll(target, 0o755)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(target, data, 0o644)
+		})
+		require.NoError(t, err)
+	}
+}
+
+// snapshot maps every file under dir to a hash of its content.
+func snapshot(t *testing.T, dir string) map[string][32]byte {
+	t.Helper()
+	files := map[string][32]byte{}
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		files[rel] = sha256.Sum256(data)
+		return nil
+	}))
+	return files
+}
+
+func TestNewPortShowsUpAndFailsUntilWritten(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, repoRoot, root, "go.mod", "arch", "core", "conformance")
+	before := snapshot(t, filepath.Join(root, "arch"))
+
+	dir, err := New(root, Spec{Name: "amd64next", Triple: "x86_64-linux-gnu", CC: "gcc", QEMU: "qemu-x86_64"})
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(root, "arch", "amd64next"), dir)
+
+	after := snapshot(t, filepath.Join(root, "arch"))
+	for _, name := range portFiles {
+		assert.Contains(t, after, filepath.Join("amd64next", name))
+		delete(after, filepath.Join("amd64next", name))
+	}
+	assert.Equal(t, before, after, "the other ports are untouched and nothing else was written")
+
+	ports, err := harness.Ports(harness.Options{Root: root})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"386", "amd64", "amd64next", "arm64", "ppc64le", "riscv64", "s390x"}, arch.Names(ports))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	runs, err := harness.Test(ctx, harness.Options{Root: root, Ports: []string{"amd64next"}, OutDir: t.TempDir(), Out: &out})
+	require.Error(t, err, "an unwritten port fails the suite")
+	require.NotEmpty(t, runs)
+	for _, r := range runs {
+		assert.Equal(t, "amd64next", r.Port)
+		require.Error(t, r.Err, "build %s", r.Build)
+		msg := r.Err.Error()
+		assert.Contains(t, msg, "arch/amd64next/switch.S is a template: write sl_arch_switch (contract in core/port.h)")
+		assert.Contains(t, msg, "arch/amd64next/probe.S is a template: write the probes (contract in core/probe.h)")
+		// The first error the compiler prints is the template's.
+		var first string
+		for _, line := range strings.Split(msg, "\n")[1:] {
+			if strings.Contains(strings.ToLower(line), "error") {
+				first = line
+				break
+			}
+		}
+		assert.Contains(t, first, "switch.S is a template", "build %s", r.Build)
+	}
+	assert.Contains(t, out.String(), "FAIL amd64next")
+}
+
+func TestTemplatesCarryTheContracts(t *testing.T) {
+	files, err := render(arch.Port{Name: "toy", Triple: "toy-linux-gnu", ABI: "toy psABI"})
+	require.NoError(t, err)
+	sw, probe := string(files["switch.S"]), string(files["probe.S"])
+
+	assert.Contains(t, sw, "stackslice port: toy (toy psABI,")
+	assert.Contains(t, sw, "(triple toy-linux-gnu)")
+	// The TEMPLATE note is a comment of its own, deleted with the .error line.
+	for name, src := range map[string]string{"switch.S": sw, "probe.S": probe} {
+		require.True(t, strings.HasPrefix(src, "/* TEMPLATE from `mage port:new toy`"), name)
+		_, rest, _ := strings.Cut(src, " */\n")
+		assert.True(t, strings.HasPrefix(rest, "/* stackslice "), "%s: the port's own header follows the note", name)
+	}
+	assert.Contains(t, sw, ".error\t\"arch/toy/switch.S is a template: write sl_arch_switch (contract in core/port.h)\"")
+	assert.Contains(t, sw, "   offset  content\n *   0*8     ")
+	// core/port.h's five steps, word for word.
+	portH, err := os.ReadFile(filepath.Join(repoRoot, "core", "port.h"))
+	require.NoError(t, err)
+	steps := string(portH)[strings.Index(string(portH), " *   1. "):strings.Index(string(portH), "sl_core_restore returned.")]
+	assert.Contains(t, sw, steps)
+	// The numbered step comments the mutation check keys on, in order, and
+	// the .error before any of them.
+	var found []string
+	errorLine, stepLine := -1, -1
+	for i, line := range strings.Split(sw, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, ".error") {
+			errorLine = i
+		}
+		for _, n := range []string{"1", "2", "3", "4", "5"} {
+			if strings.HasPrefix(line, "/* "+n+". ") {
+				found = append(found, n)
+				if stepLine < 0 {
+					stepLine = i
+				}
+			}
+		}
+	}
+	assert.Equal(t, []string{"1", "2", "3", "4", "5"}, found)
+	assert.Less(t, errorLine, stepLine)
+
+	assert.Contains(t, probe, "stackslice probes: toy (toy psABI). Contract: core/probe.h.")
+	assert.Contains(t, probe, ".error\t\"arch/toy/probe.S is a template: write the probes (contract in core/probe.h)\"")
+	for _, sym := range []string{"sl_probe_count", "sl_probe_names", "sl_probe_fixed", "sl_probe_mask",
+		"sl_probe_stack_align", "sl_probe_switch", "sl_probe_switch_direct", "sl_probe_call_sp"} {
+		assert.Contains(t, probe, " *   "+sym+" ", "the contract lists %s", sym)
+		assert.Contains(t, probe, "\n"+sym+":\n", "the skeleton has %s", sym)
+	}
+	assert.Contains(t, probe, "   slot  register              fixed    mask\n")
+}
+
+// minimalTree is a root with an arch/ folder holding one port.
+func minimalTree(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	copyTree(t, repoRoot, root, filepath.Join("arch", "arm64"))
+	return root
+}
+
+func TestNewRejectsBadSpecsAndWritesNothing(t *testing.T) {
+	good := Spec{Name: "toy", Triple: "riscv64-linux-gnu"}
+	with := func(f func(*Spec)) Spec { s := good; f(&s); return s }
+	tests := []struct {
+		name    string
+		spec    Spec
+		wantErr string
+	}{
+		{"uppercase name", with(func(s *Spec) { s.Name = "Foo" }), `invalid port name "Foo": use lowercase letters and digits`},
+		{"empty name", with(func(s *Spec) { s.Name = "" }), `invalid port name "": use lowercase letters and digits`},
+		{"path in name", with(func(s *Spec) { s.Name = "../x" }), `invalid port name "../x": use lowercase letters and digits`},
+		{"existing port", with(func(s *Spec) { s.Name = "arm64" }), `port "arm64" already exists in arch/arm64`},
+		{"empty triple", with(func(s *Spec) { s.Triple = "" }), `port "toy": no triple given (SL_TRIPLE, e.g. riscv64-linux-gnu)`},
+		{"triple without os", with(func(s *Spec) { s.Triple = "riscv64" }), `port "toy": invalid triple "riscv64"`},
+		{"triple with spaces", with(func(s *Spec) { s.Triple = "riscv64 linux gnu" }), `port "toy": invalid triple "riscv64 linux gnu"`},
+		{"unknown QEMU", with(func(s *Spec) { s.Triple = "toy-linux-gnu" }), `port "toy": no QEMU binary known for "toy-linux-gnu": give one (SL_QEMU, e.g. qemu-toy)`},
+		{"compiler with flags", with(func(s *Spec) { s.CC = "gcc -m32" }), `port "toy": invalid compiler "gcc -m32": one word, no spaces`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := minimalTree(t)
+			before := snapshot(t, root)
+			_, err := New(root, tt.spec)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.wantErr)
+			assert.NotContains(t, err.Error(), "\n", "one-line error")
+			assert.Equal(t, before, snapshot(t, root), "nothing written")
+		})
+	}
+
+	t.Run("no arch folder", func(t *testing.T) {
+		root := t.TempDir()
+		_, err := New(root, good)
+		require.Error(t, err)
+		assert.Equal(t, "no arch/ folder in "+root+": not the stackslice repository", err.Error())
+		entries, _ := os.ReadDir(root)
+		assert.Empty(t, entries)
+	})
+}
+
+func TestNewRemovesThePortWhenAWriteFails(t *testing.T) {
+	root := minimalTree(t)
+	before := snapshot(t, root)
+	writeFile = func(name string, data []byte, perm os.FileMode) error {
+		if filepath.Base(name) == "probe.S" {
+			return errors.New("disk full")
+		}
+		return os.WriteFile(name, data, perm)
+	}
+	t.Cleanup(func() { writeFile = os.WriteFile })
+	_, err := New(root, Spec{Name: "toy", Triple: "riscv64-linux-gnu"})
+	require.EqualError(t, err, `port "toy": writing probe.S: disk full`)
+	assert.NoDirExists(t, filepath.Join(root, "arch", "toy"))
+	assert.Equal(t, before, snapshot(t, root))
+}
+
+func TestDefaultsFromTheTriple(t *testing.T) {
+	tests := []struct {
+		triple string
+		want   arch.Port
+	}{
+		{"mips64el-linux-gnuabi64", arch.Port{CC: "mips64el-linux-gnuabi64-gcc", Packages: []string{"gcc-mips64el-linux-gnuabi64"}, QEMU: "qemu-mips64el"}},
+		{"x86_64-linux-gnu", arch.Port{CC: "x86_64-linux-gnu-gcc", Packages: []string{"gcc-x86-64-linux-gnu"}, QEMU: "qemu-x86_64"}},
+		{"aarch64-linux-gnu", arch.Port{CC: "aarch64-linux-gnu-gcc", Packages: []string{"gcc-aarch64-linux-gnu"}, QEMU: "qemu-aarch64"}},
+		{"powerpc64-linux-gnu", arch.Port{CC: "powerpc64-linux-gnu-gcc", Packages: []string{"gcc-powerpc64-linux-gnu"}, QEMU: "qemu-ppc64"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.triple, func(t *testing.T) {
+			p, err := Spec{Name: "toy", Triple: tt.triple}.Port()
+			require.NoError(t, err)
+			tt.want.Name, tt.want.Triple, tt.want.QEMUCPU, tt.want.ABI = "toy", tt.triple, "max", "<the ABI document>"
+			assert.Equal(t, tt.want, p)
+		})
+	}
+
+	p, err := Spec{Name: "toy", Triple: "x86_64-linux-gnu", CC: "gcc"}.Port()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"gcc"}, p.Packages, "the host gcc comes from Debian's gcc")
+}
+
+func TestDataFileLoadsAndLooksLikeTheOthers(t *testing.T) {
+	root := minimalTree(t)
+	spec := Spec{Name: "mips64le", Triple: "mips64el-linux-gnuabi64", QEMUCPU: "5KEf", NativeOn: []string{"mips64"}, ABI: "MIPS n64 ABI"}
+	_, err := New(root, spec)
+	require.NoError(t, err)
+
+	data, err := os.ReadFile(filepath.Join(root, "arch", "mips64le", arch.DataFile))
+	require.NoError(t, err)
+	assert.Equal(t, `{
+  "name": "mips64le",
+  "triple": "mips64el-linux-gnuabi64",
+  "cc": "mips64el-linux-gnuabi64-gcc",
+  "packages": ["gcc-mips64el-linux-gnuabi64"],
+  "qemu": "qemu-mips64el",
+  "qemu_cpu": "5KEf",
+  "native_on": ["mips64"],
+  "abi": "MIPS n64 ABI"
+}
+`, string(data))
+
+	ports, err := arch.Load(filepath.Join(root, "arch"))
+	require.NoError(t, err)
+	got, err := arch.Select(ports, []string{"mips64le"})
+	require.NoError(t, err)
+	want, err := spec.Port()
+	require.NoError(t, err)
+	want.Dir = filepath.Join(root, "arch", "mips64le")
+	assert.Equal(t, want, got[0])
+}
+
+func TestAsk(t *testing.T) {
+	t.Run("asks for what is missing, Enter takes the default", func(t *testing.T) {
+		var out bytes.Buffer
+		spec, err := Ask(strings.NewReader("riscv64\nriscv64-linux-gnu\n\n\nrv64\n"), &out, Spec{Name: "toy"})
+		require.NoError(t, err)
+		assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc", QEMU: "qemu-riscv64", QEMUCPU: "rv64"}, spec)
+		assert.Equal(t, "Target triple (e.g. riscv64-linux-gnu): "+
+			"  port \"toy\": invalid triple \"riscv64\": want <cpu>-<os>[-<abi>] in lowercase, e.g. riscv64-linux-gnu\n"+
+			"Target triple (e.g. riscv64-linux-gnu): "+
+			"C compiler [riscv64-linux-gnu-gcc]: "+
+			"QEMU user-mode binary [qemu-riscv64]: "+
+			"QEMU CPU model [max]: ", out.String())
+	})
+
+	t.Run("QEMU is asked again when there is no default", func(t *testing.T) {
+		var out bytes.Buffer
+		spec, err := Ask(strings.NewReader("toy-linux-gnu\ntoycc\n\nqemu-toy\n"), &out, Spec{Name: "toy"})
+		require.NoError(t, err)
+		assert.Equal(t, Spec{Name: "toy", Triple: "toy-linux-gnu", CC: "toycc", QEMU: "qemu-toy", QEMUCPU: "max"}, spec)
+		assert.Contains(t, out.String(), "QEMU user-mode binary:   an answer is needed\nQEMU user-mode binary: ")
+	})
+
+	t.Run("asks nothing when the spec is complete", func(t *testing.T) {
+		var out bytes.Buffer
+		full := Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "cc", QEMU: "q", QEMUCPU: "c"}
+		spec, err := Ask(strings.NewReader(""), &out, full)
+		require.NoError(t, err)
+		assert.Equal(t, full, spec)
+		assert.Empty(t, out.String())
+	})
+
+	t.Run("end of input takes the defaults", func(t *testing.T) {
+		spec, err := Ask(strings.NewReader("s390x-linux-gnu"), &bytes.Buffer{}, Spec{Name: "toy"})
+		require.NoError(t, err)
+		assert.Equal(t, Spec{Name: "toy", Triple: "s390x-linux-gnu", CC: "s390x-linux-gnu-gcc", QEMU: "qemu-s390x", QEMUCPU: "max"}, spec)
+	})
+
+	t.Run("end of input without a triple is an error", func(t *testing.T) {
+		_, err := Ask(strings.NewReader(""), &bytes.Buffer{}, Spec{Name: "toy"})
+		require.EqualError(t, err, `port "toy": no triple given`)
+	})
+}
+
+func TestFromEnv(t *testing.T) {
+	env := map[string]string{"SL_TRIPLE": " riscv64-linux-gnu ", "SL_CC": "riscv64-linux-gnu-gcc-14", "SL_QEMU": "qemu-riscv64", "SL_QEMU_CPU": "rv64", "SL_ABI": "lp64d"}
+	assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc-14", QEMU: "qemu-riscv64", QEMUCPU: "rv64", ABI: "lp64d"},
+		FromEnv("toy", func(k string) string { return env[k] }))
+	assert.Equal(t, Spec{Name: "toy"}, FromEnv("toy", func(string) string { return "" }))
+}
