@@ -107,6 +107,9 @@ func (Port) New(name string) error {
 	if err != nil {
 		return err
 	}
+	if err := scaffold.CheckFree(root, name); err != nil {
+		return err
+	}
 	spec := scaffold.FromEnv(name, os.Getenv)
 	if console.IsLive(os.Stdin) {
 		if spec, err = scaffold.Ask(os.Stdin, os.Stdout, spec); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
 	"github.com/stackslice/stackslice/report"
@@ -81,7 +83,7 @@ func TestMisbehavingCasesAreReportedNeverPassed(t *testing.T) {
 	out := t.TempDir()
 	var log bytes.Buffer
 	runs, err := Test(context.Background(), Options{Ports: []string{"amd64", "s390x"}, Builds: []string{"gcc-O0"},
-		SelfTest: true, CaseTimeout: time.Second, OutDir: out, Out: &log})
+		SelfTest: true, Cases: "^selftest_(pass|fail|crash|exit_early|hang)$", CaseTimeout: time.Second, OutDir: out, Out: &log})
 	t.Log("\n" + log.String())
 	require.EqualError(t, err, "conformance failed: amd64/gcc-O0, s390x/gcc-O0")
 	require.Len(t, runs, 2)
@@ -117,6 +119,23 @@ func TestMisbehavingCasesAreReportedNeverPassed(t *testing.T) {
 	assert.Contains(t, string(summary), "❌ 2 passed, 8 failed")
 }
 
+// The sanitizer build is only worth its time if it fails on what it exists
+// to catch: a leak and a heap overflow.
+func TestSanitizerBuildCatchesLeaksAndOverflows(t *testing.T) {
+	var log bytes.Buffer
+	runs, err := Test(context.Background(), Options{Ports: []string{runtime.GOARCH}, Builds: []string{"gcc-asan-ubsan"},
+		SelfTest: true, Cases: "^selftest_(pass|leak|overflow)$", OutDir: t.TempDir(), Out: &log})
+	require.Error(t, err, log.String())
+	require.Len(t, runs, 1)
+	require.Len(t, runs[0].Cases, 3)
+	pass, leak, overflow := runs[0].Cases[0], runs[0].Cases[1], runs[0].Cases[2]
+	assert.Equal(t, conformance.Pass, pass.Status)
+	assert.Equal(t, "LeakSanitizer found leaks", leak.Reason)
+	assert.Contains(t, leak.Output, "detected memory leaks")
+	assert.Equal(t, conformance.Fail, overflow.Status)
+	assert.Regexp(t, `heap-buffer-overflow|insufficient space for an object`, overflow.Output)
+}
+
 func TestFilterRepeatAndProgress(t *testing.T) {
 	var log bytes.Buffer
 	runs, err := Test(context.Background(), Options{Ports: []string{"riscv64"}, Builds: []string{"gcc-O2"},
@@ -134,4 +153,27 @@ func TestFilterRepeatAndProgress(t *testing.T) {
 	assert.Regexp(t, `(?m)^RUN  riscv64 +gcc-O2 +\d+ cases$`, log.String())
 	assert.Regexp(t, `(?m)^arch +runner +gcc-O2`, log.String())
 	assert.Regexp(t, `(?m)^reports: .*report.json, .*junit.xml, .*summary.md$`, log.String())
+}
+
+// A port's emulator_bugs must name real cases: a misspelt one would let the
+// failure it documents fail the port instead, confusingly.
+func TestEmulatorBugsNameRealCases(t *testing.T) {
+	ports, err := Ports(Options{})
+	require.NoError(t, err)
+	host, err := arch.Select(ports, []string{runtime.GOARCH})
+	require.NoError(t, err)
+	_, names, err := conformance.List(context.Background(), mustRoot(t), host[0], conformance.DefaultBuilds()[0],
+		conformance.Options{OutDir: t.TempDir()}, nil)
+	require.NoError(t, err)
+	for _, p := range ports {
+		for name := range p.EmulatorBugs {
+			assert.Contains(t, names, name, "arch/%s/port.json: emulator_bugs", p.Name)
+		}
+	}
+}
+
+func mustRoot(t *testing.T) string {
+	root, err := Root()
+	require.NoError(t, err)
+	return root
 }

@@ -237,18 +237,14 @@ var writeFile = os.WriteFile
 // spec is invalid or the port exists, and removes the folder again when a
 // write fails.
 func New(root string, spec Spec) (dir string, err error) {
+	if err := CheckFree(root, spec.Name); err != nil {
+		return "", err
+	}
 	p, err := spec.Port()
 	if err != nil {
 		return "", err
 	}
-	archDir := filepath.Join(root, "arch")
-	if fi, err := os.Stat(archDir); err != nil || !fi.IsDir() {
-		return "", fmt.Errorf("no arch/ folder in %s: not the stackslice repository", root)
-	}
-	dir = filepath.Join(archDir, p.Name)
-	if _, err := os.Lstat(dir); err == nil {
-		return "", fmt.Errorf("port %q already exists in arch/%s", p.Name, p.Name)
-	}
+	dir = filepath.Join(root, "arch", p.Name)
 	files, err := render(p)
 	if err != nil {
 		return "", err
@@ -266,6 +262,23 @@ func New(root string, spec Spec) (dir string, err error) {
 		}
 	}
 	return dir, nil
+}
+
+// CheckFree tells whether name is valid, root is the repository and
+// arch/<name> is free, so that nothing is asked for a port that cannot be
+// created.
+func CheckFree(root, name string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	archDir := filepath.Join(root, "arch")
+	if fi, err := os.Stat(archDir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("no arch/ folder in %s: not the stackslice repository", root)
+	}
+	if _, err := os.Lstat(filepath.Join(archDir, name)); err == nil {
+		return fmt.Errorf("port %q already exists in arch/%s", name, name)
+	}
+	return nil
 }
 
 // Ask prompts on out for what spec leaves empty, reading answers from in:

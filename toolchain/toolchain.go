@@ -66,13 +66,10 @@ func Ensure(ctx context.Context, ports []arch.Port, log io.Writer, extra ...Tool
 	if len(pkgs) == 0 {
 		return nil
 	}
-	var prefix []string
-	if os.Geteuid() != 0 {
-		if exec.CommandContext(ctx, "sudo", "-n", "true").Run() != nil {
-			return fmt.Errorf("missing toolchains (%s); install them with: sudo sh -c '%s'",
-				strings.Join(pkgs, ", "), InstallCommand(pkgs))
-		}
-		prefix = []string{"sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive"}
+	prefix, ok := asRoot(ctx)
+	if !ok {
+		return fmt.Errorf("missing toolchains (%s); install them with: sudo sh -c '%s'",
+			strings.Join(pkgs, ", "), InstallCommand(pkgs))
 	}
 	fmt.Fprintf(log, "installing %s\n", strings.Join(pkgs, " "))
 	for _, args := range [][]string{
@@ -91,6 +88,18 @@ func Ensure(ctx context.Context, ports []arch.Port, log io.Writer, extra ...Tool
 		return fmt.Errorf("still missing after installing: %s", strings.Join(still, ", "))
 	}
 	return nil
+}
+
+// asRoot says how to run a command as root here: directly, through
+// password-less sudo, or not at all. A variable so tests can pretend.
+var asRoot = func(ctx context.Context) (prefix []string, ok bool) {
+	if os.Geteuid() == 0 {
+		return nil, true
+	}
+	if exec.CommandContext(ctx, "sudo", "-n", "true").Run() != nil {
+		return nil, false
+	}
+	return []string{"sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive"}, true
 }
 
 func lastLine(s string) string {

@@ -28,11 +28,29 @@ static void selftest_hang(void) {
     for (;;) pause();
 }
 
+/* The sanitizer build must fail these two; elsewhere they pass: the leak is
+ * harmless and the byte written lies inside malloc's usable size. */
+void *volatile selftest_sink;
+
+static void selftest_leak(void) {
+    for (int i = 0; i < 10; i++) selftest_sink = malloc(100);
+    selftest_sink = NULL;
+}
+
+static void selftest_overflow(void) {
+    volatile char *block = malloc(16);
+    volatile int past_the_end = 16;
+    block[past_the_end] = 1;
+    free((void *)block);
+}
+
 const struct sl_case sl_selftests[] = {
     {"selftest_pass", selftest_pass},
     {"selftest_fail", selftest_fail},
     {"selftest_crash", selftest_crash},
     {"selftest_exit_early", selftest_exit_early},
     {"selftest_hang", selftest_hang},
+    {"selftest_leak", selftest_leak},
+    {"selftest_overflow", selftest_overflow},
 };
 const int sl_selftest_count = sizeof sl_selftests / sizeof sl_selftests[0];
