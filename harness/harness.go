@@ -231,22 +231,26 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	started := time.Now()
 	opts.Progress = progress.Update
 	runs := make([]conformance.Run, len(jobs))
-	sem := make(chan struct{}, o.Parallel)
+	// Workers take the jobs in matrix order, so the progress fills top down.
+	next := make(chan int)
 	var wg sync.WaitGroup
-	for i, j := range jobs {
+	for range min(o.Parallel, len(jobs)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
+			for i := range next {
+				runs[i] = conformance.RunSuite(ctx, o.Root, jobs[i].port, jobs[i].build, opts)
+				progress.Finish(runs[i])
 			}
-			defer func() { <-sem }()
-			runs[i] = conformance.RunSuite(ctx, o.Root, j.port, j.build, opts)
-			progress.Finish(runs[i])
 		}()
 	}
+	for i := range jobs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+		}
+	}
+	close(next)
 	wg.Wait()
 	progress.Close()
 	if ctx.Err() != nil {

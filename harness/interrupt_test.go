@@ -26,7 +26,7 @@ func TestInterruptChild(t *testing.T) {
 	if out == "" {
 		t.Skip("runs only as the child of TestSignalStopsEverythingPromptly")
 	}
-	_, err := Test(context.Background(), Options{Ports: []string{"amd64", "s390x"}, SelfTest: true,
+	_, err := Test(context.Background(), Options{Ports: []string{"amd64", "s390x"}, Builds: []string{"gcc-O0"}, Parallel: 2, SelfTest: true,
 		Cases: "selftest_hang", OutDir: out, Out: os.Stdout})
 	fmt.Println("harness returned:", err)
 	os.Exit(3)
