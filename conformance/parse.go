@@ -41,6 +41,12 @@ func (c CaseResult) Label() string {
 // OutputTail is the last n lines of the case's output.
 func (c CaseResult) OutputTail(n int) string { return Tail(c.Output, n) }
 
+// FirstLine is s up to its first newline.
+func FirstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
 // Tail keeps the last n lines of s, without a trailing newline.
 func Tail(s string, n int) string {
 	s = strings.TrimRight(s, "\n")

@@ -164,7 +164,7 @@ func RunSuite(ctx context.Context, root string, p arch.Port, b Build, opts Optio
 			return run
 		}
 		ended := res.Describe()
-		if msg := firstLine(res.Stderr); msg != "" {
+		if msg := FirstLine(res.Stderr); msg != "" {
 			ended += ": " + msg
 		}
 		cases := ParseResults(res.Stdout, names, ended)
@@ -206,7 +206,7 @@ func List(ctx context.Context, root string, p arch.Port, b Build, opts Options, 
 		return "", nil, err
 	}
 	if list.Failed() {
-		return "", nil, fmt.Errorf("runner --list %s: %s", list.Describe(), firstLine(list.Stderr))
+		return "", nil, fmt.Errorf("runner --list %s: %s", list.Describe(), FirstLine(list.Stderr))
 	}
 	names, err = ParseList(list.Stdout)
 	return bin, names, err
@@ -257,9 +257,4 @@ func (w *endCounter) Write(p []byte) (int, error) {
 		w.partial = w.partial[i+1:]
 	}
 	return len(p), nil
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
 }

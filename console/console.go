@@ -214,7 +214,7 @@ func RunLine(r conformance.Run) string {
 		line += fmt.Sprintf("  %d known emulator failure(s)", known)
 	}
 	if r.Err != nil {
-		line += "  " + firstLine(r.Err.Error())
+		line += "  " + conformance.FirstLine(r.Err.Error())
 	}
 	return line
 }
@@ -283,9 +283,4 @@ func WriteFailures(w io.Writer, runs []conformance.Run) {
 			}
 		}
 	}
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
 }

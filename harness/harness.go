@@ -146,7 +146,7 @@ func plan(o Options) ([]job, *regexp.Regexp, error) {
 	var filter *regexp.Regexp
 	if o.Cases != "" {
 		if filter, err = regexp.Compile(o.Cases); err != nil {
-			return nil, nil, fmt.Errorf("case pattern %q: %v", o.Cases, firstLine(err.Error()))
+			return nil, nil, fmt.Errorf("case pattern %q: %v", o.Cases, conformance.FirstLine(err.Error()))
 		}
 	}
 	if o.Repeat < 0 {
@@ -314,11 +314,6 @@ func failedRuns(runs []conformance.Run) []string {
 		}
 	}
 	return bad
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
 }
 
 // Mutants runs the mutation check on each selected port: every mutant of

@@ -10,21 +10,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stackslice/stackslice/harness"
 )
 
-// repoRoot walks up from the test's working directory to the folder with go.mod.
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	root, err := harness.Root()
 	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "no go.mod above the test's working directory")
-		dir = parent
-	}
+	return root
 }
 
 // writeTree writes files (slash paths relative to root) into a new temp dir.
