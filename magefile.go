@@ -9,8 +9,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 
 	"github.com/magefile/mage/mg"
 
@@ -28,23 +26,9 @@ type Port mg.Namespace
 
 // options reads the knobs the test targets share from the environment.
 func options() (harness.Options, error) {
-	o := harness.Options{
-		Cases:     os.Getenv("SL_CASES"),
-		ForceQEMU: os.Getenv("SL_FORCE_QEMU") == "1",
-		OutDir:    os.Getenv("SL_OUT"),
-		Live:      console.IsLive(os.Stdout),
-	}
-	if b := os.Getenv("SL_BUILDS"); b != "" {
-		o.Builds = strings.Split(b, ",")
-	}
-	if r := os.Getenv("SL_REPEAT"); r != "" {
-		n, err := strconv.Atoi(r)
-		if err != nil || n < 1 {
-			return o, fmt.Errorf("SL_REPEAT=%q: want a whole number of times, 1 or more", r)
-		}
-		o.Repeat = n
-	}
-	return o, nil
+	o, err := harness.FromEnv(os.Getenv)
+	o.Live = console.IsLive(os.Stdout)
+	return o, err
 }
 
 // run runs the suite with the environment's knobs, adjusted by pick.
@@ -58,14 +42,15 @@ func run(ctx context.Context, pick func(*harness.Options)) error {
 	return err
 }
 
-// All runs every port in the default builds (gcc -O0 and -O2), installing missing toolchains first.
+// All runs every port in the default builds (gcc -O0 and -O2), after proving each toolchain (installing what is missing).
 //
 // Knobs (environment): SL_CASES=<regexp> runs only the matching cases;
 // SL_REPEAT=<n> runs them n times; SL_BUILDS=<build,...> or "all" picks
 // builds (gcc-O0, gcc-O2, gcc-O3-lto, gcc-O2-framepointer, clang-O2,
-// gcc-asan-ubsan); SL_FORCE_QEMU=1 emulates even what the host runs natively;
-// SL_OUT=<dir> is where report.json, junit.xml, summary.md and the binaries
-// go (default out/). With GITHUB_STEP_SUMMARY set, the summary is appended
+// gcc-asan-ubsan); SL_FORCE_QEMU=1 (or true, yes) emulates even what the
+// host runs natively; SL_OUT=<dir> is where report.json, junit.xml,
+// summary.md and the binaries (under bin/) go (default out/; one run at a
+// time per folder). With GITHUB_STEP_SUMMARY set, the summary is appended
 // there. Progress lines update in place on a terminal, and are append-only
 // when CI is set or output is not a terminal.
 func (Test) All(ctx context.Context) error {
@@ -88,7 +73,9 @@ func (Test) Arch(ctx context.Context, name string) error {
 
 // Mutants checks that the suite kills every mutant of one port's switch.S, each dropping one register save or restore (test:mutants arm64).
 //
-// Takes SL_BUILDS, SL_FORCE_QEMU and SL_OUT.
+// A control run of the unmutated port comes first and must pass every case;
+// a mutant counts as killed only when a case that passed there fails. Takes
+// SL_BUILDS, SL_FORCE_QEMU and SL_OUT.
 func (Test) Mutants(ctx context.Context, name string) error {
 	o, err := options()
 	if err != nil {
@@ -133,7 +120,18 @@ func Lint(ctx context.Context) error {
 	return lint.All(ctx, root, os.Stdout)
 }
 
-// Setup installs qemu-user, clang and every port's cross compiler with apt-get (as root, or through password-less sudo).
+// Setup installs what every port needs (cross compilers with their C libraries, clang, qemu-user) with apt-get, as root or through password-less sudo, and proves it.
 func Setup(ctx context.Context) error {
 	return harness.Setup(ctx, harness.Options{})
+}
+
+// Doctor proves every port's toolchain without installing anything: it compiles, statically links and runs a small pthreads program for each port and compiler, natively or under QEMU, and prints a table.
+//
+// Takes SL_FORCE_QEMU.
+func Doctor(ctx context.Context) error {
+	o, err := options()
+	if err != nil {
+		return err
+	}
+	return harness.Doctor(ctx, o)
 }

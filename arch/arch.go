@@ -4,9 +4,11 @@
 package arch
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -24,7 +26,10 @@ type Port struct {
 	Triple string `json:"triple"`
 	// CC is the GCC (cross) compiler that builds static binaries for it.
 	CC string `json:"cc"`
-	// Packages are the Debian packages that provide CC.
+	// Packages are the Debian packages a cross build needs: the compiler and
+	// its C library headers (a gcc-<triple> package only recommends them). On
+	// a host of the port's own arch, the host's gcc and libc6-dev serve
+	// instead (package toolchain).
 	Packages []string `json:"packages"`
 	// QEMU is the QEMU user-mode binary, and QEMUCPU the CPU model it emulates.
 	QEMU    string `json:"qemu"`
@@ -40,6 +45,11 @@ type Port struct {
 
 	// Dir is the port's folder, set when it is loaded.
 	Dir string `json:"-"`
+}
+
+// DataPath is the port's data file as people know it: arch/<name>/port.json.
+func (p Port) DataPath() string {
+	return filepath.Join(filepath.Base(filepath.Dir(p.Dir)), filepath.Base(p.Dir), DataFile)
 }
 
 // Sources are the port's assembly files, in link order.
@@ -102,10 +112,8 @@ func Load(archDir string) ([]Port, error) {
 		if err != nil {
 			return nil, fmt.Errorf("port %s: %w", e.Name(), err)
 		}
-		var p Port
-		dec := json.NewDecoder(strings.NewReader(string(data)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&p); err != nil {
+		p, err := parse(data)
+		if err != nil {
 			return nil, fmt.Errorf("port %s: %s: %w", e.Name(), DataFile, err)
 		}
 		p.Dir = dir
@@ -118,6 +126,20 @@ func Load(archDir string) ([]Port, error) {
 		return nil, fmt.Errorf("no ports found under %s", archDir)
 	}
 	return ports, nil
+}
+
+// parse reads one data file: a single JSON object with known fields only.
+func parse(data []byte) (Port, error) {
+	var p Port
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return Port{}, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Port{}, errors.New("trailing data after the JSON object")
+	}
+	return p, nil
 }
 
 // Names lists the ports' names.

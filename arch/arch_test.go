@@ -36,6 +36,8 @@ func TestLoadRejectsBadDataFiles(t *testing.T) {
 		{"missing fields", "toy", `{"name":"toy"}`, "missing abi, cc, packages, qemu, qemu_cpu, triple"},
 		{"unknown field", "toy", `{"name":"toy","colour":"red"}`, `unknown field "colour"`},
 		{"not json", "toy", `name: toy`, "port toy: port.json"},
+		{"trailing data", "toy", validPort + `,"x"`, "port toy: port.json: trailing data after the JSON object"},
+		{"two objects", "toy", validPort + validPort, "port toy: port.json: trailing data after the JSON object"},
 		{"name differs from folder", "other", validPort, `name "toy" differs from its folder "other"`},
 	}
 	for _, tt := range tests {
@@ -47,6 +49,14 @@ func TestLoadRejectsBadDataFiles(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.wantErr)
 		})
 	}
+}
+
+func TestLoadAcceptsTrailingWhitespaceAndNamesTheDataFile(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "arch")
+	writePort(t, root, "toy", validPort+"\n\n")
+	ports, err := Load(root)
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join("arch", "toy", "port.json"), ports[0].DataPath())
 }
 
 func TestLoadIgnoresFoldersWithoutDataFile(t *testing.T) {

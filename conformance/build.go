@@ -4,21 +4,25 @@ package conformance
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/proc"
+	"github.com/stackslice/stackslice/toolchain"
 )
 
 // Build is one build configuration of the runner.
 type Build struct {
 	Name     string
-	Compiler string // "gcc": the port's cross gcc; "clang": clang --target=<triple>
+	Compiler toolchain.Compiler
 	Flags    []string
 	Default  bool // part of the quick default subset
 	// HostOnly builds link dynamically against runtimes that exist only for
@@ -36,14 +40,14 @@ func (b Build) RunsFor(p arch.Port, forceQEMU bool) bool {
 // broke real libraries (greenlet at -O2/-O3, with and without frame pointers,
 // with the start-up function inlined) and a second compiler.
 var Builds = []Build{
-	{Name: "gcc-O0", Compiler: "gcc", Flags: []string{"-O0"}, Default: true},
-	{Name: "gcc-O2", Compiler: "gcc", Flags: []string{"-O2"}, Default: true},
-	{Name: "gcc-O3-lto", Compiler: "gcc", Flags: []string{"-O3", "-flto=auto"}},
-	{Name: "gcc-O2-framepointer", Compiler: "gcc", Flags: []string{"-O2", "-fno-omit-frame-pointer"}},
-	{Name: "clang-O2", Compiler: "clang", Flags: []string{"-O2"}},
+	{Name: "gcc-O0", Compiler: toolchain.GCC, Flags: []string{"-O0"}, Default: true},
+	{Name: "gcc-O2", Compiler: toolchain.GCC, Flags: []string{"-O2"}, Default: true},
+	{Name: "gcc-O3-lto", Compiler: toolchain.GCC, Flags: []string{"-O3", "-flto=auto"}},
+	{Name: "gcc-O2-framepointer", Compiler: toolchain.GCC, Flags: []string{"-O2", "-fno-omit-frame-pointer"}},
+	{Name: "clang-O2", Compiler: toolchain.Clang, Flags: []string{"-O2"}},
 	// The copy routines are left uninstrumented on purpose (greenlet had to):
 	// this build proves the rest of the core clean and leak-free.
-	{Name: "gcc-asan-ubsan", Compiler: "gcc", HostOnly: true, Flags: []string{
+	{Name: "gcc-asan-ubsan", Compiler: toolchain.GCC, HostOnly: true, Flags: []string{
 		"-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer"}},
 }
 
@@ -61,32 +65,44 @@ func DefaultBuilds() []Build {
 	return builds
 }
 
-// SelectBuilds returns the named builds: the default subset when names is
-// empty, the full matrix for "all".
+// SelectBuilds returns the named builds, each once, in the order given: the
+// default subset when names is empty, the full matrix for "all" alone.
 func SelectBuilds(names []string) ([]Build, error) {
 	if len(names) == 0 {
 		return DefaultBuilds(), nil
 	}
-	if len(names) == 1 && names[0] == AllBuilds {
+	if slices.Contains(names, AllBuilds) {
+		if len(names) > 1 {
+			return nil, fmt.Errorf("builds %q: %q stands alone (it already means every build)", strings.Join(names, ","), AllBuilds)
+		}
 		return Builds, nil
 	}
 	var selected []Build
 	for _, n := range names {
-		found := false
-		for _, b := range Builds {
-			if b.Name == n {
-				selected, found = append(selected, b), true
-			}
-		}
-		if !found {
+		i := slices.IndexFunc(Builds, func(b Build) bool { return b.Name == n })
+		if i < 0 {
 			known := make([]string, len(Builds))
 			for i, b := range Builds {
 				known[i] = b.Name
 			}
 			return nil, fmt.Errorf("unknown build %q (known builds: %s, or %s)", n, strings.Join(known, ", "), AllBuilds)
 		}
+		if !slices.ContainsFunc(selected, func(b Build) bool { return b.Name == n }) {
+			selected = append(selected, Builds[i])
+		}
 	}
 	return selected, nil
+}
+
+// Compilers are the compilers builds use, each once.
+func Compilers(builds []Build) []toolchain.Compiler {
+	var compilers []toolchain.Compiler
+	for _, b := range builds {
+		if !slices.Contains(compilers, b.Compiler) {
+			compilers = append(compilers, b.Compiler)
+		}
+	}
+	return compilers
 }
 
 // Sources lists the C sources of the runner, core and cases, under root.
@@ -112,10 +128,7 @@ func CompileCommand(root string, p arch.Port, b Build, out string) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	cmd := []string{p.CC}
-	if b.Compiler == "clang" {
-		cmd = []string{"clang", "--target=" + p.Triple}
-	}
+	cmd := b.Compiler.Command(p)
 	if !b.HostOnly {
 		cmd = append(cmd, "-static")
 	}
@@ -137,14 +150,21 @@ func Compile(ctx context.Context, root string, p arch.Port, b Build, outDir stri
 	if err != nil {
 		return "", err
 	}
-	cmd := proc.Command(ctx, argv)
+	// A stale binary must not pass for this build's output.
+	if err := os.Remove(bin); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("removing the previous %s: %w", bin, err)
+	}
+	cmd := proc.Command(ctx, outDir, argv)
 	out, err := cmd.CombinedOutput()
 	proc.KillGroup(cmd)
 	if ctx.Err() != nil {
 		return "", ctx.Err()
 	}
 	if err != nil {
-		return "", fmt.Errorf("%w %s %s: %v\n%s", ErrCompile, p.Name, b.Name, err, Tail(string(out), 30))
+		return "", fmt.Errorf("%w %s %s: %v\n%s", ErrCompile, p.Name, b.Name, err, text.Tail(string(out), 30))
+	}
+	if err := toolchain.CheckExecutable(bin, !b.HostOnly); err != nil {
+		return "", fmt.Errorf("%w %s %s: %s exited 0, but %v", ErrCompile, p.Name, b.Name, argv[0], err)
 	}
 	return bin, nil
 }

@@ -1,11 +1,13 @@
 package conformance
 
 import (
-	"bufio"
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/stackslice/stackslice/internal/text"
 )
 
 // Status is a case's outcome.
@@ -14,20 +16,26 @@ type Status string
 const (
 	Pass Status = "pass"
 	Fail Status = "fail"
-	// KnownFailure is a failure the port's data file blames on the emulator
-	// (a documented QEMU bug): shown and reported with its reason, counted
-	// neither as a pass nor against the port.
+	// KnownFailure is a failure under emulation that the port's data file
+	// blames on the emulator (a documented QEMU bug): shown and reported with
+	// its reason, counted neither as a pass nor against the port.
 	KnownFailure Status = "known-failure"
 )
 
-// CaseResult is one case's outcome, with the output it printed.
+// CaseResult is one case's outcome, with the end of the output it printed.
 type CaseResult struct {
 	Name      string
 	Iteration int // 1-based; above 1 only when the suite is repeated
 	Status    Status
 	Reason    string // why it failed
 	Duration  time.Duration
-	Output    string
+	// Output is the last OutputLines lines the case printed, each cut at
+	// MaxLineBytes, cleaned of control characters; a first line says how
+	// many earlier lines were dropped.
+	Output string
+	// Note is something to act on that is not a failure, e.g. an emulator
+	// bug the port lists that did not show.
+	Note string
 }
 
 // Label names the case in reports: its name, with "#N" for repetitions after the first.
@@ -39,26 +47,14 @@ func (c CaseResult) Label() string {
 }
 
 // OutputTail is the last n lines of the case's output.
-func (c CaseResult) OutputTail(n int) string { return Tail(c.Output, n) }
+func (c CaseResult) OutputTail(n int) string { return text.Tail(c.Output, n) }
 
-// FirstLine is s up to its first newline.
-func FirstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
-}
-
-// Tail keeps the last n lines of s, without a trailing newline.
-func Tail(s string, n int) string {
-	s = strings.TrimRight(s, "\n")
-	if s == "" {
-		return ""
-	}
-	lines := strings.Split(s, "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
+// Bounds on what is kept of a case's output, so the harness's memory stays
+// bounded whatever a case prints: the end of the output says why it failed.
+const (
+	OutputLines  = 100
+	MaxLineBytes = 2048
+)
 
 // ParseList reads the case names printed by `runner --list`.
 func ParseList(out string) ([]string, error) {
@@ -71,7 +67,7 @@ func ParseList(out string) ([]string, error) {
 		}
 		name, ok := strings.CutPrefix(line, "SL-CASE ")
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			return nil, fmt.Errorf("runner --list printed an unexpected line: %q", line)
+			return nil, fmt.Errorf("runner --list printed an unexpected line: %q", cut(text.Printable(line), 200))
 		}
 		if seen[name] {
 			return nil, fmt.Errorf("runner --list names case %q twice", name)
@@ -85,68 +81,156 @@ func ParseList(out string) ([]string, error) {
 	return names, nil
 }
 
-// ParseResults reads a runner's output and returns one result for every
-// expected case, in the expected order. A case the output does not finish
-// with a well-formed SL-END line fails, with ended (how the runner process
-// ended) as its reason: the suite has to prove that every case ran.
+// ParseResults reads a whole runner output at once; see Parser.
 func ParseResults(out string, expected []string, ended string) []CaseResult {
-	byName := map[string]*CaseResult{}
-	results := make([]CaseResult, len(expected))
+	p := NewParser(expected, nil)
+	p.Write([]byte(out))
+	return p.Finish(ended)
+}
+
+// Parser reads a runner's output as it streams (it is an io.Writer) and, at
+// Finish, returns one result for every expected case, in the expected order.
+// A case the output does not finish with a well-formed SL-END line fails,
+// with how the runner ended as its reason: the suite has to prove that every
+// case ran. Its memory is bounded whatever the runner prints.
+//
+// The runner writes "\nSL-END", so that the marker starts a line even when
+// the case's output does not end with a newline; the parser takes that
+// newline back out of the case's output.
+type Parser struct {
+	results []CaseResult
+	byName  map[string]int
+	current int // index of the case between SL-BEGIN and SL-END, or -1
+	tail    lineRing
+	onEnd   func(ended int, r *CaseResult)
+	ended   int
+
+	line      []byte // the line being assembled, up to MaxLineBytes
+	lineBytes int64  // its full length
+
+	garbage      int
+	firstGarbage string
+	doneCount    int // -1 until SL-DONE
+}
+
+// NewParser expects the named cases; onEnd, when set, hears the number of
+// cases reported so far after each one, with its result to amend.
+func NewParser(expected []string, onEnd func(ended int, r *CaseResult)) *Parser {
+	p := &Parser{results: make([]CaseResult, len(expected)), byName: map[string]int{}, current: -1, onEnd: onEnd, doneCount: -1}
 	for i, name := range expected {
-		results[i] = CaseResult{Name: name, Status: Fail, Reason: "did not report: the runner " + ended}
-		byName[name] = &results[i]
+		p.results[i] = CaseResult{Name: name, Status: Fail}
+		p.byName[name] = i
 	}
-	var current *CaseResult
-	var output strings.Builder
-	var garbage []string
-	doneCount := -1
-	scanner := bufio.NewScanner(strings.NewReader(out))
-	scanner.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
-	for scanner.Scan() {
-		line := scanner.Text()
-		switch {
-		case strings.HasPrefix(line, "SL-BEGIN "):
-			name := strings.TrimPrefix(line, "SL-BEGIN ")
-			current = byName[name]
-			output.Reset()
-			if current == nil {
-				garbage = append(garbage, line)
-			}
-		case strings.HasPrefix(line, "SL-END "):
-			r, ok := parseEnd(line)
-			target := byName[r.Name]
-			if !ok || target == nil || target != current {
-				garbage = append(garbage, line)
-				continue
-			}
-			r.Output = output.String()
-			*target = r
-			current = nil
-		case strings.HasPrefix(line, "SL-DONE "):
-			n, err := strconv.Atoi(strings.TrimPrefix(line, "SL-DONE "))
-			if err != nil {
-				garbage = append(garbage, line)
-			}
-			doneCount = n
-		default:
-			if current != nil {
-				output.WriteString(line)
-				output.WriteByte('\n')
-			} else if strings.TrimSpace(line) != "" {
-				garbage = append(garbage, line)
+	return p
+}
+
+// Write takes the next piece of output.
+func (p *Parser) Write(b []byte) (int, error) {
+	n := len(b)
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		chunk := b
+		if i >= 0 {
+			chunk = b[:i]
+		}
+		if room := MaxLineBytes - len(p.line); room > 0 {
+			p.line = append(p.line, chunk[:min(room, len(chunk))]...)
+		}
+		p.lineBytes += int64(len(chunk))
+		if i < 0 {
+			break
+		}
+		p.endLine()
+		b = b[i+1:]
+	}
+	return n, nil
+}
+
+func (p *Parser) endLine() {
+	line := string(p.line)
+	if p.lineBytes > int64(len(p.line)) {
+		line = fmt.Sprintf("%s… [line cut: %d bytes in all]", line, p.lineBytes)
+	}
+	truncated := p.lineBytes > int64(len(p.line))
+	p.line, p.lineBytes = p.line[:0], 0
+	switch {
+	case !truncated && strings.HasPrefix(line, "SL-BEGIN "):
+		i, ok := p.byName[strings.TrimPrefix(line, "SL-BEGIN ")]
+		if !ok || p.current >= 0 {
+			p.addGarbage(line)
+			p.current = -1
+			return
+		}
+		p.current = i
+		p.tail.reset()
+	case !truncated && strings.HasPrefix(line, "SL-END "):
+		r, ok := parseEnd(line)
+		i, known := p.byName[r.Name]
+		if !ok || !known || i != p.current {
+			p.addGarbage(line)
+			return
+		}
+		p.tail.dropFramingNewline()
+		r.Output = p.tail.String()
+		p.results[i] = r
+		p.current = -1
+		p.ended++
+		if p.onEnd != nil {
+			p.onEnd(p.ended, &p.results[i])
+		}
+	case !truncated && strings.HasPrefix(line, "SL-DONE "):
+		n, err := strconv.Atoi(strings.TrimPrefix(line, "SL-DONE "))
+		if err != nil || n < 0 {
+			p.addGarbage(line)
+			return
+		}
+		p.doneCount = n
+	case p.current >= 0:
+		p.tail.add(text.Printable(line))
+	case strings.TrimSpace(line) != "":
+		p.addGarbage(line)
+	}
+}
+
+func (p *Parser) addGarbage(line string) {
+	if p.garbage == 0 {
+		p.firstGarbage = cut(text.Printable(line), 200)
+	}
+	p.garbage++
+}
+
+// Finish ends the output (ended says how the runner process ended, for the
+// cases that never reported) and returns the results.
+func (p *Parser) Finish(ended string) []CaseResult {
+	if len(p.line) > 0 || p.lineBytes > 0 {
+		p.endLine()
+	}
+	for i := range p.results {
+		if p.results[i].Status == Fail && p.results[i].Reason == "" {
+			p.results[i].Reason = "did not report: the runner " + ended
+			if i == p.current {
+				p.results[i].Output = p.tail.String()
 			}
 		}
 	}
-	if current != nil && current.Status == Fail {
-		current.Output = output.String()
+	if p.doneCount >= 0 && p.doneCount != len(p.results) {
+		failAll(p.results, fmt.Sprintf("the runner reported %d cases run, want %d", p.doneCount, len(p.results)))
 	}
-	if doneCount >= 0 && doneCount != len(expected) {
-		failAll(results, fmt.Sprintf("the runner reported %d cases run, want %d", doneCount, len(expected)))
+	if p.garbage > 0 {
+		failAll(p.results, fmt.Sprintf("the runner printed %d unexpected line(s), first: %q", p.garbage, p.firstGarbage))
 	}
-	if len(garbage) > 0 {
-		failAll(results, fmt.Sprintf("the runner printed %d unexpected line(s), first: %q", len(garbage), garbage[0]))
+	return p.results
+}
+
+// FailForStrays fails r, or adds to why it failed, for the processes it
+// left running, which were killed.
+func FailForStrays(r *CaseResult, strays []string, when string) {
+	reason := fmt.Sprintf("left %d process(es) running %s (killed: %s)", len(strays), when, strings.Join(strays, ", "))
+	if r.Status == Fail {
+		r.Reason += "; " + reason
+		return
 	}
-	return results
+	r.Status, r.Reason = Fail, reason
 }
 
 // failAll fails the passed results: the output as a whole cannot be trusted.
@@ -174,10 +258,73 @@ func parseEnd(line string) (CaseResult, bool) {
 		return r, len(fields) == 3
 	case Fail:
 		if len(fields) == 4 {
-			r.Reason = fields[3]
+			r.Reason = text.Printable(fields[3])
 		}
 		return r, r.Reason != ""
 	default:
 		return CaseResult{}, false
 	}
+}
+
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// lineRing keeps the last OutputLines lines of a case's output. It holds one
+// line more while the case runs, for the framing newline.
+type lineRing struct {
+	lines   []string
+	start   int // index of the oldest line once full
+	dropped int
+}
+
+func (r *lineRing) reset() { *r = lineRing{lines: r.lines[:0]} }
+
+const ringSize = OutputLines + 1
+
+func (r *lineRing) add(line string) {
+	if len(r.lines) < ringSize {
+		r.lines = append(r.lines, line)
+		return
+	}
+	r.lines[r.start] = line
+	r.start = (r.start + 1) % ringSize
+	r.dropped++
+}
+
+// ordered is the kept lines, oldest first.
+func (r *lineRing) ordered() []string {
+	return append(append([]string{}, r.lines[r.start:]...), r.lines[:r.start]...)
+}
+
+// dropFramingNewline removes the empty line the runner's "\nSL-END" leaves
+// after output that ended with a newline.
+func (r *lineRing) dropFramingNewline() {
+	lines := r.ordered()
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		r.lines, r.start = lines[:len(lines)-1], 0
+	}
+}
+
+func (r *lineRing) String() string {
+	lines := r.ordered()
+	dropped := r.dropped
+	if extra := len(lines) - OutputLines; extra > 0 {
+		lines, dropped = lines[extra:], dropped+extra
+	}
+	if len(lines) == 0 && dropped == 0 {
+		return ""
+	}
+	var b strings.Builder
+	if dropped > 0 {
+		fmt.Fprintf(&b, "[… %d earlier lines not kept]\n", dropped)
+	}
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

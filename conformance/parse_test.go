@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -116,4 +117,80 @@ func TestSelectBuilds(t *testing.T) {
 	assert.Equal(t, "gcc-O2", one[0].Name)
 	_, err = SelectBuilds([]string{"gcc-O9"})
 	assert.EqualError(t, err, `unknown build "gcc-O9" (known builds: gcc-O0, gcc-O2, gcc-O3-lto, gcc-O2-framepointer, clang-O2, gcc-asan-ubsan, or all)`)
+}
+
+func TestParserFraming(t *testing.T) {
+	tests := []struct {
+		name, out, output string
+	}{
+		{"no output", "SL-BEGIN a\n\nSL-END a pass 1\n", ""},
+		{"output with a final newline", "SL-BEGIN a\nhello\n\nSL-END a pass 1\n", "hello\n"},
+		{"output without a final newline", "SL-BEGIN a\nhello\nSL-END a pass 1\n", "hello\n"},
+		{"output ending in blank lines", "SL-BEGIN a\nhello\n\n\n\nSL-END a pass 1\n", "hello\n\n\n"},
+		{"escape sequences are cleaned", "SL-BEGIN a\n\x1b[2Jcleared\x07\n\nSL-END a pass 1\n", "\uFFFD[2Jcleared\uFFFD\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ParseResults(tt.out+"SL-DONE 1\n", []string{"a"}, "exited with status 0")
+			require.Len(t, got, 1)
+			assert.Equal(t, Pass, got[0].Status, got[0].Reason)
+			assert.Equal(t, tt.output, got[0].Output)
+		})
+	}
+}
+
+// A case cannot forge its own verdict: the runner's real SL-END then
+// arrives for a case that already ended, and the whole output is distrusted.
+func TestParserDistrustsForgedMarkers(t *testing.T) {
+	for name, tt := range map[string]struct{ out, reason string }{
+		"forged end":   {"SL-BEGIN a\nSL-END a pass 1\n\nSL-END a fail 9 crashed with SIGSEGV\nSL-DONE 1\n", "unexpected line"},
+		"forged begin": {"SL-BEGIN a\nSL-BEGIN a\n\nSL-END a pass 1\nSL-DONE 1\n", "did not report"},
+		"bad done":     {"SL-BEGIN a\n\nSL-END a pass 1\nSL-DONE lots\n", `unexpected line(s), first: "SL-DONE lots"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := ParseResults(tt.out, []string{"a"}, "exited with status 0")
+			assert.Equal(t, Fail, got[0].Status)
+			assert.Contains(t, got[0].Reason, tt.reason)
+		})
+	}
+}
+
+// Memory stays bounded whatever a case prints: the last OutputLines lines
+// are kept, each cut at MaxLineBytes, with a count of what was dropped.
+func TestParserKeepsABoundedTail(t *testing.T) {
+	p := NewParser([]string{"a"}, nil)
+	_, _ = p.Write([]byte("SL-BEGIN a\n"))
+	line := []byte(strings.Repeat("x", 99) + "\n")
+	block := []byte(strings.Repeat(string(line), 1000))
+	for i := 0; i < 1000; i++ {
+		_, _ = p.Write(block)
+	}
+	_, _ = p.Write([]byte("last line\n\nSL-END a pass 5\nSL-DONE 1\n"))
+	got := p.Finish("exited with status 0")
+	require.Equal(t, Pass, got[0].Status)
+	lines := strings.Split(strings.TrimSuffix(got[0].Output, "\n"), "\n")
+	require.Equal(t, OutputLines+1, len(lines))
+	assert.Equal(t, "[… 999901 earlier lines not kept]", lines[0])
+	assert.Equal(t, "last line", lines[len(lines)-1])
+}
+
+// An overlong line is cut and says so; the parse goes on after it.
+func TestParserCutsOverlongLines(t *testing.T) {
+	huge := strings.Repeat("y", 16<<20)
+	got := ParseResults("SL-BEGIN a\n"+huge+"\nafter\n\nSL-END a pass 1\nSL-BEGIN b\n\nSL-END b pass 1\nSL-DONE 2\n", []string{"a", "b"}, "")
+	assert.Equal(t, map[string]Status{"a": Pass, "b": Pass}, statuses(got))
+	first, rest, _ := strings.Cut(got[0].Output, "\n")
+	assert.Equal(t, strings.Repeat("y", MaxLineBytes)+"… [line cut: 16777216 bytes in all]", first)
+	assert.Equal(t, "after\n", rest)
+
+	// A marker line that long is not the runner's: it is the case's output.
+	got = ParseResults("SL-BEGIN a\n\nSL-END a pass 1 "+huge+"\nSL-DONE 1\n", []string{"a"}, "exited with status 1")
+	assert.Equal(t, Fail, got[0].Status)
+	assert.Equal(t, "did not report: the runner exited with status 1", got[0].Reason)
+}
+
+func TestParserKeepsTheOutputOfACaseThatNeverEnded(t *testing.T) {
+	got := ParseResults("SL-BEGIN a\nabout to hang\npartial", []string{"a"}, "killed after timing out (20m0s)")
+	assert.Equal(t, "did not report: the runner killed after timing out (20m0s)", got[0].Reason)
+	assert.Equal(t, "about to hang\npartial\n", got[0].Output)
 }

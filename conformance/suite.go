@@ -1,16 +1,19 @@
 package conformance
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/qemu"
 )
 
@@ -19,6 +22,7 @@ type Options struct {
 	OutDir      string         // where binaries go
 	QEMU        qemu.Options   // how they run
 	CaseTimeout time.Duration  // per case, enforced by the runner itself
+	ListTimeout time.Duration  // for `runner --list`; DefaultListTimeout when 0
 	Cases       *regexp.Regexp // run only the cases it matches; all when nil
 	Repeat      int            // run the selected cases this many times; once when 0
 	SelfTest    bool           // run the runner's own misbehaving cases instead
@@ -42,10 +46,15 @@ type Progress struct {
 	Done, Total int // cases reported so far and to run, once Running
 }
 
+// DefaultListTimeout bounds `runner --list`, which takes milliseconds even
+// emulated: a runner or QEMU that hangs there is named, not waited for.
+const DefaultListTimeout = 30 * time.Second
+
 // The errors of a run that could not execute, by kind.
 var (
 	ErrCompile       = errors.New("compiling")
 	ErrNoCaseMatches = errors.New("no case matches the filter")
+	ErrInterrupted   = errors.New("interrupted before it finished")
 )
 
 // Run is the outcome of one port and build.
@@ -58,6 +67,8 @@ type Run struct {
 	// Cases is empty then.
 	Err      error
 	Duration time.Duration
+	// Notes are things to act on that are not failures.
+	Notes []string
 }
 
 // Counts returns how many cases passed and failed; known emulator failures
@@ -90,10 +101,11 @@ func (r Run) Known() int {
 // fails every report: a suite that never executed proves nothing.
 func (r Run) DidNotRun() bool { return r.Err != nil || len(r.Cases) == 0 }
 
-// OK tells whether the run executed and every case passed.
+// OK tells whether the run executed, no case failed, and at least one
+// passed: a run whose every case failed or was excused proves nothing.
 func (r Run) OK() bool {
-	_, failed := r.Counts()
-	return !r.DidNotRun() && failed == 0
+	passed, failed := r.Counts()
+	return !r.DidNotRun() && failed == 0 && passed > 0
 }
 
 // Why says in two words why a run did not run, for a matrix cell.
@@ -103,25 +115,45 @@ func (r Run) Why() string {
 		return "build error"
 	case errors.Is(r.Err, ErrNoCaseMatches):
 		return "no case"
+	case errors.Is(r.Err, ErrInterrupted):
+		return "interrupted"
 	case r.Err == nil && len(r.Cases) == 0:
 		return "no cases"
+	case r.Err == nil:
+		return "no case passed"
 	default:
 		return "did not run"
 	}
 }
 
-// Totals counts cases over runs, each run that did not run as one failure,
-// so that the totals alone decide whether the suite passed.
+// Totals counts cases over runs, and each run that did not run or passed
+// no case as one failure, so that the totals alone decide whether the suite
+// passed.
 func Totals(runs []Run) (passed, failed int) {
 	for _, r := range runs {
 		p, f := r.Counts()
 		passed += p
 		failed += f
-		if r.DidNotRun() {
+		if r.DidNotRun() || (f == 0 && p == 0) {
 			failed++
 		}
 	}
 	return passed, failed
+}
+
+// Outcome is what one invocation of the harness produced.
+type Outcome struct {
+	Runs []Run
+	// Interrupted tells that a signal, or the exit of the program that
+	// started the harness, cut the invocation short: Runs are partial.
+	Interrupted bool
+}
+
+// OK tells whether the outcome is a pass: not interrupted, no failure, and
+// at least one case passed.
+func (o Outcome) OK() bool {
+	passed, failed := Totals(o.Runs)
+	return !o.Interrupted && failed == 0 && passed > 0
 }
 
 // RunSuite builds the runner for p and b, lists its cases, runs the selected
@@ -142,34 +174,56 @@ func RunSuite(ctx context.Context, root string, p arch.Port, b Build, opts Optio
 		run.Err = err
 		return run
 	}
+	bugs := p.EmulatorBugs
+	if opts.SelfTest {
+		bugs = nil // the self-test cases are not the ones a port's bugs name
+	}
+	if err := CheckEmulatorBugs(p, bugs, names); err != nil {
+		run.Err = err
+		return run
+	}
 	if names, err = SelectCases(names, opts.Cases); err != nil {
 		run.Err = err
 		return run
 	}
-	selfTest := selfTestArgs(opts)
 	timeout := opts.CaseTimeout
 	if timeout <= 0 {
 		timeout = 2 * time.Minute
 	}
 	repeat := max(opts.Repeat, 1)
-	args := append(append(selfTest, "--timeout", strconv.Itoa(int(max(timeout.Seconds(), 1)))), names...)
+	args := append(append(selfTestArgs(opts), "--timeout", strconv.Itoa(int(max(timeout.Seconds(), 1)))), names...)
 	total := repeat * len(names)
 	report(Running, 0, total)
 	for iteration := 1; iteration <= repeat; iteration++ {
 		before := len(run.Cases)
-		watch := &endCounter{onEnd: func(n int) { report(Running, before+n, total) }}
-		res, err := qemu.RunWatched(ctx, backend, bin, args, opts.QEMU.Timeout, watch)
+		var target atomic.Pointer[qemu.Target]
+		parser := NewParser(names, func(n int, r *CaseResult) {
+			// What a case left running and outside the runner's reach (under
+			// QEMU the runner cannot be a child subreaper) is that case's.
+			if t := target.Load(); t != nil {
+				if strays := t.Strays(); len(strays) > 0 {
+					FailForStrays(r, strays, "after it finished")
+				}
+			}
+			report(Running, before+n, total)
+		})
+		res, err := qemu.RunWatched(ctx, backend, bin, args, opts.QEMU.Timeout, parser, func(t qemu.Target) { target.Store(&t) })
 		if err != nil {
+			if ctx.Err() != nil {
+				err = fmt.Errorf("%w (%v)", ErrInterrupted, context.Cause(ctx))
+			}
 			run.Err, run.Cases = err, nil
 			return run
 		}
-		ended := res.Describe()
-		if msg := FirstLine(res.Stderr); msg != "" {
-			ended += ": " + msg
+		cases := parser.Finish(how(res))
+		if len(res.LeftBehind) > 0 && len(cases) > 0 {
+			FailForStrays(&cases[len(cases)-1], res.LeftBehind, "after the runner exited")
 		}
-		cases := ParseResults(res.Stdout, names, ended)
+		if res.OutputLeftOpen {
+			run.Notes = append(run.Notes, fmt.Sprintf("iteration %d: a process the runner left behind kept its output open after it exited", iteration))
+		}
 		if backend.Emulated() {
-			blameEmulator(cases, p.EmulatorBugs)
+			blameEmulator(cases, bugs, p.DataPath())
 		}
 		for _, c := range cases {
 			c.Iteration = iteration
@@ -179,13 +233,63 @@ func RunSuite(ctx context.Context, root string, p arch.Port, b Build, opts Optio
 	return run
 }
 
+// how says how a runner process ended, for the cases it never reported.
+func how(res qemu.Result) string {
+	ended := res.Describe()
+	if msg := text.Printable(text.FirstLine(res.Stderr)); msg != "" {
+		ended += ": " + msg
+	}
+	return ended
+}
+
+// MaxExcusedShare bounds emulator_bugs: at most 1/MaxExcusedShare of the
+// cases. An emulator that breaks more of the suite proves nothing about a
+// port, and a list that excuses everything would turn a broken port green
+// on the few cases that never switch.
+const MaxExcusedShare = 4
+
+// CheckEmulatorBugs fails when bugs (a port's emulator_bugs) names a case the
+// runner does not have (a misspelt name would excuse nothing, a stale one
+// hides that the list is wrong), or more than 1/MaxExcusedShare of them.
+func CheckEmulatorBugs(p arch.Port, bugs map[string]string, cases []string) error {
+	if limit := len(cases) / MaxExcusedShare; len(bugs) > limit {
+		return fmt.Errorf("%s: emulator_bugs lists %d of the %d cases; at most a quarter (%d) may be excused", p.DataPath(), len(bugs), len(cases), limit)
+	}
+	var unknown []string
+	for name := range bugs {
+		if !slices.Contains(cases, name) {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	return fmt.Errorf("%s: emulator_bugs names %s, which the runner does not have (cases: %s)",
+		p.DataPath(), quoteAll(unknown), strings.Join(cases, ", "))
+}
+
+func quoteAll(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	return strings.Join(quoted, ", ")
+}
+
 // blameEmulator marks the failures that bugs, a port's known emulator bugs
-// by case name, explain.
-func blameEmulator(cases []CaseResult, bugs map[string]string) {
+// by case name, explain, and notes each listed case that passed: the bug may
+// be gone, and the excuse with it. Only call it for emulated runs.
+func blameEmulator(cases []CaseResult, bugs map[string]string, dataPath string) {
 	for i, c := range cases {
-		if why, known := bugs[c.Name]; known && c.Status == Fail {
+		why, known := bugs[c.Name]
+		switch {
+		case !known:
+		case c.Status == Fail:
 			cases[i].Status = KnownFailure
 			cases[i].Reason = fmt.Sprintf("known emulator failure (%s): %s", why, c.Reason)
+		case c.Status == Pass:
+			cases[i].Note = fmt.Sprintf("passed although %s lists it in emulator_bugs; if it no longer fails, remove it from emulator_bugs", dataPath)
 		}
 	}
 }
@@ -201,12 +305,21 @@ func List(ctx context.Context, root string, p arch.Port, b Build, opts Options, 
 		listing()
 	}
 	backend := qemu.For(p, opts.QEMU)
-	list, err := qemu.Run(ctx, backend, bin, append(selfTestArgs(opts), "--list"), opts.QEMU.Timeout)
-	if err != nil {
-		return "", nil, err
+	timeout := opts.ListTimeout
+	if timeout <= 0 {
+		timeout = DefaultListTimeout
 	}
-	if list.Failed() {
-		return "", nil, fmt.Errorf("runner --list %s: %s", list.Describe(), FirstLine(list.Stderr))
+	argv := backend.Command(bin, append(selfTestArgs(opts), "--list")...)
+	list, err := qemu.Run(ctx, backend, bin, append(selfTestArgs(opts), "--list"), timeout)
+	switch {
+	case err != nil:
+		return "", nil, err
+	case list.TimedOut:
+		return "", nil, fmt.Errorf("%s did not finish within %s", strings.Join(argv, " "), timeout)
+	case list.Failed():
+		return "", nil, fmt.Errorf("runner --list %s", how(list))
+	case list.Truncated:
+		return "", nil, fmt.Errorf("runner --list printed more than %d bytes", qemu.MaxCaptured)
 	}
 	names, err = ParseList(list.Stdout)
 	return bin, names, err
@@ -234,27 +347,4 @@ func SelectCases(names []string, filter *regexp.Regexp) ([]string, error) {
 		return nil, fmt.Errorf("%w %q (cases: %s)", ErrNoCaseMatches, filter.String(), strings.Join(names, ", "))
 	}
 	return selected, nil
-}
-
-// endCounter counts the SL-END lines of a runner's output as it streams.
-type endCounter struct {
-	partial []byte
-	ended   int
-	onEnd   func(ended int)
-}
-
-func (w *endCounter) Write(p []byte) (int, error) {
-	w.partial = append(w.partial, p...)
-	for {
-		i := bytes.IndexByte(w.partial, '\n')
-		if i < 0 {
-			break
-		}
-		if bytes.HasPrefix(w.partial[:i], []byte("SL-END ")) {
-			w.ended++
-			w.onEnd(w.ended)
-		}
-		w.partial = w.partial[i+1:]
-	}
-	return len(p), nil
 }

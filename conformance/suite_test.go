@@ -1,13 +1,20 @@
 package conformance
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/internal/testtree"
 )
 
 func TestSelectCases(t *testing.T) {
@@ -34,14 +41,15 @@ func TestSelectCases(t *testing.T) {
 	assert.Equal(t, `no case matches the filter "nothing" (cases: switch_ping_pong, signals_timer_storm, signals_alternate_stack)`, err.Error())
 }
 
-func TestEndCounterCountsEndLinesAcrossWrites(t *testing.T) {
+func TestParserCountsEndLinesAcrossWrites(t *testing.T) {
 	var seen []int
-	w := &endCounter{onEnd: func(n int) { seen = append(seen, n) }}
-	for _, chunk := range []string{"SL-BEGIN a\nout\nSL-E", "ND a pass 1\nSL-BEGIN b\n", "SL-END b fail 2 x\nSL-END", " c pass 3\n"} {
-		_, err := w.Write([]byte(chunk))
+	p := NewParser([]string{"a", "b", "c"}, func(n int, _ *CaseResult) { seen = append(seen, n) })
+	for _, chunk := range []string{"SL-BEGIN a\nout\n\nSL-E", "ND a pass 1\nSL-BEGIN b\n", "\nSL-END b fail 2 x\nSL-BEGIN c\n\nSL-END", " c pass 3\n"} {
+		_, err := p.Write([]byte(chunk))
 		require.NoError(t, err)
 	}
 	assert.Equal(t, []int{1, 2, 3}, seen)
+	assert.Equal(t, map[string]Status{"a": Pass, "b": Fail, "c": Pass}, statuses(p.Finish("exited with status 1")))
 }
 
 func TestBlameEmulatorMarksOnlyKnownFailures(t *testing.T) {
@@ -50,11 +58,24 @@ func TestBlameEmulatorMarksOnlyKnownFailures(t *testing.T) {
 		{Name: "storm_alt", Status: Pass},
 		{Name: "other", Status: Fail, Reason: "expectations failed"},
 	}
-	blameEmulator(cases, map[string]string{"storm": "qemu bug", "storm_alt": "qemu bug"})
+	blameEmulator(cases, map[string]string{"storm": "qemu bug", "storm_alt": "qemu bug"}, "arch/toy/port.json")
 	assert.Equal(t, KnownFailure, cases[0].Status)
 	assert.Equal(t, "known emulator failure (qemu bug): crashed with SIGSEGV", cases[0].Reason)
 	assert.Equal(t, Pass, cases[1].Status, "a pass stays a pass")
+	assert.Equal(t, "passed although arch/toy/port.json lists it in emulator_bugs; if it no longer fails, remove it from emulator_bugs", cases[1].Note)
 	assert.Equal(t, Fail, cases[2].Status)
+	assert.Empty(t, cases[2].Note)
+}
+
+func TestCheckEmulatorBugs(t *testing.T) {
+	p := arch.Port{Name: "toy", Dir: "/repo/arch/toy"}
+	cases := []string{"storm", "switch", "a", "b", "c", "d", "e", "f", "g", "h"}
+	require.NoError(t, CheckEmulatorBugs(p, map[string]string{"storm": "bug"}, cases))
+	require.NoError(t, CheckEmulatorBugs(p, nil, cases))
+	err := CheckEmulatorBugs(p, map[string]string{"strom": "bug", "gone": "bug"}, cases)
+	require.EqualError(t, err, `arch/toy/port.json: emulator_bugs names "gone", "strom", which the runner does not have (cases: storm, switch, a, b, c, d, e, f, g, h)`)
+	err = CheckEmulatorBugs(p, map[string]string{"a": "bug", "b": "bug", "c": "bug"}, cases)
+	require.EqualError(t, err, "arch/toy/port.json: emulator_bugs lists 3 of the 10 cases; at most a quarter (2) may be excused")
 }
 
 func TestRunCountsAndTotals(t *testing.T) {
@@ -62,14 +83,16 @@ func TestRunCountsAndTotals(t *testing.T) {
 	failed := Run{Cases: []CaseResult{{Status: Pass}, {Status: Fail}}}
 	broken := Run{Err: fmt.Errorf("%w amd64 gcc-O2: exit status 1", ErrCompile)}
 	empty := Run{}
+	excused := Run{Cases: []CaseResult{{Status: KnownFailure}, {Status: KnownFailure}}}
 	assert.True(t, ok.OK())
 	assert.Equal(t, 1, ok.Known())
 	assert.False(t, failed.OK())
 	assert.False(t, broken.OK())
 	assert.False(t, empty.OK(), "a run with no cases proves nothing")
-	passed, failures := Totals([]Run{ok, failed, broken, empty})
+	assert.False(t, excused.OK(), "a run whose every case was excused proves nothing")
+	passed, failures := Totals([]Run{ok, failed, broken, empty, excused})
 	assert.Equal(t, 2, passed)
-	assert.Equal(t, 3, failures)
+	assert.Equal(t, 4, failures)
 
 	tests := []struct {
 		run  Run
@@ -79,9 +102,69 @@ func TestRunCountsAndTotals(t *testing.T) {
 		{Run{Err: fmt.Errorf("%w %q", ErrNoCaseMatches, "x")}, "no case"},
 		{empty, "no cases"},
 		{Run{Err: errors.New("runner --list crashed with SIGILL")}, "did not run"},
+		{excused, "no case passed"},
+		{Run{Err: ErrInterrupted}, "interrupted"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.run.Why())
 	}
 	assert.Equal(t, "compiling amd64 gcc-O2: exit status 1", broken.Err.Error())
+}
+
+func TestOutcomeOK(t *testing.T) {
+	pass := Run{Cases: []CaseResult{{Status: Pass}}}
+	assert.True(t, Outcome{Runs: []Run{pass}}.OK())
+	assert.False(t, Outcome{Runs: []Run{pass}, Interrupted: true}.OK(), "an interrupted run is never green")
+	assert.False(t, Outcome{}.OK(), "nothing run proves nothing")
+	assert.False(t, Outcome{Runs: []Run{{Cases: []CaseResult{{Status: KnownFailure}}}}}.OK())
+}
+
+// fakeTool puts an executable script on PATH for the test.
+func fakeTool(t *testing.T, name, body string) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body+"\n"), 0o755))
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+func loadPort(t *testing.T, name string) (root string, p arch.Port) {
+	if testing.Short() {
+		t.Skip("builds target binaries")
+	}
+	root = testtree.Root(t)
+	ports, err := arch.Load(filepath.Join(root, "arch"))
+	require.NoError(t, err)
+	selected, err := arch.Select(ports, []string{name})
+	require.NoError(t, err)
+	return root, selected[0]
+}
+
+// An emulator that hangs on --list is named within seconds, not waited for.
+func TestListNamesWhatHung(t *testing.T) {
+	root, p := loadPort(t, "riscv64")
+	fakeTool(t, "qemu-hang", `[ "$1" = --version ] && exit 1; exec sleep 60`)
+	p.QEMU = "qemu-hang"
+	out := t.TempDir()
+	start := time.Now()
+	_, _, err := List(context.Background(), root, p, DefaultBuilds()[0], Options{OutDir: out, ListTimeout: 500 * time.Millisecond}, nil)
+	require.EqualError(t, err, "qemu-hang -cpu "+p.QEMUCPU+" "+filepath.Join(out, "runner-riscv64-gcc-O0")+" --list did not finish within 500ms")
+	assert.Less(t, time.Since(start), 30*time.Second)
+}
+
+// A compiler that exits 0 but writes nothing usable fails the build with
+// the reason, rather than a runner that "exited with status 1: ".
+func TestCompileChecksWhatTheCompilerWrote(t *testing.T) {
+	root, p := loadPort(t, "riscv64")
+	fakeTool(t, "empty-gcc", `for a; do [ "$prev" = -o ] && : > "$a"; prev=$a; done; exit 0`)
+	p.CC = "empty-gcc"
+	_, err := Compile(context.Background(), root, p, DefaultBuilds()[0], t.TempDir())
+	require.ErrorIs(t, err, ErrCompile)
+	assert.EqualError(t, err, "compiling riscv64 gcc-O0: empty-gcc exited 0, but the link wrote an empty file")
+}
+
+func TestRunnerListFailureIsNeverAnEmptyReason(t *testing.T) {
+	root, p := loadPort(t, "riscv64")
+	fakeTool(t, "qemu-quiet", `[ "$1" = --version ] && exit 1; exit 1`)
+	p.QEMU = "qemu-quiet"
+	_, _, err := List(context.Background(), root, p, DefaultBuilds()[0], Options{OutDir: t.TempDir()}, nil)
+	require.EqualError(t, err, "runner --list exited with status 1")
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/text"
 )
 
 // IsLive tells whether f should get updating lines: a terminal, outside CI.
@@ -214,9 +215,11 @@ func RunLine(r conformance.Run) string {
 		line += fmt.Sprintf("  %d known emulator failure(s)", known)
 	}
 	if r.Err != nil {
-		line += "  " + conformance.FirstLine(r.Err.Error())
+		line += "  " + text.FirstLine(r.Err.Error())
+	} else if passed == 0 && failed == 0 {
+		line += "  no case passed"
 	}
-	return line
+	return text.Printable(line)
 }
 
 // WriteMatrix prints arch × build: passed/total and time per cell, and the
@@ -267,20 +270,43 @@ func cell(r conformance.Run, ok bool) string {
 	return text
 }
 
-// WriteFailures lists every failed case with the tail of its output.
+// WriteFailures lists every failed case with the tail of its output. What a
+// case printed reaches the terminal cleaned of control characters: an escape
+// sequence in it could otherwise clear the screen or hide a line.
 func WriteFailures(w io.Writer, runs []conformance.Run) {
+	var b strings.Builder
 	for _, r := range runs {
 		if r.Err != nil {
-			fmt.Fprintf(w, "\n%s %s: %v\n", r.Port, r.Build, r.Err)
+			fmt.Fprintf(&b, "\n%s %s: %v\n", r.Port, r.Build, r.Err)
 		}
 		for _, c := range r.Cases {
 			if c.Status == conformance.Pass {
 				continue
 			}
-			fmt.Fprintf(w, "\n%s %s %s: %s\n", r.Port, r.Build, c.Label(), c.Reason)
+			fmt.Fprintf(&b, "\n%s %s %s: %s\n", r.Port, r.Build, c.Label(), c.Reason)
 			if out := c.OutputTail(15); out != "" {
-				fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(out, "\n", "\n    "))
+				fmt.Fprintf(&b, "    %s\n", strings.ReplaceAll(out, "\n", "\n    "))
 			}
 		}
+	}
+	io.WriteString(w, text.Printable(b.String()))
+}
+
+// WriteNotes lists what to act on that is not a failure: a run's notes, and
+// each case's, such as an emulator bug that did not show.
+func WriteNotes(w io.Writer, runs []conformance.Run) {
+	var b strings.Builder
+	for _, r := range runs {
+		for _, n := range r.Notes {
+			fmt.Fprintf(&b, "note: %s %s: %s\n", r.Port, r.Build, n)
+		}
+		for _, c := range r.Cases {
+			if c.Note != "" {
+				fmt.Fprintf(&b, "note: %s %s %s: %s\n", r.Port, r.Build, c.Label(), c.Note)
+			}
+		}
+	}
+	if b.Len() > 0 {
+		io.WriteString(w, "\n"+text.Printable(b.String()))
 	}
 }

@@ -123,3 +123,20 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// What a case printed cannot drive the terminal: an escape sequence that
+// would clear the screen arrives as a visible replacement character.
+func TestFailuresAndNotesAreCleanedForTheTerminal(t *testing.T) {
+	run := conformance.Run{Port: "arm64", Build: "gcc-O2", Cases: []conformance.CaseResult{
+		{Name: "a", Status: conformance.Fail, Reason: "crashed\x1b]0;owned\x07", Output: "\x1b[2Jcleared\n\x9b31mred\n"},
+		{Name: "b", Status: conformance.Pass, Note: "note \x1b[1A"},
+	}}
+	var out bytes.Buffer
+	WriteFailures(&out, []conformance.Run{run})
+	WriteNotes(&out, []conformance.Run{run})
+	assert.NotContains(t, out.String(), "\x1b")
+	assert.NotContains(t, out.String(), "\x9b")
+	assert.Contains(t, out.String(), "arm64 gcc-O2 a: crashed\uFFFD]0;owned\uFFFD\n    \uFFFD[2Jcleared\n    \uFFFD31mred\n")
+	assert.Contains(t, out.String(), "note: arm64 gcc-O2 b: note \uFFFD[1A\n")
+	assert.Regexp(t, "no case passed$", RunLine(conformance.Run{Port: "x", Build: "y", Cases: []conformance.CaseResult{{Status: conformance.KnownFailure}}}))
+}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,7 +21,9 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
+	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/mutants"
+	"github.com/stackslice/stackslice/proc"
 	"github.com/stackslice/stackslice/qemu"
 	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/toolchain"
@@ -38,6 +41,9 @@ type Options struct {
 	Parallel  int    // suites at once; the number of CPUs when 0
 	Out       io.Writer
 	Live      bool // redraw progress lines in place (a terminal)
+	// NoInstall stops the harness from installing missing toolchains: a
+	// failing toolchain check is then the error.
+	NoInstall bool
 	// CaseTimeout kills and fails a case that runs longer; 2 minutes when 0.
 	CaseTimeout time.Duration
 	// SelfTest runs the runner's own misbehaving cases instead of the
@@ -93,7 +99,7 @@ func (o *Options) fill() error {
 	return nil
 }
 
-// Ports loads the selected ports of the repository.
+// Ports loads the selected ports of the repository, each once.
 func Ports(o Options) ([]arch.Port, error) {
 	if err := o.fill(); err != nil {
 		return nil, err
@@ -102,10 +108,21 @@ func Ports(o Options) ([]arch.Port, error) {
 	if err != nil {
 		return nil, err
 	}
-	return arch.Select(all, o.Ports)
+	return arch.Select(all, unique(o.Ports))
 }
 
-// Setup installs the toolchains the selected ports need, for every build.
+func unique(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Setup installs what every selected port needs for the full build matrix,
+// proves it with the toolchain doctor and prints the doctor's table.
 func Setup(ctx context.Context, o Options) error {
 	if err := o.fill(); err != nil {
 		return err
@@ -114,14 +131,32 @@ func Setup(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	return toolchain.Ensure(ctx, ports, o.Out, extraTools(conformance.Builds)...)
+	if err := toolchain.Ensure(ctx, ports, toolchain.Options{Compilers: conformance.Compilers(conformance.Builds),
+		QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: true, Log: o.Out}); err != nil {
+		return err
+	}
+	return Doctor(ctx, o)
 }
 
-func extraTools(builds []conformance.Build) []toolchain.Tool {
-	for _, b := range builds {
-		if b.Compiler == "clang" {
-			return []toolchain.Tool{toolchain.Clang}
-		}
+// Doctor proves the toolchain of every selected port for every compiler of
+// the full build matrix, installing nothing, and prints a table: compiler
+// and version, QEMU and version, static link, run. The error counts the
+// problems, which the table names one per line.
+func Doctor(ctx context.Context, o Options) error {
+	if err := o.fill(); err != nil {
+		return err
+	}
+	ports, err := Ports(o)
+	if err != nil {
+		return err
+	}
+	results := toolchain.Doctor(ctx, ports, conformance.Compilers(conformance.Builds), qemu.Options{ForceQEMU: o.ForceQEMU})
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	toolchain.WriteTable(o.Out, results)
+	if n := len(toolchain.Problems(results)); n > 0 {
+		return fmt.Errorf("%d toolchain check(s) failed; `go run github.com/magefile/mage setup` installs what they need", n)
 	}
 	return nil
 }
@@ -132,8 +167,8 @@ type job struct {
 	build conformance.Build
 }
 
-// plan checks the options and returns the jobs they select, the case filter
-// and the folder for binaries, before anything is installed or run.
+// plan checks the options and returns the jobs they select and the case
+// filter, before anything is installed or run.
 func plan(o Options) ([]job, *regexp.Regexp, error) {
 	ports, err := Ports(o)
 	if err != nil {
@@ -146,7 +181,7 @@ func plan(o Options) ([]job, *regexp.Regexp, error) {
 	var filter *regexp.Regexp
 	if o.Cases != "" {
 		if filter, err = regexp.Compile(o.Cases); err != nil {
-			return nil, nil, fmt.Errorf("case pattern %q: %v", o.Cases, conformance.FirstLine(err.Error()))
+			return nil, nil, fmt.Errorf("case pattern %q: %v", o.Cases, text.FirstLine(err.Error()))
 		}
 	}
 	if o.Repeat < 0 {
@@ -166,20 +201,6 @@ func plan(o Options) ([]job, *regexp.Regexp, error) {
 	return jobs, filter, nil
 }
 
-// prepareOutDir makes sure reports and binaries can be written before the
-// suite spends minutes running.
-func prepareOutDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("output directory %s: %v", dir, unwrapPath(err))
-	}
-	probe, err := os.CreateTemp(dir, ".writable-*")
-	if err != nil {
-		return fmt.Errorf("output directory %s is not writable: %v", dir, unwrapPath(err))
-	}
-	probe.Close()
-	return os.Remove(probe.Name())
-}
-
 // unwrapPath drops the path an *os.PathError repeats.
 func unwrapPath(err error) error {
 	var pe *os.PathError
@@ -189,11 +210,67 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// Test installs what is missing, runs every selected port and build with
-// live progress, prints the final matrix and the failures, writes the
-// reports and returns the runs. The error is non-nil when anything failed.
-// SIGINT and SIGTERM stop it promptly: every compiler, QEMU and target
-// process it started is killed.
+// stopContext ends when SIGINT, SIGTERM or SIGHUP arrives, or when the
+// program that launched the harness (`go run`, mage) exits: neither passes
+// a SIGTERM on, so without the watch the harness and its QEMU children
+// would run on as orphans.
+func stopContext(parent context.Context) (context.Context, context.CancelFunc) {
+	ctx, stopSignals := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stopWatch := proc.WatchLaunchers(ctx)
+	return ctx, func() { stopWatch(); stopSignals() }
+}
+
+// why says what stopped a run.
+func why(ctx context.Context) string {
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause.Error()
+	}
+	return "a signal"
+}
+
+// session is what Test and Mutants share: an output directory held for the
+// run, a context that ends on a signal or the launcher's exit, and the
+// toolchains proven.
+type session struct {
+	ctx  context.Context
+	out  *outDir
+	stop context.CancelFunc
+}
+
+func (s *session) close() {
+	s.stop()
+	s.out.release()
+}
+
+func startSession(ctx context.Context, o Options, ports []arch.Port, builds []conformance.Build) (*session, error) {
+	out, err := openOutDir(o.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := proc.NoCoreDumps(); err != nil {
+		out.release()
+		return nil, fmt.Errorf("turning core dumps off: %v", err)
+	}
+	ctx, stop := stopContext(ctx)
+	s := &session{ctx: ctx, out: out, stop: stop}
+	err = toolchain.Ensure(ctx, ports, toolchain.Options{Compilers: conformance.Compilers(builds),
+		QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: !o.NoInstall, Log: o.Out})
+	if ctx.Err() != nil {
+		err = fmt.Errorf("interrupted (%s) while checking toolchains", why(ctx))
+	}
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Test proves the toolchains (installing what is missing), runs every
+// selected port and build with live progress, prints the final matrix, the
+// failures and the notes, writes the reports and returns the runs. The error
+// is non-nil unless every run passed. SIGINT, SIGTERM or the exit of the
+// launcher stop it within seconds: every compiler, QEMU and target process
+// it started is stopped, and the reports say the run was interrupted.
 func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	if err := o.fill(); err != nil {
 		return nil, err
@@ -202,24 +279,25 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := prepareOutDir(o.OutDir); err != nil {
-		return nil, err
-	}
 	ports, builds := jobPortsAndBuilds(jobs)
-	if err := toolchain.Ensure(ctx, ports, o.Out, extraTools(builds)...); err != nil {
+	s, err := startSession(ctx, o, ports, builds)
+	if err != nil {
 		return nil, err
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	defer s.close()
+	ctx = s.ctx
 	opts := conformance.Options{
-		OutDir:      filepath.Join(o.OutDir, "bin"),
+		OutDir:      s.out.bin,
 		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 20 * time.Minute},
 		CaseTimeout: o.CaseTimeout,
 		Cases:       filter,
 		Repeat:      o.Repeat,
 		SelfTest:    o.SelfTest,
 	}
-	if err := checkFilter(ctx, o.Root, jobs[0], opts); err != nil {
+	if err := precheck(ctx, o.Root, jobs, opts); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("interrupted (%s) before any run", why(ctx))
+		}
 		return nil, err
 	}
 
@@ -253,37 +331,54 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	close(next)
 	wg.Wait()
 	progress.Close()
-	if ctx.Err() != nil {
-		return nil, errors.New("interrupted: every compiler, QEMU and target process was stopped")
+	outcome := conformance.Outcome{Runs: runs, Interrupted: ctx.Err() != nil}
+	if outcome.Interrupted {
+		for i, j := range jobs {
+			if runs[i].Port == "" {
+				runs[i] = conformance.Run{Port: j.port.Name, Build: j.build.Name, Err: conformance.ErrInterrupted}
+			}
+		}
+		paths, werr := report.WriteFiles(o.OutDir, outcome)
+		msg := fmt.Sprintf("interrupted (%s): every compiler, QEMU and target process was stopped", why(ctx))
+		if werr != nil {
+			return runs, fmt.Errorf("%s; %v", msg, werr)
+		}
+		return runs, fmt.Errorf("%s; partial reports: %s", msg, strings.Join(paths, ", "))
 	}
 	if !o.Live {
 		fmt.Fprintln(o.Out)
 	}
 	console.WriteMatrix(o.Out, runs)
 	console.WriteFailures(o.Out, runs)
+	console.WriteNotes(o.Out, runs)
 	passed, failed := conformance.Totals(runs)
 	fmt.Fprintf(o.Out, "\n%d passed, %d failed in %.1fs\n", passed, failed, time.Since(started).Seconds())
-	paths, err := report.WriteFiles(o.OutDir, runs)
+	paths, err := report.WriteFiles(o.OutDir, outcome)
 	if err != nil {
 		return runs, err
 	}
 	fmt.Fprintf(o.Out, "reports: %s\n", strings.Join(paths, ", "))
-	if bad := failedRuns(runs); len(bad) > 0 {
-		return runs, fmt.Errorf("conformance failed: %s", strings.Join(bad, ", "))
+	if !outcome.OK() {
+		return runs, fmt.Errorf("conformance failed: %s", strings.Join(failedRuns(runs), ", "))
 	}
 	return runs, nil
 }
 
-// checkFilter fails at once, in one line, when the case filter matches none
-// of the cases (the same in every runner), rather than in every run. When the
+// precheck fails at once, in one line, when the case filter matches none of
+// the cases or a port's emulator_bugs names a case that does not exist (the
+// cases are the same in every runner), rather than in every run. When the
 // first runner cannot even be listed, its run reports why.
-func checkFilter(ctx context.Context, root string, first job, opts conformance.Options) error {
-	if opts.Cases == nil {
-		return nil
-	}
-	_, names, err := conformance.List(ctx, root, first.port, first.build, opts, nil)
+func precheck(ctx context.Context, root string, jobs []job, opts conformance.Options) error {
+	_, names, err := conformance.List(ctx, root, jobs[0].port, jobs[0].build, opts, nil)
 	if err != nil {
 		return nil
+	}
+	if !opts.SelfTest {
+		for _, j := range jobs {
+			if err := conformance.CheckEmulatorBugs(j.port, j.port.EmulatorBugs, names); err != nil {
+				return err
+			}
+		}
 	}
 	_, err = conformance.SelectCases(names, opts.Cases)
 	return err
@@ -306,6 +401,7 @@ func jobPortsAndBuilds(jobs []job) ([]arch.Port, []conformance.Build) {
 	return ports, builds
 }
 
+// failedRuns names the runs that are not a pass.
 func failedRuns(runs []conformance.Run) []string {
 	var bad []string
 	for _, r := range runs {
@@ -316,10 +412,12 @@ func failedRuns(runs []conformance.Run) []string {
 	return bad
 }
 
-// Mutants runs the mutation check on each selected port: every mutant of
-// its switch.S must make the suite fail in one of the selected builds (the
-// default subset when none are chosen). It prints each survivor and a score
-// line per port, and fails when any mutant survived.
+// Mutants runs the mutation check on each selected port, after a control
+// run of the unmutated port that must pass every case: every mutant of its
+// switch.S must make a case that passed at baseline fail in one of the
+// selected builds (the default subset when none are chosen). It prints each
+// mutant's fate as it is known and a score line per port, and fails when a
+// mutant survived or could not be judged.
 func Mutants(ctx context.Context, o Options) error {
 	if err := o.fill(); err != nil {
 		return err
@@ -332,33 +430,71 @@ func Mutants(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	if err := toolchain.Ensure(ctx, ports, o.Out, extraTools(builds)...); err != nil {
+	s, err := startSession(ctx, o, ports, builds)
+	if err != nil {
 		return err
 	}
+	defer s.close()
+	ctx = s.ctx
 	opts := conformance.Options{
-		OutDir:      filepath.Join(o.OutDir, "bin"),
+		OutDir:      s.out.bin,
 		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 10 * time.Minute},
 		CaseTimeout: time.Minute,
 	}
-	var survivors []string
+	var failed []string
 	for _, p := range ports {
-		outcomes, err := mutants.Run(ctx, o.Root, p, builds, opts, o.Parallel)
+		verdict, err := mutatePort(ctx, o, p, builds, opts)
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted (%s): every compiler, QEMU and target process was stopped", why(ctx))
+		}
 		if err != nil {
 			return err
 		}
-		for _, oc := range outcomes {
-			if !oc.Killed {
-				fmt.Fprintf(o.Out, "SURVIVED %s %s\n", p.Name, oc.Mutant)
-			}
-		}
-		killed, total := mutants.Score(outcomes)
-		fmt.Fprintf(o.Out, "%s: %d of %d mutants killed (%.0f%%)\n", p.Name, killed, total, 100*float64(killed)/float64(total))
-		if killed < total {
-			survivors = append(survivors, fmt.Sprintf("%s (%d)", p.Name, total-killed))
+		if verdict != "" {
+			failed = append(failed, verdict)
 		}
 	}
-	if len(survivors) > 0 {
-		return fmt.Errorf("mutants survived: %s", strings.Join(survivors, ", "))
+	if len(failed) > 0 {
+		return fmt.Errorf("mutation check failed: %s", strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// mutatePort runs one port's control run and mutants; verdict is empty when
+// every mutant was killed, else it says what went wrong.
+func mutatePort(ctx context.Context, o Options, p arch.Port, builds []conformance.Build, opts conformance.Options) (verdict string, err error) {
+	fmt.Fprintf(o.Out, "%s: control run of the unmutated port\n", p.Name)
+	base, err := mutants.RunBaseline(ctx, o.Root, p, builds, opts)
+	if err != nil {
+		return "", err
+	}
+	opts.CaseTimeout = mutants.MutantCaseTimeout(base)
+	done := 0
+	outcomes, err := mutants.Run(ctx, o.Root, p, builds, base, opts, o.Parallel, func(oc mutants.Outcome) {
+		done++
+		fate := "killed by " + oc.By
+		switch {
+		case oc.Err != nil:
+			fate = "ERROR: " + oc.Err.Error()
+		case !oc.Killed:
+			fate = "SURVIVED"
+		}
+		fmt.Fprintf(o.Out, "  [%d] %s: %s\n", done, oc.Mutant, text.Printable(fate))
+	})
+	if err != nil {
+		return "", err
+	}
+	killed, errs, total := mutants.Score(outcomes)
+	line := fmt.Sprintf("%s: %d of %d mutants killed (%.0f%%)", p.Name, killed, total, 100*float64(killed)/float64(total))
+	if errs > 0 {
+		line += fmt.Sprintf(", %d could not be judged", errs)
+	}
+	fmt.Fprintln(o.Out, line)
+	switch {
+	case errs > 0:
+		return fmt.Sprintf("%s (%d not judged)", p.Name, errs), nil
+	case killed < total:
+		return fmt.Sprintf("%s (%d survived)", p.Name, total-killed), nil
+	}
+	return "", nil
 }

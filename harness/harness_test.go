@@ -3,8 +3,11 @@ package harness
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -12,17 +15,27 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
+	"github.com/stackslice/stackslice/internal/testtree"
 	"github.com/stackslice/stackslice/report"
+	"github.com/stackslice/stackslice/report/jsonreport"
 )
+
+func skipIfShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs target binaries")
+	}
+}
 
 // The whole promise: every port, in the full build matrix, passes every
 // case. Toolchains are installed when missing; a port that cannot be built
 // or run fails here.
 func TestEveryPortConforms(t *testing.T) {
+	skipIfShort(t)
 	var out bytes.Buffer
 	runs, err := Test(context.Background(), Options{Builds: []string{conformance.AllBuilds}, OutDir: t.TempDir(), Out: &out})
 	t.Log("\n" + out.String())
@@ -37,53 +50,161 @@ func TestEveryPortConforms(t *testing.T) {
 		assert.True(t, r.OK(), console.RunLine(r))
 		assert.NotEmpty(t, r.Cases)
 	}
-	assert.Len(t, seen, 6)
+	assert.Len(t, seen, len(ports))
 	assert.Contains(t, out.String(), "passed, 0 failed")
 }
 
 func TestBadInputIsOneClearError(t *testing.T) {
+	ports, err := Ports(Options{})
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	toEtc := filepath.Join(t.TempDir(), "to-etc")
+	require.NoError(t, os.Symlink("/etc", toEtc))
 	tests := []struct {
 		name string
 		opts Options
 		want string
 	}{
-		{"unknown port", Options{Ports: []string{"mips"}}, `unknown port "mips" (known ports: 386, amd64, arm64, ppc64le, riscv64, s390x)`},
+		{"unknown port", Options{Ports: []string{"mips"}}, `unknown port "mips" (known ports: ` + strings.Join(arch.Names(ports), ", ") + ")"},
 		{"unknown build", Options{Builds: []string{"gcc-O9"}}, `unknown build "gcc-O9"`},
+		{"all with another build", Options{Builds: []string{"all", "gcc-O0"}}, `builds "all,gcc-O0": "all" stands alone (it already means every build)`},
 		{"bad case pattern", Options{Cases: "switch_("}, `case pattern "switch_(": error parsing regexp: missing closing ): ` + "`switch_(`"},
-		{"case filter matches nothing", Options{Ports: []string{"amd64"}, Cases: "^nope$"}, `no case matches the filter "^nope$" (cases: switch_ping_pong,`},
 		{"negative repeat", Options{Repeat: -1}, "repeat count -1: must be 1 or more"},
-		{"output directory under a file", Options{OutDir: "/etc/hostname/out"}, "output directory /etc/hostname/out: not a directory"},
-		{"sanitizer build off the host arch", Options{Ports: []string{"s390x"}, Builds: []string{"gcc-asan-ubsan"}}, "nothing to run: the selected builds run only natively on the host's own arch (amd64)"},
+		{"output directory under a file", Options{OutDir: filepath.Join(file, "out")}, "output directory " + filepath.Join(file, "out") + ": not a directory"},
+		{"root as output directory", Options{OutDir: "/"}, "refusing output directory /: it is the root directory; set SL_OUT to a folder of its own"},
+		{"top-level output directory", Options{OutDir: "/tmp"}, "refusing output directory /tmp: it is a top-level system directory"},
+		{"system output directory", Options{OutDir: "/usr/lib/out"}, "refusing output directory /usr/lib/out: it is inside the system directory /usr/lib"},
+		{"output directory through a link", Options{OutDir: filepath.Join(toEtc, "out")},
+			"refusing output directory " + filepath.Join(toEtc, "out") + " (/etc/out): it is inside the system directory /etc"},
+		{"sanitizer build off the host arch", Options{Ports: []string{"s390x"}, Builds: []string{"gcc-asan-ubsan"}}, "nothing to run: the selected builds run only natively on the host's own arch (" + runtime.GOARCH + ")"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			tt.opts.Out = &out
+			start := time.Now()
 			_, err := Test(context.Background(), tt.opts)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 			assert.NotContains(t, err.Error(), "\n")
 			assert.Empty(t, strings.TrimSpace(out.String()))
+			assert.Less(t, time.Since(start), 5*time.Second)
 		})
 	}
 }
 
-func TestSetupWithDefaultOptionsFindsNothingMissing(t *testing.T) {
-	// TestEveryPortConforms installs everything first when run alone; Setup
-	// must then be a quiet no-op rather than need a writer.
-	_, err := Test(context.Background(), Options{Ports: []string{"amd64"}, OutDir: t.TempDir(), Out: &bytes.Buffer{}})
-	require.NoError(t, err)
-	require.NoError(t, Setup(context.Background(), Options{}))
+func TestCaseFilterThatMatchesNothingIsOneClearError(t *testing.T) {
+	skipIfShort(t)
+	var out bytes.Buffer
+	_, err := Test(context.Background(), Options{Ports: []string{runtime.GOARCH}, Cases: "^nope$", OutDir: t.TempDir(), Out: &out})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `no case matches the filter "^nope$" (cases: switch_ping_pong,`)
+	assert.NotContains(t, err.Error(), "\n")
 }
 
-// A case that fails, crashes, exits early or hangs is a reported failure of
-// that case, natively and under QEMU, with its reason and output, and the
-// other cases still run and pass; never a pass and never a harness error.
+// A second run on the same output directory is refused at once, rather
+// than both overwriting each other's binaries ("text file busy").
+func TestOutputDirectoryIsHeldByOneRun(t *testing.T) {
+	dir := t.TempDir()
+	held, err := openOutDir(dir)
+	require.NoError(t, err)
+	defer held.release()
+	_, err = Test(context.Background(), Options{Ports: []string{runtime.GOARCH}, OutDir: dir, Out: &bytes.Buffer{}})
+	require.EqualError(t, err, fmt.Sprintf("output directory %s is in use by another run (pid %d); wait for it to end or set SL_OUT to another folder", dir, os.Getpid()))
+}
+
+// Binaries go to <out>/bin only when that folder is the harness's own.
+func TestBinariesGoToAFolderTheHarnessOwns(t *testing.T) {
+	t.Run("a link", func(t *testing.T) {
+		dir := t.TempDir()
+		require.NoError(t, os.Symlink(t.TempDir(), filepath.Join(dir, "bin")))
+		_, err := openOutDir(dir)
+		require.EqualError(t, err, "refusing "+filepath.Join(dir, "bin")+" for binaries: it is not a folder of the harness's own; set SL_OUT to another folder")
+	})
+	t.Run("a folder of other files", func(t *testing.T) {
+		dir := t.TempDir()
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, "bin"), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "bin", "ls"), nil, 0o755))
+		_, err := openOutDir(dir)
+		require.EqualError(t, err, "refusing "+filepath.Join(dir, "bin")+" for binaries: it holds files the harness did not make; set SL_OUT to another folder")
+	})
+	t.Run("its own folder, then again", func(t *testing.T) {
+		dir := t.TempDir()
+		for range 2 {
+			d, err := openOutDir(dir)
+			require.NoError(t, err)
+			assert.FileExists(t, filepath.Join(dir, "bin", binMarker))
+			d.release()
+		}
+	})
+	t.Run("old reports are removed", func(t *testing.T) {
+		dir := t.TempDir()
+		for _, name := range report.Files {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("stale"), 0o644))
+		}
+		d, err := openOutDir(dir)
+		require.NoError(t, err)
+		defer d.release()
+		for _, name := range report.Files {
+			assert.NoFileExists(t, filepath.Join(dir, name))
+		}
+	})
+}
+
+func TestDuplicateBuildsAndPortsRunOnce(t *testing.T) {
+	skipIfShort(t)
+	runs, err := Test(context.Background(), Options{Ports: []string{runtime.GOARCH, runtime.GOARCH}, Builds: []string{"gcc-O0", "gcc-O0"},
+		Cases: "^switch_ping_pong$", OutDir: t.TempDir(), Out: &bytes.Buffer{}})
+	require.NoError(t, err)
+	assert.Len(t, runs, 1)
+}
+
+// A missing toolchain stops the run within seconds, with the toolchain
+// doctor's line: never a wait for timeouts of cases that cannot start.
+func TestMissingToolchainFailsWithinSeconds(t *testing.T) {
+	skipIfShort(t)
+	tests := []struct {
+		name, field, value, want string
+	}{
+		{"bogus compiler", "cc", "riscv64-nope-gcc",
+			`riscv64 (arch/riscv64/port.json): compile failed: riscv64-nope-gcc: not found on PATH (port.json "cc"); install: gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-user`},
+		{"bogus emulator", "qemu", "qemu-nope",
+			`riscv64 (arch/riscv64/port.json): run failed: qemu-nope: not found on PATH (port.json "qemu"); install: gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-user`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := testtree.Copy(t)
+			testtree.Edit(t, root, "arch/riscv64/port.json", func(s string) string {
+				return replaceField(t, s, tt.field, tt.value)
+			})
+			start := time.Now()
+			_, err := Test(context.Background(), Options{Root: root, Ports: []string{"riscv64"}, NoInstall: true, OutDir: t.TempDir(), Out: &bytes.Buffer{}})
+			require.EqualError(t, err, tt.want)
+			assert.Less(t, time.Since(start), 20*time.Second)
+		})
+	}
+}
+
+func replaceField(t *testing.T, data, field, value string) string {
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(data), &m))
+	m[field] = value
+	out, err := json.Marshal(m)
+	require.NoError(t, err)
+	return string(out)
+}
+
+// A case that fails, crashes, exits early, hangs or leaves a daemon behind
+// is a reported failure of that case, natively and under QEMU, with its
+// reason and output, and the other cases still run and pass; never a pass
+// and never a harness error. No process is left behind.
 func TestMisbehavingCasesAreReportedNeverPassed(t *testing.T) {
+	skipIfShort(t)
 	out := t.TempDir()
 	var log bytes.Buffer
 	runs, err := Test(context.Background(), Options{Ports: []string{"amd64", "s390x"}, Builds: []string{"gcc-O0"},
-		SelfTest: true, Cases: "^selftest_(pass|fail|crash|exit_early|hang)$", CaseTimeout: time.Second, OutDir: out, Out: &log})
+		SelfTest: true, Cases: "^selftest_(pass|fail|crash|exit_early|hang|daemon|no_newline)$", CaseTimeout: time.Second, OutDir: out, Out: &log})
 	t.Log("\n" + log.String())
 	require.EqualError(t, err, "conformance failed: amd64/gcc-O0, s390x/gcc-O0")
 	require.Len(t, runs, 2)
@@ -96,6 +217,8 @@ func TestMisbehavingCasesAreReportedNeverPassed(t *testing.T) {
 		{"selftest_crash", "crashed with SIGSEGV", "about to crash", conformance.Fail},
 		{"selftest_exit_early", "exited with status 0 before the case finished", "", conformance.Fail},
 		{"selftest_hang", "timeout after 1s", "", conformance.Fail},
+		{"selftest_daemon", `^left 1 process\(es\) running after it finished \(killed: .+\)$`, "daemon started", conformance.Fail},
+		{"selftest_no_newline", "", "no newline at the end\n", conformance.Pass},
 	}
 	for _, r := range runs {
 		require.NoError(t, r.Err, r.Port)
@@ -104,24 +227,87 @@ func TestMisbehavingCasesAreReportedNeverPassed(t *testing.T) {
 			c := r.Cases[i]
 			assert.Equal(t, w.name, c.Name, r.Port)
 			assert.Equal(t, w.status, c.Status, "%s %s", r.Port, c.Name)
-			assert.Equal(t, w.reason, c.Reason, "%s %s", r.Port, c.Name)
+			assert.Regexp(t, "^"+strings.TrimPrefix(w.reason, "^"), c.Reason, "%s %s", r.Port, c.Name)
 			assert.Contains(t, c.Output, w.output, "%s %s", r.Port, c.Name)
 		}
 	}
 	assert.Contains(t, log.String(), "amd64 gcc-O0 selftest_crash: crashed with SIGSEGV\n    about to crash\n")
-	assert.Contains(t, log.String(), "2 passed, 8 failed")
+	assert.Contains(t, log.String(), "4 passed, 10 failed")
+	assert.Empty(t, processesUnder(out, ""), "the daemons were killed")
 
 	junit, err := os.ReadFile(filepath.Join(out, report.JUnitFile))
 	require.NoError(t, err)
-	assert.Contains(t, string(junit), `<testsuite name="s390x/gcc-O0" tests="5" failures="4"`)
+	assert.Contains(t, string(junit), `<testsuite name="s390x/gcc-O0" tests="7" failures="5"`)
 	summary, err := os.ReadFile(filepath.Join(out, report.MarkdownFile))
 	require.NoError(t, err)
-	assert.Contains(t, string(summary), "❌ 2 passed, 8 failed")
+	assert.Contains(t, string(summary), "❌ 4 passed, 10 failed")
+}
+
+// A case printing hundreds of megabytes, or one line of 20 MiB, leaves the
+// harness's memory bounded and its verdict intact.
+func TestHugeOutputKeepsMemoryBounded(t *testing.T) {
+	skipIfShort(t)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	runs, err := Test(context.Background(), Options{Ports: []string{runtime.GOARCH}, Builds: []string{"gcc-O2"},
+		SelfTest: true, Cases: "^selftest_(flood|long_line)$", OutDir: t.TempDir(), Out: &bytes.Buffer{}})
+	require.NoError(t, err)
+	runtime.ReadMemStats(&after)
+	grew := int64(after.Sys) - int64(before.Sys)
+	t.Logf("memory obtained from the OS grew by %d MiB while a case printed 256 MiB", grew>>20)
+	assert.Less(t, grew, int64(96<<20))
+	flood, long := runs[0].Cases[0], runs[0].Cases[1]
+	assert.Equal(t, conformance.Pass, flood.Status)
+	assert.Regexp(t, `^\[… \d+ earlier lines not kept\]\n`, flood.Output)
+	assert.True(t, strings.HasSuffix(flood.Output, "flood done\n"))
+	assert.Equal(t, conformance.Pass, long.Status)
+	assert.Contains(t, long.Output, "… [line cut: 20971520 bytes in all]\nafter the long line\n")
+}
+
+// Targets run in the output folder with core dumps off, so a crash under
+// `ulimit -c unlimited` leaves no core file in the checkout, natively or
+// under QEMU.
+func TestCrashesLeaveNoCoreFiles(t *testing.T) {
+	skipIfShort(t)
+	var saved unix.Rlimit
+	require.NoError(t, unix.Getrlimit(unix.RLIMIT_CORE, &saved))
+	t.Cleanup(func() { _ = unix.Setrlimit(unix.RLIMIT_CORE, &saved) })
+	require.NoError(t, unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{Cur: saved.Max, Max: saved.Max}))
+	cwd, err := os.Getwd()
+	require.NoError(t, err)
+	coresBefore := coreFiles(t, cwd)
+	out := t.TempDir()
+	runs, err := Test(context.Background(), Options{Ports: []string{runtime.GOARCH, "riscv64"}, Builds: []string{"gcc-O0"},
+		SelfTest: true, Cases: "^selftest_(crash|environment)$", OutDir: out, Out: &bytes.Buffer{}})
+	require.Error(t, err)
+	for _, r := range runs {
+		require.Len(t, r.Cases, 2, r.Port)
+		assert.Equal(t, "crashed with SIGSEGV", r.Cases[0].Reason, r.Port)
+		env := r.Cases[1]
+		assert.Equal(t, conformance.Pass, env.Status, "%s: %s", r.Port, env.Output)
+		assert.Contains(t, env.Output, "cwd: "+filepath.Join(out, "bin")+"\n", r.Port)
+		assert.Contains(t, env.Output, "core limit: 0\n", r.Port)
+	}
+	assert.Equal(t, coresBefore, coreFiles(t, cwd))
+	assert.Empty(t, coreFiles(t, out))
+}
+
+func coreFiles(t *testing.T, dir string) []string {
+	var found []string
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.HasPrefix(d.Name(), "core") || strings.HasSuffix(d.Name(), ".core")) {
+			found = append(found, path)
+		}
+		return err
+	}))
+	return found
 }
 
 // The sanitizer build is only worth its time if it fails on what it exists
 // to catch: a leak and a heap overflow.
 func TestSanitizerBuildCatchesLeaksAndOverflows(t *testing.T) {
+	skipIfShort(t)
 	var log bytes.Buffer
 	runs, err := Test(context.Background(), Options{Ports: []string{runtime.GOARCH}, Builds: []string{"gcc-asan-ubsan"},
 		SelfTest: true, Cases: "^selftest_(pass|leak|overflow)$", OutDir: t.TempDir(), Out: &log})
@@ -137,6 +323,7 @@ func TestSanitizerBuildCatchesLeaksAndOverflows(t *testing.T) {
 }
 
 func TestFilterRepeatAndProgress(t *testing.T) {
+	skipIfShort(t)
 	var log bytes.Buffer
 	runs, err := Test(context.Background(), Options{Ports: []string{"riscv64"}, Builds: []string{"gcc-O2"},
 		Cases: "^switch_|alignment", Repeat: 3, OutDir: t.TempDir(), Out: &log})
@@ -155,25 +342,125 @@ func TestFilterRepeatAndProgress(t *testing.T) {
 	assert.Regexp(t, `(?m)^reports: .*report.json, .*junit.xml, .*summary.md$`, log.String())
 }
 
-// A port's emulator_bugs must name real cases: a misspelt one would let the
-// failure it documents fail the port instead, confusingly.
-func TestEmulatorBugsNameRealCases(t *testing.T) {
-	ports, err := Ports(Options{})
-	require.NoError(t, err)
-	host, err := arch.Select(ports, []string{runtime.GOARCH})
-	require.NoError(t, err)
-	_, names, err := conformance.List(context.Background(), mustRoot(t), host[0], conformance.DefaultBuilds()[0],
+// brokenRiscv64 is a copy of the tree whose riscv64 port crashes at the
+// entry of its switch, with emulator_bugs set by the test.
+func brokenRiscv64(t *testing.T, bugs map[string]string) string {
+	root := testtree.Copy(t)
+	testtree.BreakSwitch(t, root, "riscv64")
+	withBugs(t, root, "riscv64", bugs)
+	return root
+}
+
+func withBugs(t *testing.T, root, port string, bugs map[string]string) {
+	testtree.Edit(t, root, filepath.Join("arch", port, "port.json"), func(s string) string {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(s), &m))
+		m["emulator_bugs"] = bugs
+		out, err := json.Marshal(m)
+		require.NoError(t, err)
+		return string(out)
+	})
+}
+
+func caseNames(t *testing.T) []string {
+	_, names, err := conformance.List(context.Background(), testtree.Root(t), mustPort(t, runtime.GOARCH), conformance.DefaultBuilds()[0],
 		conformance.Options{OutDir: t.TempDir()}, nil)
 	require.NoError(t, err)
-	for _, p := range ports {
-		for name := range p.EmulatorBugs {
-			assert.Contains(t, names, name, "arch/%s/port.json: emulator_bugs", p.Name)
+	return names
+}
+
+// emulator_bugs can never turn a broken port green: it may not excuse more
+// than a quarter of the cases, and a run whose every case failed or was
+// excused fails.
+func TestEmulatorBugsCannotExcuseABrokenPort(t *testing.T) {
+	skipIfShort(t)
+	names := caseNames(t)
+	every := map[string]string{}
+	for _, n := range names {
+		every[n] = "a QEMU bug, they say"
+	}
+	t.Run("every case listed", func(t *testing.T) {
+		root := brokenRiscv64(t, every)
+		_, err := Test(context.Background(), Options{Root: root, Ports: []string{"riscv64"}, Builds: []string{"gcc-O0"}, OutDir: t.TempDir(), Out: &bytes.Buffer{}})
+		require.EqualError(t, err, fmt.Sprintf("arch/riscv64/port.json: emulator_bugs lists %d of the %d cases; at most a quarter (%d) may be excused",
+			len(names), len(names), len(names)/conformance.MaxExcusedShare))
+	})
+	t.Run("every selected case excused", func(t *testing.T) {
+		root := brokenRiscv64(t, map[string]string{"switch_ping_pong": "bug", "registers_canaries": "bug"})
+		var log bytes.Buffer
+		runs, err := Test(context.Background(), Options{Root: root, Ports: []string{"riscv64"}, Builds: []string{"gcc-O0"},
+			Cases: "^(switch_ping_pong|registers_canaries)$", OutDir: t.TempDir(), Out: &log})
+		require.EqualError(t, err, "conformance failed: riscv64/gcc-O0")
+		require.Len(t, runs, 1)
+		assert.Equal(t, 2, runs[0].Known())
+		assert.Equal(t, "no case passed", runs[0].Why())
+		assert.Contains(t, log.String(), "0 passed, 1 failed")
+		assert.Regexp(t, `riscv64 +qemu-riscv64 \S+ +FAIL 0/2 .* \(2 known\)`, log.String())
+	})
+	t.Run("a case the port lists that passes is reported", func(t *testing.T) {
+		root := testtree.Copy(t)
+		withBugs(t, root, "riscv64", map[string]string{"switch_to_self": "once failed under QEMU"})
+		out := t.TempDir()
+		var log bytes.Buffer
+		runs, err := Test(context.Background(), Options{Root: root, Ports: []string{"riscv64"}, Builds: []string{"gcc-O0"},
+			Cases: "^switch_", OutDir: out, Out: &log})
+		require.NoError(t, err)
+		const note = "passed although arch/riscv64/port.json lists it in emulator_bugs; if it no longer fails, remove it from emulator_bugs"
+		assert.Contains(t, log.String(), "note: riscv64 gcc-O0 switch_to_self: "+note)
+		data, err := os.ReadFile(filepath.Join(out, report.JSONFile))
+		require.NoError(t, err)
+		rep, err := jsonreport.Read(bytes.NewReader(data))
+		require.NoError(t, err)
+		var notes []string
+		for _, c := range rep.Runs[0].Cases {
+			if c.Note != "" {
+				notes = append(notes, c.Case+": "+c.Note)
+			}
 		}
+		assert.Equal(t, []string{"switch_to_self: " + note}, notes)
+		assert.Len(t, runs, 1)
+	})
+	t.Run("a name that is no case", func(t *testing.T) {
+		root := testtree.Copy(t)
+		withBugs(t, root, "riscv64", map[string]string{"signals_timer_strom": "typo"})
+		_, err := Test(context.Background(), Options{Root: root, Ports: []string{"riscv64"}, OutDir: t.TempDir(), Out: &bytes.Buffer{}})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `arch/riscv64/port.json: emulator_bugs names "signals_timer_strom", which the runner does not have`)
+		assert.NotContains(t, err.Error(), "\n")
+	})
+}
+
+// Every port's emulator_bugs must name real cases, few enough.
+func TestEmulatorBugsNameRealCases(t *testing.T) {
+	skipIfShort(t)
+	ports, err := Ports(Options{})
+	require.NoError(t, err)
+	names := caseNames(t)
+	for _, p := range ports {
+		assert.NoError(t, conformance.CheckEmulatorBugs(p, p.EmulatorBugs, names))
 	}
 }
 
-func mustRoot(t *testing.T) string {
-	root, err := Root()
+func mustPort(t *testing.T, name string) arch.Port {
+	ports, err := Ports(Options{Ports: []string{name}})
 	require.NoError(t, err)
-	return root
+	return ports[0]
+}
+
+// setup installs what is missing, and the doctor then proves every port's
+// toolchain for every compiler of the matrix: one row each, all ok.
+func TestSetupThenDoctorProvesEveryToolchain(t *testing.T) {
+	skipIfShort(t)
+	require.NoError(t, Setup(context.Background(), Options{Out: &bytes.Buffer{}}))
+	var out bytes.Buffer
+	require.NoError(t, Doctor(context.Background(), Options{Out: &out}))
+	ports, err := Ports(Options{})
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	require.Len(t, lines, 1+2*len(ports), out.String())
+	for i, p := range ports {
+		for j, compiler := range []string{p.CC, "clang --target=" + p.Triple} {
+			assert.Regexp(t, `^`+p.Name+` +`+regexp.QuoteMeta(compiler)+` +\d+\.\d+\S* +`+p.QEMU+` .* +ok +ok$`, lines[1+2*i+j])
+		}
+	}
 }

@@ -1,7 +1,8 @@
 // Package mutants checks that the conformance suite notices a broken port:
 // each mutant of a port's switch.S drops one save (step 1) or one restore
 // (step 5) of a callee-saved register or FP control register, and the suite
-// must fail on every one of them.
+// must fail on every one of them. A control run of the unmutated port comes
+// first: only a case that passed there can kill a mutant.
 package mutants
 
 import (
@@ -11,9 +12,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/text"
 )
 
 // Mutant is switch.S with one line dropped.
@@ -99,18 +102,57 @@ func Apply(src string, m Mutant) string {
 type Outcome struct {
 	Mutant Mutant
 	Killed bool
-	By     string // the first build and case that failed
+	By     string // the build and case that killed it, and why
+	// Err is set when the mutant could not be judged (its build or run
+	// failed to execute): an error of the check, never a kill.
+	Err error
 }
 
-// Run builds the suite with each mutant of p's switch.S in each build until
-// one fails, and returns the outcomes in line order. A mutant that does not
-// even compile counts as killed by the compiler.
-func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Build, opts conformance.Options, parallel int) ([]Outcome, error) {
-	src, err := os.ReadFile(filepath.Join(p.Dir, "switch.S"))
-	if err != nil {
-		return nil, err
+// Baseline is the control run: the unmutated port's cases that passed, by
+// build. Only such a case failing can kill a mutant.
+type Baseline struct {
+	Passed map[string]map[string]bool
+	// Slowest is the longest a baseline case took, to size mutants' timeouts.
+	Slowest time.Duration
+}
+
+// RunBaseline runs the unmutated port in every build. Every selected case
+// must pass, else the error names the first failure: a port that fails on
+// its own would make every mutant look killed.
+func RunBaseline(ctx context.Context, root string, p arch.Port, builds []conformance.Build, opts conformance.Options) (Baseline, error) {
+	base := Baseline{Passed: map[string]map[string]bool{}}
+	for _, b := range builds {
+		run := conformance.RunSuite(ctx, root, p, b, opts)
+		if ctx.Err() != nil {
+			return base, ctx.Err()
+		}
+		if !run.OK() {
+			return base, fmt.Errorf("control run: the unmutated port %s fails in %s, so no mutant can be judged: %s", p.Name, b.Name, firstFailure(run))
+		}
+		base.Passed[b.Name] = map[string]bool{}
+		for _, c := range run.Cases {
+			if c.Status == conformance.Pass {
+				base.Passed[b.Name][c.Name] = true
+				base.Slowest = max(base.Slowest, c.Duration)
+			}
+		}
 	}
-	probe, err := os.ReadFile(filepath.Join(p.Dir, "probe.S"))
+	return base, nil
+}
+
+// MutantCaseTimeout bounds each case of a mutant run: a dropped restore can
+// turn a case into an endless loop, which counts as a kill once it times
+// out. Baseline cases take milliseconds, so ten times the slowest, and at
+// least 10 s, leaves a wide margin on a loaded machine.
+func MutantCaseTimeout(base Baseline) time.Duration {
+	return max(10*time.Second, 10*base.Slowest)
+}
+
+// Run judges every mutant of p's switch.S against base: it builds the suite
+// with the mutant in each build until a case that passed at baseline fails.
+// Outcomes come in line order, each reported to done (when set) as it ends.
+func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Build, base Baseline, opts conformance.Options, parallel int, done func(Outcome)) ([]Outcome, error) {
+	src, err := os.ReadFile(filepath.Join(p.Dir, "switch.S"))
 	if err != nil {
 		return nil, err
 	}
@@ -121,70 +163,90 @@ func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Bui
 	outcomes := make([]Outcome, len(found))
 	sem := make(chan struct{}, max(parallel, 1))
 	var wg sync.WaitGroup
-	errs := make(chan error, len(found))
+	var mu sync.Mutex
 	for i, m := range found {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			dir := filepath.Join(opts.OutDir, fmt.Sprintf("mutant-%s-%03d", p.Name, m.Line))
-			mutant := p
-			mutant.Dir = dir
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				errs <- err
+			if ctx.Err() != nil {
 				return
 			}
-			if err := os.WriteFile(filepath.Join(dir, "switch.S"), []byte(Apply(string(src), m)), 0o644); err != nil {
-				errs <- err
-				return
+			outcomes[i] = judge(ctx, root, p, m, string(src), builds, base, opts)
+			if done != nil && ctx.Err() == nil {
+				mu.Lock()
+				done(outcomes[i])
+				mu.Unlock()
 			}
-			if err := os.WriteFile(filepath.Join(dir, "probe.S"), probe, 0o644); err != nil {
-				errs <- err
-				return
-			}
-			runOpts := opts
-			runOpts.OutDir = dir
-			outcomes[i] = Outcome{Mutant: m}
-			for _, b := range builds {
-				run := conformance.RunSuite(ctx, root, mutant, b, runOpts)
-				if by := firstFailure(run); by != "" {
-					outcomes[i].Killed, outcomes[i].By = true, b.Name+" "+by
-					break
-				}
-			}
-			_ = os.RemoveAll(dir)
 		}()
 	}
 	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return nil, err
-	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	return outcomes, nil
 }
 
+func judge(ctx context.Context, root string, p arch.Port, m Mutant, src string, builds []conformance.Build, base Baseline, opts conformance.Options) Outcome {
+	out := Outcome{Mutant: m}
+	dir := filepath.Join(opts.OutDir, fmt.Sprintf("mutant-%s-%03d", p.Name, m.Line))
+	defer os.RemoveAll(dir)
+	// The whole port folder, so that what switch.S or probe.S include comes
+	// along; a folder an interrupted check left behind goes first.
+	if err := os.RemoveAll(dir); err != nil {
+		out.Err = err
+		return out
+	}
+	if err := os.CopyFS(dir, os.DirFS(p.Dir)); err != nil {
+		out.Err = err
+		return out
+	}
+	if err := os.WriteFile(filepath.Join(dir, "switch.S"), []byte(Apply(src, m)), 0o644); err != nil {
+		out.Err = err
+		return out
+	}
+	mutant := p
+	mutant.Dir = dir
+	runOpts := opts
+	runOpts.OutDir = dir
+	for _, b := range builds {
+		run := conformance.RunSuite(ctx, root, mutant, b, runOpts)
+		if run.Err != nil {
+			out.Err = fmt.Errorf("%s: %s", b.Name, text.FirstLine(run.Err.Error()))
+			return out
+		}
+		for _, c := range run.Cases {
+			if c.Status != conformance.Pass && base.Passed[b.Name][c.Name] {
+				out.Killed, out.By = true, fmt.Sprintf("%s %s (%s)", b.Name, c.Name, c.Reason)
+				return out
+			}
+		}
+	}
+	return out
+}
+
 func firstFailure(r conformance.Run) string {
 	if r.Err != nil {
-		return "(did not build or run: " + strings.SplitN(r.Err.Error(), "\n", 2)[0] + ")"
+		return text.FirstLine(r.Err.Error())
 	}
 	for _, c := range r.Cases {
 		if c.Status != conformance.Pass {
-			return c.Name + ": " + c.Reason
+			return c.Label() + ": " + c.Reason
 		}
 	}
-	return ""
+	return "no case passed"
 }
 
-// Score counts killed mutants.
-func Score(outcomes []Outcome) (killed, total int) {
+// Score counts killed mutants and mutants that could not be judged.
+func Score(outcomes []Outcome) (killed, errs, total int) {
 	for _, o := range outcomes {
-		if o.Killed {
+		switch {
+		case o.Err != nil:
+			errs++
+		case o.Killed:
 			killed++
 		}
 	}
-	return killed, len(outcomes)
+	return killed, errs, len(outcomes)
 }

@@ -1,12 +1,21 @@
 package mutants
 
 import (
+	"context"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/testtree"
+	"github.com/stackslice/stackslice/qemu"
 )
 
 const sample = `sl_arch_switch:
@@ -70,4 +79,104 @@ func TestEveryPortHasMutants(t *testing.T) {
 		assert.Positive(t, saves, name)
 		assert.Equal(t, saves, restores, name)
 	}
+}
+
+// hostPort is a copy of the tree's port for the host's arch, which runs
+// natively and so is quick to mutate, after edit changes its switch.S.
+func hostPort(t *testing.T, edit func(string) string) (root string, p arch.Port) {
+	if testing.Short() {
+		t.Skip("builds and runs target binaries")
+	}
+	root = testtree.Copy(t)
+	if edit != nil {
+		testtree.Edit(t, root, filepath.Join("arch", runtime.GOARCH, "switch.S"), edit)
+	}
+	ports, err := arch.Load(filepath.Join(root, "arch"))
+	require.NoError(t, err)
+	selected, err := arch.Select(ports, []string{runtime.GOARCH})
+	require.NoError(t, err)
+	return root, selected[0]
+}
+
+func options(t *testing.T) conformance.Options {
+	return conformance.Options{OutDir: t.TempDir(), CaseTimeout: 10 * time.Second, QEMU: qemu.Options{Timeout: 5 * time.Minute}}
+}
+
+var gccO0 = []conformance.Build{conformance.DefaultBuilds()[0]}
+
+// A restore written twice survives the loss of either copy: the check must
+// say so, and kill every other mutant.
+func TestRunReportsASurvivingMutant(t *testing.T) {
+	var duplicated string
+	root, p := hostPort(t, func(src string) string {
+		lines := strings.Split(src, "\n")
+		for i, line := range lines {
+			if strings.HasPrefix(strings.TrimSpace(line), "/* 5.") {
+				for j := i + 1; j < len(lines); j++ {
+					if m := Find("/* 5. */\n" + lines[j]); len(m) == 1 {
+						duplicated = m[0].Text
+						lines = append(lines[:j+1], lines[j:]...)
+						return strings.Join(lines, "\n")
+					}
+				}
+			}
+		}
+		t.Fatal("no restore found")
+		return src
+	})
+	ctx := context.Background()
+	opts := options(t)
+	base, err := RunBaseline(ctx, root, p, gccO0, opts)
+	require.NoError(t, err)
+	outcomes, err := Run(ctx, root, p, gccO0, base, opts, 2, nil)
+	require.NoError(t, err)
+	var survivors []string
+	for _, o := range outcomes {
+		require.NoError(t, o.Err)
+		if !o.Killed {
+			survivors = append(survivors, o.Mutant.Text)
+		} else {
+			assert.Regexp(t, `^gcc-O0 \S+ \(.+\)$`, o.By)
+		}
+	}
+	assert.Equal(t, []string{duplicated, duplicated}, survivors)
+	killed, errs, total := Score(outcomes)
+	assert.Equal(t, total-2, killed)
+	assert.Zero(t, errs)
+}
+
+// A port that fails on its own stops the check before any mutant: with no
+// control run, every mutant would look killed.
+func TestRunBaselineRefusesABrokenPort(t *testing.T) {
+	root, p := hostPort(t, nil)
+	testtree.BreakSwitch(t, root, p.Name)
+	_, err := RunBaseline(context.Background(), root, p, gccO0, options(t))
+	require.Error(t, err)
+	assert.Regexp(t, `^control run: the unmutated port `+p.Name+` fails in gcc-O0, so no mutant can be judged: \S+: crashed with SIGILL$`, err.Error())
+}
+
+// A mutant whose build fails tells nothing about the suite: an error of the
+// check, never a kill.
+func TestBuildErrorsAreErrorsNeverKills(t *testing.T) {
+	root, p := hostPort(t, nil)
+	bin := t.TempDir()
+	fake := filepath.Join(bin, "flaky-gcc")
+	require.NoError(t, os.WriteFile(fake, []byte("#!/bin/sh\ncase \"$*\" in *mutant-*) echo 'cc1: out of memory' >&2; exit 1;; esac\nexec "+p.CC+" \"$@\"\n"), 0o755))
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	p.CC = "flaky-gcc"
+	ctx := context.Background()
+	opts := options(t)
+	base, err := RunBaseline(ctx, root, p, gccO0, opts)
+	require.NoError(t, err)
+	outcomes, err := Run(ctx, root, p, gccO0, base, opts, 2, nil)
+	require.NoError(t, err)
+	killed, errs, total := Score(outcomes)
+	assert.Zero(t, killed)
+	assert.Equal(t, total, errs)
+	assert.Contains(t, outcomes[0].Err.Error(), "gcc-O0: compiling "+p.Name+" gcc-O0: exit status 1")
+}
+
+func TestMutantCaseTimeout(t *testing.T) {
+	assert.Equal(t, 10*time.Second, MutantCaseTimeout(Baseline{Slowest: 50 * time.Millisecond}))
+	assert.Equal(t, 30*time.Second, MutantCaseTimeout(Baseline{Slowest: 3 * time.Second}))
 }

@@ -8,16 +8,32 @@ import (
 	"os/exec"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
-// Command is exec.CommandContext for argv whose whole process group is
-// killed when ctx ends.
-func Command(ctx context.Context, argv []string) *exec.Cmd {
+// StopGrace is how long a cancelled command's process group has between
+// SIGTERM and SIGKILL: long enough for the conformance runner to kill what
+// its cases left behind, short enough that Ctrl-C still stops everything
+// within moments.
+const StopGrace = time.Second
+
+// Command is exec.CommandContext for argv run in dir (when not empty), in a
+// process group of its own that is stopped as a whole when ctx ends: SIGTERM
+// first, SIGKILL after StopGrace. The command gets SIGTERM too when the
+// harness dies, even by SIGKILL, so nothing it started outlives it.
+func Command(ctx context.Context, dir string, argv []string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	// Output pipes held open by a grandchild must not keep Wait blocked.
-	cmd.WaitDelay = 5 * time.Second
+	cmd.Dir = dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	cmd.Cancel = func() error {
+		pgid := cmd.Process.Pid
+		_ = syscall.Kill(-pgid, syscall.SIGTERM)
+		time.AfterFunc(StopGrace, func() { _ = syscall.Kill(-pgid, syscall.SIGKILL) })
+		return nil
+	}
+	// Covers the grace, and output pipes that a grandchild holds open.
+	cmd.WaitDelay = StopGrace + 2*time.Second
 	return cmd
 }
 
@@ -26,4 +42,16 @@ func KillGroup(cmd *exec.Cmd) {
 	if cmd.Process != nil {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
+}
+
+// NoCoreDumps stops this process, and every process it starts from now on,
+// from writing core files: a crashing port under `ulimit -c unlimited` would
+// otherwise leave megabytes of them wherever it ran.
+func NoCoreDumps() error {
+	var lim unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_CORE, &lim); err != nil {
+		return err
+	}
+	lim.Cur = 0
+	return unix.Setrlimit(unix.RLIMIT_CORE, &lim)
 }

@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -29,6 +31,14 @@ type Result struct {
 	Signal   string // e.g. "SIGSEGV" when a signal ended it
 	TimedOut bool
 	Duration time.Duration
+	// Truncated tells that the target printed more than was captured.
+	Truncated bool
+	// OutputLeftOpen tells that a process the target left behind kept its
+	// output open after it exited.
+	OutputLeftOpen bool
+	// LeftBehind are the processes the target started that outlived it and
+	// its process group, killed after the run: "pid (name)".
+	LeftBehind []string
 }
 
 // Failed tells whether the run did not end with exit status 0.
@@ -105,68 +115,131 @@ func For(p arch.Port, opts Options) Backend {
 	return User{Binary: p.QEMU, CPU: p.QEMUCPU, Version: Version(p.QEMU)}
 }
 
-// Version reports a QEMU binary's version, or "" when it cannot be run.
+// versions caches Version by binary: every run of a port asks for it.
+var versions sync.Map
+
+// Version reports a QEMU binary's version, or "" when it cannot be run or
+// does not answer within seconds.
 func Version(binary string) string {
-	out, err := exec.Command(binary, "--version").Output()
-	if err != nil {
-		return ""
+	if v, ok := versions.Load(binary); ok {
+		return v.(string)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	cmd := proc.Command(ctx, "", []string{binary, "--version"})
+	out, err := cmd.Output()
+	proc.KillGroup(cmd)
+	version := ""
 	// "qemu-aarch64 version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)"
 	fields := strings.Fields(string(out))
 	for i, f := range fields {
-		if f == "version" && i+1 < len(fields) {
-			return fields[i+1]
+		if err == nil && f == "version" && i+1 < len(fields) {
+			version = fields[i+1]
+			break
 		}
 	}
-	return ""
+	if version != "" {
+		versions.Store(binary, version)
+	}
+	return version
 }
 
-// Run runs bin with args through the backend. The binary and everything it
-// starts run in a process group of their own, killed as a whole when the
-// timeout or the context ends them. A crash, a hang or a non-zero exit is a
-// Result; an error means the binary could not be started at all.
+// MaxCaptured bounds what Run keeps of each of a target's stdout and stderr,
+// so that a target printing without end cannot exhaust the harness's memory.
+const MaxCaptured = 1 << 20
+
+// Run runs bin with args through the backend, in bin's folder, and captures
+// its output (up to MaxCaptured of each stream). The binary and everything it
+// starts run in a process group of their own, stopped as a whole when the
+// timeout or the context ends them, and whatever of it outlives the run is
+// killed (Result.LeftBehind). A crash, a hang or a non-zero exit is a Result;
+// an error means the binary could not be started at all, or the context
+// ended.
 func Run(ctx context.Context, b Backend, bin string, args []string, timeout time.Duration) (Result, error) {
-	return RunWatched(ctx, b, bin, args, timeout, nil)
+	stdout := &Capture{Limit: MaxCaptured}
+	res, err := RunWatched(ctx, b, bin, args, timeout, stdout, nil)
+	res.Stdout, res.Truncated = stdout.String(), stdout.Dropped > 0
+	return res, err
 }
 
-// RunWatched is Run that also copies the binary's stdout to watch as it
-// comes, for live progress; watch may be nil.
-func RunWatched(ctx context.Context, b Backend, bin string, args []string, timeout time.Duration, watch io.Writer) (Result, error) {
+// Target is a target binary while it runs: its process, and the tag every
+// process it starts inherits (proc.TagEnv).
+type Target struct {
+	PID int
+	Tag string
+}
+
+// Strays kills the processes the target started that have left its process
+// tree, such as a daemon a case left behind, and returns them.
+func (t Target) Strays() []string {
+	return proc.KillTagged(t.Tag, proc.InTreeOf(t.PID))
+}
+
+// RunWatched is Run with the binary's stdout going to stdout as it comes,
+// for a streaming parser (Result.Stdout stays empty), and started, when set,
+// told about the target once it runs.
+func RunWatched(ctx context.Context, b Backend, bin string, args []string, timeout time.Duration, stdout io.Writer, started func(Target)) (Result, error) {
 	runCtx, cancel := ctx, context.CancelFunc(func() {})
 	if timeout > 0 {
 		runCtx, cancel = context.WithTimeout(ctx, timeout)
 	}
 	defer cancel()
 	argv := b.Command(bin, args...)
-	cmd := proc.Command(runCtx, argv)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Writer(&stdout), &stderr
-	if watch != nil {
-		cmd.Stdout = io.MultiWriter(&stdout, watch)
-	}
+	// Anything the target writes into its working directory, a core file
+	// included, stays next to the binary, in the harness's output folder.
+	cmd := proc.Command(runCtx, filepath.Dir(bin), argv)
+	tag := proc.NewTag()
+	cmd.Env = proc.TagEnviron(tag)
+	stderr := &Capture{Limit: MaxCaptured}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	start := time.Now()
-	err := cmd.Run()
-	res := Result{Stdout: stdout.String(), Stderr: stderr.String(), Duration: time.Since(start)}
-	// Whatever the target left behind in its group goes too.
+	err := cmd.Start()
+	if err == nil {
+		if started != nil {
+			started(Target{PID: cmd.Process.Pid, Tag: tag})
+		}
+		err = cmd.Wait()
+	}
+	res := Result{Stderr: stderr.String(), Duration: time.Since(start), Truncated: stderr.Dropped > 0}
+	// Whatever the target left behind goes too: its group, and anything
+	// that escaped the group but carries the run's tag.
 	proc.KillGroup(cmd)
-	var exitErr *exec.ExitError
+	res.LeftBehind = proc.KillTagged(tag, nil)
+	state := cmd.ProcessState
 	switch {
-	case err == nil:
-		return res, nil
 	case runCtx.Err() != nil && ctx.Err() == nil:
 		res.ExitCode, res.TimedOut = -1, true
 		return res, nil
 	case ctx.Err() != nil:
 		return res, ctx.Err()
-	case errors.As(err, &exitErr):
-		status := exitErr.Sys().(syscall.WaitStatus)
-		if status.Signaled() {
-			res.ExitCode, res.Signal = -1, unix.SignalName(status.Signal())
-		} else {
-			res.ExitCode = status.ExitStatus()
-		}
-		return res, nil
-	default:
+	case state == nil:
 		return res, fmt.Errorf("running %s: %w", strings.Join(argv, " "), err)
 	}
+	// The run counts by how the process ended, even when something it left
+	// behind held its output open past the wait.
+	res.OutputLeftOpen = errors.Is(err, exec.ErrWaitDelay)
+	status := state.Sys().(syscall.WaitStatus)
+	if status.Signaled() {
+		res.ExitCode, res.Signal = -1, unix.SignalName(status.Signal())
+	} else {
+		res.ExitCode = status.ExitStatus()
+	}
+	return res, nil
 }
+
+// Capture is an io.Writer that keeps the first Limit bytes written to it and
+// counts the rest.
+type Capture struct {
+	Limit   int
+	Dropped int64
+	buf     bytes.Buffer
+}
+
+func (c *Capture) Write(p []byte) (int, error) {
+	keep := min(len(p), max(c.Limit-c.buf.Len(), 0))
+	c.buf.Write(p[:keep])
+	c.Dropped += int64(len(p) - keep)
+	return len(p), nil
+}
+
+func (c *Capture) String() string { return c.buf.String() }

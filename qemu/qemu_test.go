@@ -2,6 +2,8 @@ package qemu
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -76,4 +78,35 @@ func TestRunStopsWhenTheContextEnds(t *testing.T) {
 	defer cancel()
 	_, err := Run(ctx, Native{}, "/bin/sh", []string{"-c", "sleep 60"}, 0)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+// A daemon that left the target's process group and session is still
+// found, killed and named; its open output does not lose the run.
+func TestRunKillsWhatLeftTheGroup(t *testing.T) {
+	start := time.Now()
+	got, err := Run(context.Background(), Native{}, "/bin/sh", []string{"-c", "setsid sleep 60 & echo done"}, time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 0, got.ExitCode)
+	assert.Equal(t, "done\n", got.Stdout)
+	require.Len(t, got.LeftBehind, 1)
+	assert.Regexp(t, `^\d+ \(sleep\)$`, got.LeftBehind[0])
+	assert.True(t, got.OutputLeftOpen, "the daemon held the output open past the wait")
+	assert.Less(t, time.Since(start), 10*time.Second)
+}
+
+func TestRunKeepsABoundedCapture(t *testing.T) {
+	got, err := Run(context.Background(), Native{}, "/bin/sh", []string{"-c", "head -c 3000000 /dev/zero; head -c 3000000 /dev/zero >&2"}, time.Minute)
+	require.NoError(t, err)
+	assert.Len(t, got.Stdout, MaxCaptured)
+	assert.Len(t, got.Stderr, MaxCaptured)
+	assert.True(t, got.Truncated)
+}
+
+func TestRunWorksInTheBinarysFolder(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "where")
+	require.NoError(t, os.WriteFile(script, []byte("#!/bin/sh\npwd\n"), 0o755))
+	got, err := Run(context.Background(), Native{}, script, nil, time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, dir+"\n", got.Stdout)
 }

@@ -29,18 +29,34 @@ const (
 // StepSummaryEnv names the file GitHub Actions renders as the job summary.
 const StepSummaryEnv = "GITHUB_STEP_SUMMARY"
 
-// WriteFiles writes the JSON, JUnit and Markdown reports for runs into dir,
-// creating it if needed, and returns the paths written. When StepSummaryEnv
-// is set it also appends the Markdown there, since earlier steps of the same
-// job may have written their own summary. On error, paths holds the files
-// already written, and the error is one line that names the file.
-func WriteFiles(dir string, runs []conformance.Run) (paths []string, err error) {
+// Files are the report files WriteFiles writes, in order.
+var Files = []string{JSONFile, JUnitFile, MarkdownFile}
+
+// Clear removes the reports of an earlier run from dir, so that a run that
+// dies before writing its own leaves none that would pass for current.
+func Clear(dir string) error {
+	for _, name := range Files {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("removing the previous %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// WriteFiles writes the JSON, JUnit and Markdown reports for o into dir,
+// creating it if needed, and returns the paths written. Each file is written
+// whole under a temporary name and then renamed, so that a full disk or a
+// crash never leaves a truncated report behind. When StepSummaryEnv is set it
+// also appends the Markdown there, since earlier steps of the same job may
+// have written their own summary. On error, paths holds the files already
+// written, and the error is one line that names the file.
+func WriteFiles(dir string, o conformance.Outcome) (paths []string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory %s: %w", dir, err)
 	}
 	formats := []struct {
 		name  string
-		write func(io.Writer, []conformance.Run) error
+		write func(io.Writer, conformance.Outcome) error
 	}{
 		{JSONFile, jsonreport.Write},
 		{JUnitFile, junitxml.Write},
@@ -49,14 +65,12 @@ func WriteFiles(dir string, runs []conformance.Run) (paths []string, err error) 
 	var summary []byte
 	for _, f := range formats {
 		path := filepath.Join(dir, f.name)
-		// Rendering fully before touching the file means a format error
-		// cannot leave a truncated report behind.
 		var buf bytes.Buffer
-		if err := f.write(&buf, runs); err != nil {
+		if err := f.write(&buf, o); err != nil {
 			return paths, fmt.Errorf("writing %s: %w", path, err)
 		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			return paths, fmt.Errorf("writing %s: %w", path, withoutPath(err, path))
+		if err := writeAtomically(path, buf.Bytes()); err != nil {
+			return paths, fmt.Errorf("writing %s: %w", path, err)
 		}
 		paths = append(paths, path)
 		if f.name == MarkdownFile {
@@ -71,6 +85,36 @@ func WriteFiles(dir string, runs []conformance.Run) (paths []string, err error) 
 		}
 	}
 	return paths, nil
+}
+
+// write writes a report's bytes; tests replace it to fill the disk.
+var write = (*os.File).Write
+
+// writeAtomically replaces path with data in one rename: readers see the old
+// file or the whole new one, never a part.
+func writeAtomically(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return unwrapPath(err)
+	}
+	_, err = write(f, data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return unwrapPath(err)
+	}
+	return nil
 }
 
 func appendFile(path string, data []byte) error {
@@ -91,6 +135,20 @@ func withoutPath(err error, path string) error {
 	var pathErr *os.PathError
 	if errors.As(err, &pathErr) && pathErr.Path == path {
 		return pathErr.Err
+	}
+	return err
+}
+
+// unwrapPath drops the paths an *os.PathError or *os.LinkError holds: the
+// caller names the report.
+func unwrapPath(err error) error {
+	var pathErr *os.PathError
+	var linkErr *os.LinkError
+	switch {
+	case errors.As(err, &pathErr):
+		return pathErr.Err
+	case errors.As(err, &linkErr):
+		return linkErr.Err
 	}
 	return err
 }

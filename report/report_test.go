@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/report/internal/fixture"
 	"github.com/stackslice/stackslice/report/jsonreport"
@@ -21,7 +22,7 @@ func TestWriteFiles(t *testing.T) {
 	t.Setenv(report.StepSummaryEnv, "")
 	dir := filepath.Join(t.TempDir(), "nested", "out")
 
-	paths, err := report.WriteFiles(dir, fixture.Runs())
+	paths, err := report.WriteFiles(dir, conformance.Outcome{Runs: fixture.Runs()})
 	require.NoError(t, err)
 	assert.Equal(t, []string{
 		filepath.Join(dir, report.JSONFile),
@@ -54,7 +55,7 @@ func TestWriteFilesAppendsToStepSummary(t *testing.T) {
 	t.Setenv(report.StepSummaryEnv, summary)
 	dir := t.TempDir()
 
-	_, err := report.WriteFiles(dir, fixture.Runs())
+	_, err := report.WriteFiles(dir, conformance.Outcome{Runs: fixture.Runs()})
 	require.NoError(t, err)
 	md, err := os.ReadFile(filepath.Join(dir, report.MarkdownFile))
 	require.NoError(t, err)
@@ -84,7 +85,7 @@ func TestWriteFilesErrorsAreOneLine(t *testing.T) {
 			// Root ignores permission bits, but not a directory where a file must go.
 			name:       "report file is a directory",
 			dir:        reportFileIsDir,
-			wantPrefix: "writing " + filepath.Join(reportFileIsDir, report.JUnitFile) + ": is a directory",
+			wantPrefix: "writing " + filepath.Join(reportFileIsDir, report.JUnitFile) + ": ",
 			wantPaths:  1,
 		},
 		{
@@ -98,7 +99,7 @@ func TestWriteFilesErrorsAreOneLine(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv(report.StepSummaryEnv, tt.stepSummary)
-			paths, err := report.WriteFiles(tt.dir, fixture.Runs())
+			paths, err := report.WriteFiles(tt.dir, conformance.Outcome{Runs: fixture.Runs()})
 			require.Error(t, err)
 			assert.True(t, strings.HasPrefix(err.Error(), tt.wantPrefix), err.Error())
 			assert.NotContains(t, err.Error(), "\n")
@@ -113,4 +114,63 @@ func dirWith(t *testing.T, name string) string {
 	dir := t.TempDir()
 	require.NoError(t, os.Mkdir(filepath.Join(dir, name), 0o755))
 	return dir
+}
+
+// A full disk in the middle of a report leaves the previous file whole and
+// no temporary file behind, rather than a truncated report.
+func TestWriteFilesNeverLeavesAPartialReport(t *testing.T) {
+	t.Setenv(report.StepSummaryEnv, "")
+	dir := t.TempDir()
+	_, err := report.WriteFiles(dir, conformance.Outcome{Runs: fixture.Runs()})
+	require.NoError(t, err)
+	before := readAll(t, dir)
+
+	report.FailWritesAfter(t, 100)
+	_, err = report.WriteFiles(dir, conformance.Outcome{Runs: fixture.Runs()[:1]})
+	require.EqualError(t, err, "writing "+filepath.Join(dir, report.JSONFile)+": no space left on device")
+	assert.Equal(t, before, readAll(t, dir), "the previous reports are untouched, and nothing else is there")
+}
+
+func TestClearRemovesThePreviousReports(t *testing.T) {
+	t.Setenv(report.StepSummaryEnv, "")
+	dir := t.TempDir()
+	_, err := report.WriteFiles(dir, conformance.Outcome{Runs: fixture.Runs()})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "keep.txt"), nil, 0o644))
+	require.NoError(t, report.Clear(dir))
+	assert.Equal(t, map[string]string{"keep.txt": ""}, readAll(t, dir))
+	require.NoError(t, report.Clear(dir), "clearing nothing is fine")
+}
+
+// An interrupted run says so in every format, and none of them reads green.
+func TestInterruptedIsMarkedEverywhere(t *testing.T) {
+	t.Setenv(report.StepSummaryEnv, "")
+	dir := t.TempDir()
+	passing := fixture.Runs()[:1]
+	_, err := report.WriteFiles(dir, conformance.Outcome{Runs: passing, Interrupted: true})
+	require.NoError(t, err)
+	files := readAll(t, dir)
+
+	rep, err := jsonreport.Read(strings.NewReader(files[report.JSONFile]))
+	require.NoError(t, err)
+	assert.True(t, rep.Interrupted)
+	assert.False(t, rep.OK)
+	var doc junitxml.TestSuites
+	require.NoError(t, xml.Unmarshal([]byte(files[report.JUnitFile]), &doc))
+	assert.Equal(t, "stackslice conformance (interrupted)", doc.Name)
+	assert.Contains(t, files[report.MarkdownFile], "⚠️ **Interrupted**: these results are partial.")
+	assert.Contains(t, files[report.MarkdownFile], "❌ 2 passed, 0 failed")
+}
+
+func readAll(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	files := map[string]string{}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		files[e.Name()] = string(data)
+	}
+	return files
 }

@@ -23,9 +23,10 @@ import (
 )
 
 // Spec is what a new port's port.json holds (see arch.Port). New fills in
-// what is empty: CC is <triple>-gcc; Packages is Debian's cross gcc of the
-// triple (gcc-x86-64-linux-gnu for x86_64-linux-gnu), or gcc when CC is the
-// host's gcc; QEMU comes from the triple's CPU when it is a known one;
+// what is empty: CC is <triple>-gcc; Packages are Debian's cross gcc of the
+// triple (gcc-x86-64-linux-gnu for x86_64-linux-gnu) and, for a known
+// architecture, its cross C library (libc6-dev-amd64-cross), or gcc and
+// libc6-dev when CC is the host's gcc; QEMU comes from the triple's CPU when it is a known one;
 // QEMUCPU is "max"; ABI is a placeholder the switch.S template asks to fill.
 type Spec struct {
 	Name     string
@@ -94,14 +95,40 @@ func cpuOf(triple string) string {
 
 func defaultCC(triple string) string { return triple + "-gcc" }
 
-// defaultPackages names the Debian package that provides cc: the host's gcc,
-// or the cross gcc of the triple, spelt as Debian does (x86_64-linux-gnu
-// becomes gcc-x86-64-linux-gnu).
+// debianArchByCPU maps a triple's first component to Debian's name for the
+// architecture, which names its cross C library package.
+var debianArchByCPU = map[string]string{
+	"aarch64": "arm64", "alpha": "alpha", "hppa": "hppa", "i386": "i386", "i486": "i386", "i586": "i386",
+	"i686": "i386", "loongarch64": "loong64", "m68k": "m68k", "mips": "mips", "mipsel": "mipsel",
+	"mips64el": "mips64el", "powerpc": "powerpc", "powerpc64": "ppc64", "powerpc64le": "ppc64el",
+	"riscv64": "riscv64", "s390x": "s390x", "sh4": "sh4", "sparc64": "sparc64", "x86_64": "amd64",
+}
+
+// debianArch is Debian's name for the triple's architecture, or "" when
+// unknown; 32-bit arm depends on the float ABI.
+func debianArch(triple string) string {
+	if cpuOf(triple) == "arm" {
+		if strings.HasSuffix(triple, "hf") {
+			return "armhf"
+		}
+		return "armel"
+	}
+	return debianArchByCPU[cpuOf(triple)]
+}
+
+// defaultPackages names the Debian packages a cross build needs: the cross
+// gcc of the triple, spelt as Debian does (x86_64-linux-gnu becomes
+// gcc-x86-64-linux-gnu), and its C library headers, which the gcc package
+// only recommends. With the host's gcc, they are gcc and libc6-dev.
 func defaultPackages(triple, cc string) []string {
 	if cc == "gcc" {
-		return []string{"gcc"}
+		return []string{"gcc", "libc6-dev"}
 	}
-	return []string{"gcc-" + strings.ReplaceAll(triple, "_", "-")}
+	pkgs := []string{"gcc-" + strings.ReplaceAll(triple, "_", "-")}
+	if arch := debianArch(triple); arch != "" {
+		pkgs = append(pkgs, "libc6-dev-"+arch+"-cross")
+	}
+	return pkgs
 }
 
 // withDefaults fills in what can be derived; QEMU stays empty when the

@@ -17,36 +17,11 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/harness"
+	"github.com/stackslice/stackslice/internal/testtree"
 )
 
 // repoRoot is the repository this package lives in.
 const repoRoot = ".."
-
-// copyTree copies the named entries of src (files or folders) into dst.
-func copyTree(t *testing.T, src, dst string, names ...string) {
-	t.Helper()
-	for _, name := range names {
-		err := filepath.WalkDir(filepath.Join(src, name), func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, err := filepath.Rel(src, path)
-			if err != nil {
-				return err
-			}
-			target := filepath.Join(dst, rel)
-			if d.IsDir() {
-				return os.MkdirAll(target, 0o755)
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(target, data, 0o644)
-		})
-		require.NoError(t, err)
-	}
-}
 
 // snapshot maps every file under dir to a hash of its content.
 func snapshot(t *testing.T, dir string) map[string][32]byte {
@@ -68,8 +43,7 @@ func snapshot(t *testing.T, dir string) map[string][32]byte {
 }
 
 func TestNewPortShowsUpAndFailsUntilWritten(t *testing.T) {
-	root := t.TempDir()
-	copyTree(t, repoRoot, root, "go.mod", "arch", "core", "conformance")
+	root := testtree.Copy(t)
 	before := snapshot(t, filepath.Join(root, "arch"))
 
 	dir, err := New(root, Spec{Name: "amd64next", Triple: "x86_64-linux-gnu", CC: "gcc", QEMU: "qemu-x86_64"})
@@ -166,9 +140,7 @@ func TestTemplatesCarryTheContracts(t *testing.T) {
 // minimalTree is a root with an arch/ folder holding one port.
 func minimalTree(t *testing.T) string {
 	t.Helper()
-	root := t.TempDir()
-	copyTree(t, repoRoot, root, filepath.Join("arch", "arm64"))
-	return root
+	return testtree.Copy(t, filepath.Join("arch", "arm64"))
 }
 
 func TestNewRejectsBadSpecsAndWritesNothing(t *testing.T) {
@@ -232,10 +204,11 @@ func TestDefaultsFromTheTriple(t *testing.T) {
 		triple string
 		want   arch.Port
 	}{
-		{"mips64el-linux-gnuabi64", arch.Port{CC: "mips64el-linux-gnuabi64-gcc", Packages: []string{"gcc-mips64el-linux-gnuabi64"}, QEMU: "qemu-mips64el"}},
-		{"x86_64-linux-gnu", arch.Port{CC: "x86_64-linux-gnu-gcc", Packages: []string{"gcc-x86-64-linux-gnu"}, QEMU: "qemu-x86_64"}},
-		{"aarch64-linux-gnu", arch.Port{CC: "aarch64-linux-gnu-gcc", Packages: []string{"gcc-aarch64-linux-gnu"}, QEMU: "qemu-aarch64"}},
-		{"powerpc64-linux-gnu", arch.Port{CC: "powerpc64-linux-gnu-gcc", Packages: []string{"gcc-powerpc64-linux-gnu"}, QEMU: "qemu-ppc64"}},
+		{"mips64el-linux-gnuabi64", arch.Port{CC: "mips64el-linux-gnuabi64-gcc", Packages: []string{"gcc-mips64el-linux-gnuabi64", "libc6-dev-mips64el-cross"}, QEMU: "qemu-mips64el"}},
+		{"x86_64-linux-gnu", arch.Port{CC: "x86_64-linux-gnu-gcc", Packages: []string{"gcc-x86-64-linux-gnu", "libc6-dev-amd64-cross"}, QEMU: "qemu-x86_64"}},
+		{"aarch64-linux-gnu", arch.Port{CC: "aarch64-linux-gnu-gcc", Packages: []string{"gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross"}, QEMU: "qemu-aarch64"}},
+		{"powerpc64-linux-gnu", arch.Port{CC: "powerpc64-linux-gnu-gcc", Packages: []string{"gcc-powerpc64-linux-gnu", "libc6-dev-ppc64-cross"}, QEMU: "qemu-ppc64"}},
+		{"arm-linux-gnueabihf", arch.Port{CC: "arm-linux-gnueabihf-gcc", Packages: []string{"gcc-arm-linux-gnueabihf", "libc6-dev-armhf-cross"}, QEMU: "qemu-arm"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.triple, func(t *testing.T) {
@@ -248,7 +221,7 @@ func TestDefaultsFromTheTriple(t *testing.T) {
 
 	p, err := Spec{Name: "toy", Triple: "x86_64-linux-gnu", CC: "gcc"}.Port()
 	require.NoError(t, err)
-	assert.Equal(t, []string{"gcc"}, p.Packages, "the host gcc comes from Debian's gcc")
+	assert.Equal(t, []string{"gcc", "libc6-dev"}, p.Packages, "the host gcc comes from Debian's gcc, its C library from libc6-dev")
 }
 
 func TestDataFileLoadsAndLooksLikeTheOthers(t *testing.T) {
@@ -263,7 +236,7 @@ func TestDataFileLoadsAndLooksLikeTheOthers(t *testing.T) {
   "name": "mips64le",
   "triple": "mips64el-linux-gnuabi64",
   "cc": "mips64el-linux-gnuabi64-gcc",
-  "packages": ["gcc-mips64el-linux-gnuabi64"],
+  "packages": ["gcc-mips64el-linux-gnuabi64", "libc6-dev-mips64el-cross"],
   "qemu": "qemu-mips64el",
   "qemu_cpu": "5KEf",
   "native_on": ["mips64"],

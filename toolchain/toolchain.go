@@ -1,5 +1,10 @@
-// Package toolchain checks for, and installs, what the harness needs on the
-// host: each port's C compiler and QEMU user mode, from Debian's packages.
+// Package toolchain proves and installs what the harness needs on the host
+// for each port: its C compilers with their C library, and QEMU user mode
+// where the host cannot run the port's binaries, from Debian's packages.
+//
+// A toolchain counts as present only once it has compiled, statically linked
+// and run a small pthreads program for the port (Doctor): a compiler on PATH
+// proves nothing when its libc headers are missing.
 package toolchain
 
 import (
@@ -8,86 +13,80 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/stackslice/stackslice/arch"
 )
 
-// QEMUPackage provides every qemu-<arch> user-mode binary.
-const QEMUPackage = "qemu-user"
+// Compiler is a C compiler of the build matrix.
+type Compiler string
 
-// Tool is a host program and the Debian package that provides it.
-type Tool struct {
-	Binary  string
-	Package string
+const (
+	// GCC is the port's own gcc, port.json's "cc".
+	GCC Compiler = "gcc"
+	// Clang is clang --target=<triple>, linking against the port's gcc
+	// libraries and C library.
+	Clang Compiler = "clang"
+)
+
+// Command is the start of every command line that compiles with c for p.
+func (c Compiler) Command(p arch.Port) []string {
+	if c == Clang {
+		return []string{"clang", "--target=" + p.Triple}
+	}
+	return []string{p.CC}
 }
 
-// Clang is the second compiler of the build matrix.
-var Clang = Tool{Binary: "clang", Package: "clang"}
+// versionFlag makes c print its version number alone.
+func (c Compiler) versionFlag() string {
+	if c == Clang {
+		return "-dumpversion"
+	}
+	return "-dumpfullversion"
+}
 
-// Missing returns the Debian packages that provide the tools of ports, and
-// the extra tools, that are not on PATH, sorted and without duplicates.
-func Missing(ports []arch.Port, extra ...Tool) []string {
-	need := map[string]bool{}
-	for _, t := range extra {
-		if _, err := exec.LookPath(t.Binary); err != nil {
-			need[t.Package] = true
-		}
+// dataField is the port.json field that names c's binary, for messages.
+func (c Compiler) dataField() string {
+	if c == Clang {
+		return "" // not from port.json
 	}
-	for _, p := range ports {
-		if _, err := exec.LookPath(p.CC); err != nil {
-			for _, pkg := range p.Packages {
-				need[pkg] = true
-			}
-		}
-		if _, err := exec.LookPath(p.QEMU); err != nil {
-			need[QEMUPackage] = true
-		}
+	return "cc"
+}
+
+// Debian packages that serve every port.
+const (
+	QEMUPackage  = "qemu-user"
+	ClangPackage = "clang"
+)
+
+// NativePackages build a port on a host of its own arch: the host's gcc
+// answers to the port's triple (x86_64-linux-gnu-gcc on amd64), and its C
+// library is libc6-dev, not a -cross package.
+var NativePackages = []string{"gcc", "libc6-dev"}
+
+// Packages are the Debian packages p needs on this host to build with c,
+// and, when its binaries run emulated, to run them.
+func Packages(p arch.Port, c Compiler, emulated bool) []string {
+	pkgs := slices.Clone(p.Packages)
+	if p.Name == runtime.GOARCH {
+		pkgs = slices.Clone(NativePackages)
 	}
-	pkgs := make([]string, 0, len(need))
-	for pkg := range need {
-		pkgs = append(pkgs, pkg)
+	if c == Clang {
+		pkgs = append(pkgs, ClangPackage)
 	}
-	sort.Strings(pkgs)
+	if emulated {
+		pkgs = append(pkgs, QEMUPackage)
+	}
 	return pkgs
 }
 
 // InstallCommand is the command that installs pkgs.
 func InstallCommand(pkgs []string) string {
-	return "apt-get update && apt-get install -y " + strings.Join(pkgs, " ")
-}
-
-// Ensure installs whatever ports need and is missing: with apt-get as root,
-// through password-less sudo otherwise (as on CI runners). When neither
-// works it fails with the exact command to run.
-func Ensure(ctx context.Context, ports []arch.Port, log io.Writer, extra ...Tool) error {
-	pkgs := Missing(ports, extra...)
-	if len(pkgs) == 0 {
-		return nil
-	}
-	prefix, ok := asRoot(ctx)
-	if !ok {
-		return fmt.Errorf("missing toolchains (%s); install them with: sudo sh -c '%s'",
-			strings.Join(pkgs, ", "), InstallCommand(pkgs))
-	}
-	fmt.Fprintf(log, "installing %s\n", strings.Join(pkgs, " "))
-	for _, args := range [][]string{
-		{"apt-get", "update", "-qq"},
-		append([]string{"apt-get", "install", "-y", "-qq", "--no-install-recommends"}, pkgs...),
-	} {
-		args = append(append([]string{}, prefix...), args...)
-		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("%s failed: %v: %s", strings.Join(args, " "), err, lastLine(string(out)))
-		}
-	}
-	if still := Missing(ports, extra...); len(still) > 0 {
-		return fmt.Errorf("still missing after installing: %s", strings.Join(still, ", "))
-	}
-	return nil
+	return "apt-get update && apt-get install -y --no-install-recommends " + strings.Join(pkgs, " ")
 }
 
 // asRoot says how to run a command as root here: directly, through
@@ -102,7 +101,59 @@ var asRoot = func(ctx context.Context) (prefix []string, ok bool) {
 	return []string{"sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive"}, true
 }
 
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return lines[len(lines)-1]
+// aptPackage finds the package apt-get complains about in its error.
+var aptPackage = regexp.MustCompile(`(?:Unable to locate package |Package '?)([a-z0-9][a-z0-9+.-]+)`)
+
+// install installs pkgs with apt-get, as root or through password-less
+// sudo. listedIn names, for a package, the data files that ask for it, so an
+// unknown package is traced back to its port.
+func install(ctx context.Context, pkgs []string, listedIn func(pkg string) []string, log io.Writer) error {
+	prefix, ok := asRoot(ctx)
+	if !ok {
+		return fmt.Errorf("not root and no password-less sudo: install them with: sudo sh -c '%s'", InstallCommand(pkgs))
+	}
+	fmt.Fprintf(log, "installing %s\n", strings.Join(pkgs, " "))
+	for _, args := range [][]string{
+		{"apt-get", "update", "-qq"},
+		append([]string{"apt-get", "install", "-y", "-qq", "--no-install-recommends"}, pkgs...),
+	} {
+		args = append(slices.Clone(prefix), args...)
+		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		out, err := cmd.CombinedOutput()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			why := aptError(string(out))
+			if m := aptPackage.FindStringSubmatch(why); m != nil {
+				if files := listedIn(m[1]); len(files) > 0 {
+					why += " (listed in " + strings.Join(files, ", ") + ")"
+				}
+			}
+			return fmt.Errorf("%s failed (%v): %s", strings.Join(args, " "), err, why)
+		}
+	}
+	return nil
+}
+
+// aptError is the first "E:" line of apt-get's output, or its last line.
+func aptError(out string) string {
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines {
+		if strings.HasPrefix(l, "E: ") {
+			return l
+		}
+	}
+	if last := strings.TrimSpace(lines[len(lines)-1]); last != "" {
+		return last
+	}
+	return "no output"
+}
+
+// sortedUnique is pkgs sorted, without duplicates.
+func sortedUnique(pkgs []string) []string {
+	pkgs = slices.Clone(pkgs)
+	sort.Strings(pkgs)
+	return slices.Compact(pkgs)
 }

@@ -2,53 +2,240 @@ package toolchain
 
 import (
 	"context"
-	"io"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/qemu"
 )
 
-func TestMissingNamesThePackagesOfAbsentTools(t *testing.T) {
-	present := arch.Port{Name: "here", CC: "sh", QEMU: "sh", Packages: []string{"dash"}}
-	absent := arch.Port{Name: "gone", CC: "no-such-cc", QEMU: "no-such-qemu", Packages: []string{"gcc-gone"}}
-	assert.Empty(t, Missing([]arch.Port{present}))
-	assert.Equal(t, []string{"gcc-gone", QEMUPackage}, Missing([]arch.Port{present, absent, absent}))
-	assert.Equal(t, []string{"pkg-x"}, Missing([]arch.Port{present}, Tool{Binary: "no-such-x", Package: "pkg-x"}, Tool{Binary: "sh", Package: "dash"}))
+func TestPackages(t *testing.T) {
+	cross := arch.Port{Name: "toy", Packages: []string{"gcc-toy-linux-gnu", "libc6-dev-toy-cross"}}
+	host := arch.Port{Name: runtime.GOARCH, Packages: []string{"gcc-host-cross", "libc6-dev-host-cross"}}
+	tests := []struct {
+		port     arch.Port
+		compiler Compiler
+		emulated bool
+		want     []string
+	}{
+		{cross, GCC, true, []string{"gcc-toy-linux-gnu", "libc6-dev-toy-cross", QEMUPackage}},
+		{cross, Clang, false, []string{"gcc-toy-linux-gnu", "libc6-dev-toy-cross", ClangPackage}},
+		{host, GCC, false, NativePackages},
+		{host, Clang, true, append(append([]string{}, NativePackages...), ClangPackage, QEMUPackage)},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, Packages(tt.port, tt.compiler, tt.emulated), "%s %s", tt.port.Name, tt.compiler)
+	}
+	assert.Equal(t, []string{"gcc-toy-linux-gnu", "libc6-dev-toy-cross"}, cross.Packages, "the port is not changed")
 }
 
 func TestInstallCommand(t *testing.T) {
-	assert.Equal(t, "apt-get update && apt-get install -y a b", InstallCommand([]string{"a", "b"}))
+	assert.Equal(t, "apt-get update && apt-get install -y --no-install-recommends a b", InstallCommand([]string{"a", "b"}))
 }
 
-func TestEnsureWithoutRootPrintsTheCommand(t *testing.T) {
+func TestFirstError(t *testing.T) {
+	tests := []struct{ out, want string }{
+		{"In file included from /usr/include/stdio.h:27,\n                 from doctor.c:4:\n/usr/include/features.h:1: fatal error: bits/libc-header-start.h: No such file or directory\ncompilation terminated.\n",
+			"/usr/include/features.h:1: fatal error: bits/libc-header-start.h: No such file or directory"},
+		{"/usr/bin/ld: cannot find crt1.o: No such file or directory\ncollect2: error: ld returned 1 exit status\n",
+			"/usr/bin/ld: cannot find crt1.o: No such file or directory"},
+		{"/usr/bin/ld: doctor.o: in function `main':\ndoctor.c:(.text+0x1): undefined reference to `pthread_create'\n",
+			"doctor.c:(.text+0x1): undefined reference to `pthread_create'"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, FirstError(tt.out, nil))
+	}
+	assert.Equal(t, "exit status 1", FirstError("\n", errors.New("exit status 1")))
+}
+
+// fakeHost puts scripts on PATH for a port "toy" that the host does not run:
+// toy-gcc and qemu-toy. By default they wrap the host's gcc and run the
+// binary natively, so the check passes; each test breaks one of them.
+type fakeHost struct {
+	t   *testing.T
+	bin string
+}
+
+func newFakeHost(t *testing.T) fakeHost {
+	if testing.Short() {
+		t.Skip("builds with the host's gcc")
+	}
+	h := fakeHost{t: t, bin: t.TempDir()}
+	h.script("toy-gcc", `exec gcc "$@"`)
+	h.script("qemu-toy", `[ "$1" = --version ] && { echo "qemu-toy version 9.9.9"; exit 0; }; shift 2; exec "$@"`)
+	t.Setenv("PATH", h.bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return h
+}
+
+func (h fakeHost) script(name, body string) {
+	require.NoError(h.t, os.WriteFile(filepath.Join(h.bin, name), []byte("#!/bin/sh\n"+body+"\n"), 0o755))
+}
+
+var toy = arch.Port{Name: "toy", Triple: "toy-linux-gnu", CC: "toy-gcc", QEMU: "qemu-toy", QEMUCPU: "max",
+	Packages: []string{"gcc-toy-linux-gnu", "libc6-dev-toy-cross"}, Dir: "/repo/arch/toy"}
+
+func TestDoctorPassesAWorkingToolchain(t *testing.T) {
+	newFakeHost(t)
+	results := Doctor(context.Background(), []arch.Port{toy}, []Compiler{GCC}, qemu.Options{})
+	require.Len(t, results, 1)
+	r := results[0]
+	require.Nil(t, r.Problem)
+	assert.True(t, r.Linked)
+	assert.True(t, r.Ran)
+	assert.Equal(t, "toy-gcc", r.Command)
+	assert.Regexp(t, `^\d+(\.\d+)*$`, r.Version)
+	assert.Equal(t, "qemu-toy 9.9.9", r.Runner)
+	assert.Equal(t, "qemu-toy 9.9.9", r.QEMU)
+}
+
+// Each broken toolchain is named in one line: port, data file, step, tool,
+// its first error, and the packages to install.
+func TestDoctorNamesTheStepThatFailed(t *testing.T) {
+	const install = "; install: gcc-toy-linux-gnu libc6-dev-toy-cross qemu-user"
+	tests := []struct {
+		name, script, body string
+		want               string
+	}{
+		{"compiler missing", "toy-gcc", "", `toy (arch/toy/port.json): compile failed: toy-gcc: not found on PATH (port.json "cc")` + install},
+		{"libc headers missing", "toy-gcc",
+			`case "$*" in *-c*) printf 'In file included from doctor.c:4:\n/usr/include/stdio.h:27:10: fatal error: bits/libc-header-start.h: No such file or directory\ncompilation terminated.\n' >&2; exit 1;; esac; exec gcc "$@"`,
+			"toy (arch/toy/port.json): compile failed: toy-gcc: /usr/include/stdio.h:27:10: fatal error: bits/libc-header-start.h: No such file or directory" + install},
+		{"crt files missing", "toy-gcc",
+			`case "$*" in *-static*) printf '/usr/bin/toy-ld: cannot find crt1.o: No such file or directory\ncollect2: error: ld returned 1 exit status\n' >&2; exit 1;; esac; exec gcc "$@"`,
+			"toy (arch/toy/port.json): link failed: toy-gcc: /usr/bin/toy-ld: cannot find crt1.o: No such file or directory" + install},
+		{"empty output", "toy-gcc",
+			`case "$*" in *-static*) for a; do [ "$prev" = -o ] && : > "$a"; prev=$a; done; exit 0;; esac; exec gcc "$@"`,
+			"toy (arch/toy/port.json): link failed: toy-gcc: the link wrote an empty file" + install},
+		{"dynamic output", "toy-gcc",
+			`case "$*" in *-static*) args=$(echo "$@" | sed 's/-static//'); exec gcc $args;; esac; exec gcc "$@"`,
+			"toy (arch/toy/port.json): link failed: toy-gcc: the link wrote a dynamically linked executable where a static one was asked for" + install},
+		{"qemu missing", "qemu-toy", "", `toy (arch/toy/port.json): run failed: qemu-toy: not found on PATH (port.json "qemu")` + install},
+		{"qemu crashes", "qemu-toy", `[ "$1" = --version ] && exit 1; echo "qemu-toy: unsupported CPU" >&2; exit 1`,
+			"toy (arch/toy/port.json): run failed: qemu-toy: exited with status 1: qemu-toy: unsupported CPU" + install},
+		{"program misbehaves", "qemu-toy", `[ "$1" = --version ] && exit 1; echo "hello"`,
+			"toy (arch/toy/port.json): run failed: qemu-toy: exited with status 0: hello" + install},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newFakeHost(t)
+			if tt.body == "" {
+				require.NoError(t, os.Remove(filepath.Join(h.bin, tt.script)))
+			} else {
+				h.script(tt.script, tt.body)
+			}
+			start := time.Now()
+			results := Doctor(context.Background(), []arch.Port{toy}, []Compiler{GCC}, qemu.Options{})
+			require.Len(t, results, 1)
+			require.NotNil(t, results[0].Problem)
+			assert.Equal(t, tt.want, results[0].Problem.Error())
+			assert.False(t, results[0].Ran)
+			assert.Less(t, time.Since(start), 20*time.Second, "a missing toolchain fails within seconds")
+		})
+	}
+}
+
+func TestDoctorGivesUpOnAHangingEmulator(t *testing.T) {
+	h := newFakeHost(t)
+	h.script("qemu-toy", `[ "$1" = --version ] && exit 1; exec sleep 60`)
+	saved := runTimeout
+	runTimeout = 300 * time.Millisecond
+	t.Cleanup(func() { runTimeout = saved })
+	results := Doctor(context.Background(), []arch.Port{toy}, []Compiler{GCC}, qemu.Options{})
+	require.NotNil(t, results[0].Problem)
+	assert.Contains(t, results[0].Problem.Error(), "run failed: qemu-toy: did not finish within 300ms")
+}
+
+func TestWriteTable(t *testing.T) {
+	results := []Result{
+		{Port: toy, Compiler: GCC, Command: "toy-gcc", Version: "12.2.0", Runner: "qemu-toy 7.2", QEMU: "qemu-toy 7.2", Linked: true, Ran: true},
+		{Port: toy, Compiler: Clang, Command: "clang --target=toy-linux-gnu", Runner: "qemu-toy 7.2", QEMU: "qemu-toy 7.2",
+			Problem: &Problem{Port: toy, Step: StepCompile, Tool: "clang", Detail: "not found on PATH", Packages: []string{"clang"}}},
+	}
+	var out strings.Builder
+	WriteTable(&out, results)
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	require.Len(t, lines, 4)
+	assert.Regexp(t, `^arch +compiler +version +qemu +runs +static link +run$`, lines[0])
+	assert.Regexp(t, `^toy +toy-gcc +12.2.0 +qemu-toy 7.2 +qemu +ok +ok$`, lines[1])
+	assert.Regexp(t, `^toy +clang --target=toy-linux-gnu +- +qemu-toy 7.2 +qemu +- +-$`, lines[2])
+	assert.Equal(t, "toy (arch/toy/port.json): compile failed: clang: not found on PATH; install: clang", lines[3])
+}
+
+func TestEnsureWithoutRootNamesTheCommand(t *testing.T) {
 	pretend(t, nil, false)
-	absent := arch.Port{Name: "gone", CC: "no-such-cc", QEMU: "sh", Packages: []string{"gcc-gone"}}
-	err := Ensure(context.Background(), []arch.Port{absent}, io.Discard)
-	require.EqualError(t, err, "missing toolchains (gcc-gone); install them with: sudo sh -c 'apt-get update && apt-get install -y gcc-gone'")
+	gone := toy
+	gone.CC = "no-such-cc"
+	err := Ensure(context.Background(), []arch.Port{gone}, Options{Compilers: []Compiler{GCC}, Install: true})
+	require.Error(t, err)
+	lines := strings.Split(err.Error(), "\n")
+	require.Len(t, lines, 2)
+	assert.Equal(t, `toy (arch/toy/port.json): compile failed: no-such-cc: not found on PATH (port.json "cc"); install: gcc-toy-linux-gnu libc6-dev-toy-cross qemu-user`, lines[0])
+	assert.Equal(t, "not root and no password-less sudo: install them with: sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends gcc-toy-linux-gnu libc6-dev-toy-cross qemu-user'", lines[1])
+}
+
+func TestEnsureWithoutInstallOnlyReports(t *testing.T) {
+	pretend(t, []string{"false"}, true)
+	gone := toy
+	gone.CC = "no-such-cc"
+	err := Ensure(context.Background(), []arch.Port{gone}, Options{Compilers: []Compiler{GCC}})
+	require.EqualError(t, err, `toy (arch/toy/port.json): compile failed: no-such-cc: not found on PATH (port.json "cc"); install: gcc-toy-linux-gnu libc6-dev-toy-cross qemu-user`)
 }
 
 func TestEnsureInstallsThenChecksAgain(t *testing.T) {
 	// The "root" prefix records the commands instead of running them, so the
-	// tools stay missing and Ensure must say so.
+	// toolchain stays broken and Ensure must say so, naming the binary.
 	dir := t.TempDir()
 	record := filepath.Join(dir, "record")
 	fake := filepath.Join(dir, "fake-root")
 	require.NoError(t, os.WriteFile(fake, []byte("#!/bin/sh\necho \"$@\" >> "+record+"\n"), 0o755))
 	pretend(t, []string{fake}, true)
-	absent := arch.Port{Name: "gone", CC: "no-such-cc", QEMU: "no-such-qemu", Packages: []string{"gcc-gone"}}
+	gone := toy
+	gone.CC = "no-such-cc"
 	var log strings.Builder
-	err := Ensure(context.Background(), []arch.Port{absent}, &log)
-	require.EqualError(t, err, "still missing after installing: gcc-gone, qemu-user")
-	assert.Equal(t, "installing gcc-gone qemu-user\n", log.String())
+	err := Ensure(context.Background(), []arch.Port{gone}, Options{Compilers: []Compiler{GCC}, Install: true, Log: &log})
+	require.EqualError(t, err, `toy (arch/toy/port.json): compile failed: no-such-cc: not found on PATH (port.json "cc"); still failing after installing gcc-toy-linux-gnu libc6-dev-toy-cross qemu-user`)
+	assert.Equal(t, "toolchain: toy: compile failed: not found on PATH (port.json \"cc\")\ninstalling gcc-toy-linux-gnu libc6-dev-toy-cross qemu-user\n", log.String())
 	ran, err := os.ReadFile(record)
 	require.NoError(t, err)
-	assert.Equal(t, "apt-get update -qq\napt-get install -y -qq --no-install-recommends gcc-gone qemu-user\n", string(ran))
+	assert.Equal(t, "apt-get update -qq\napt-get install -y -qq --no-install-recommends gcc-toy-linux-gnu libc6-dev-toy-cross qemu-user\n", string(ran))
+}
+
+func TestEnsureTracesAnUnknownPackageToItsPort(t *testing.T) {
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "fake-root")
+	require.NoError(t, os.WriteFile(fake, []byte("#!/bin/sh\n[ \"$2\" = install ] || exit 0\necho 'Reading package lists...'\necho 'E: Unable to locate package gcc-toy-linux-gnu'\nexit 100\n"), 0o755))
+	pretend(t, []string{fake}, true)
+	gone := toy
+	gone.CC = "no-such-cc"
+	err := Ensure(context.Background(), []arch.Port{gone}, Options{Compilers: []Compiler{GCC}, Install: true})
+	require.Error(t, err)
+	lines := strings.Split(err.Error(), "\n")
+	require.Len(t, lines, 2)
+	assert.Contains(t, lines[1], "failed (exit status 100): E: Unable to locate package gcc-toy-linux-gnu (listed in arch/toy/port.json)")
+}
+
+func TestCheckExecutable(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	require.NoError(t, os.WriteFile(empty, nil, 0o755))
+	script := filepath.Join(dir, "script")
+	require.NoError(t, os.WriteFile(script, []byte("#!/bin/sh\n"), 0o755))
+	assert.EqualError(t, CheckExecutable(filepath.Join(dir, "none"), true), "the link wrote no executable")
+	assert.EqualError(t, CheckExecutable(empty, true), "the link wrote an empty file")
+	assert.ErrorContains(t, CheckExecutable(script, true), "not an ELF executable")
+	sh, err := exec.LookPath("sh")
+	require.NoError(t, err)
+	assert.ErrorContains(t, CheckExecutable(sh, true), "dynamically linked")
+	assert.NoError(t, CheckExecutable(sh, false))
 }
 
 func pretend(t *testing.T, prefix []string, ok bool) {

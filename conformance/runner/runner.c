@@ -11,17 +11,30 @@
  *   SL-END <name> fail <microseconds> <reason>
  *   SL-DONE <cases run>
  *
+ * A newline always goes before SL-END, so that the marker starts a line even
+ * when the case's output did not end with one; the parser removes it again.
+ *
  * `--selftest` swaps the conformance cases for the runner's own misbehaving
  * ones (selftest.c), with which the harness tests its failure reporting.
  *
  * A case counts as finished only when the child says so on a pipe after the
  * case returned: a child that exits early with status 0 fails (the
- * boost.context PR #133 class). */
+ * boost.context PR #133 class).
+ *
+ * The runner is a child subreaper: whatever a case leaves running, even a
+ * daemon in a session of its own, becomes the runner's child when its parent
+ * exits. After each case the runner kills and reaps such leftovers and fails
+ * the case for them; on SIGTERM (how the harness stops it) it kills the case
+ * in progress and every leftover before it exits. */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,7 +68,90 @@ static const char *signal_name(int sig) {
     return "unknown signal";
 }
 
-static void run_child(const struct sl_case *c, int done_fd) {
+/* Set by SIGTERM: the harness is stopping the runner. */
+static volatile sig_atomic_t stopping;
+
+static void on_sigterm(int sig) {
+    (void)sig;
+    stopping = 1;
+}
+
+/* Lists up to max children of the runner, from /proc (it works the same
+ * under QEMU user mode, whose processes are the host's); zombie tells which
+ * have exited already. Returns how many there are. */
+static int list_children(pid_t *pids, int *zombie, int max) {
+    DIR *proc = opendir("/proc");
+    if (!proc) return 0;
+    int n = 0;
+    pid_t self = getpid();
+    struct dirent *e;
+    while ((e = readdir(proc)) && n < max) {
+        if (!isdigit((unsigned char)e->d_name[0])) continue;
+        char path[64], stat[512];
+        snprintf(path, sizeof path, "/proc/%d/stat", atoi(e->d_name));
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        size_t len = fread(stat, 1, sizeof stat - 1, f);
+        fclose(f);
+        stat[len] = 0;
+        /* "pid (comm) state ppid ...": comm may hold spaces and parens. */
+        char *end = strrchr(stat, ')');
+        char state;
+        int ppid;
+        if (!end || sscanf(end + 1, " %c %d", &state, &ppid) != 2 || ppid != self) continue;
+        pids[n] = (pid_t)atoi(e->d_name);
+        zombie[n] = state == 'Z' || state == 'X';
+        n++;
+    }
+    closedir(proc);
+    return n;
+}
+
+/* Kills and reaps every child the runner has: what the last case left
+ * behind. Returns how many of them were still running, and names them in
+ * killed ("pid 123, pid 456"). */
+static int kill_leftovers(char *killed, size_t size) {
+    int running = 0;
+    if (size) killed[0] = 0;
+    for (int round = 0; round < 1000; round++) {
+        pid_t pids[64];
+        int zombie[64];
+        int n = list_children(pids, zombie, 64);
+        if (n == 0) break;
+        for (int i = 0; i < n; i++) {
+            if (!zombie[i]) {
+                size_t used = strlen(killed);
+                if (used + 32 < size) snprintf(killed + used, size - used, "%spid %d", running ? ", " : "", (int)pids[i]);
+                running++;
+                kill(-pids[i], SIGKILL); /* its group, when it leads one */
+                kill(pids[i], SIGKILL);
+            }
+            waitpid(pids[i], NULL, 0);
+        }
+    }
+    return running;
+}
+
+static void stop_now(pid_t child) {
+    if (child > 0) {
+        kill(child, SIGKILL);
+        waitpid(child, NULL, 0);
+    }
+    char killed[8];
+    kill_leftovers(killed, sizeof killed);
+    _exit(128 + SIGTERM);
+}
+
+static void run_child(const struct sl_case *c, int done_fd, pid_t runner) {
+    /* The case dies with the runner, and a crash writes no core file. */
+    signal(SIGTERM, SIG_DFL);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != runner) _exit(3);
+    struct rlimit core;
+    if (getrlimit(RLIMIT_CORE, &core) == 0) {
+        core.rlim_cur = 0;
+        setrlimit(RLIMIT_CORE, &core);
+    }
     /* Sanitizer reports and libc complaints belong to the case's output. */
     dup2(STDOUT_FILENO, STDERR_FILENO);
     c->run();
@@ -71,13 +167,14 @@ static int run_case(const struct sl_case *c, int timeout_s) {
     fflush(stdout);
     int done[2];
     if (pipe(done) != 0) {
-        printf("SL-END %s fail 0 runner: pipe: %s\n", c->name, strerror(errno));
+        printf("\nSL-END %s fail 0 runner: pipe: %s\n", c->name, strerror(errno));
         return 0;
     }
     long long start = now_us();
+    pid_t runner = getpid();
     pid_t pid = fork();
     if (pid < 0) {
-        printf("SL-END %s fail 0 runner: fork: %s\n", c->name, strerror(errno));
+        printf("\nSL-END %s fail 0 runner: fork: %s\n", c->name, strerror(errno));
         close(done[0]);
         close(done[1]);
         return 0;
@@ -85,12 +182,13 @@ static int run_case(const struct sl_case *c, int timeout_s) {
     if (pid == 0) {
         close(done[0]);
         alarm(0);
-        run_child(c, done[1]);
+        run_child(c, done[1], runner);
     }
     close(done[1]);
     int status = 0, timed_out = 0;
     long long deadline = start + (long long)timeout_s * 1000000;
     for (;;) {
+        if (stopping) stop_now(pid);
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid) break;
         if (r < 0 && errno != EINTR) break;
@@ -107,8 +205,10 @@ static int run_case(const struct sl_case *c, int timeout_s) {
     if (read(done[0], &token, 1) != 1) token = 0;
     close(done[0]);
     long long took = now_us() - start;
+    char killed[128];
+    int leftovers = kill_leftovers(killed, sizeof killed);
     fflush(stdout);
-    char reason[128] = "";
+    char reason[320] = "";
     if (timed_out)
         snprintf(reason, sizeof reason, "timeout after %ds", timeout_s);
     else if (WIFSIGNALED(status))
@@ -120,11 +220,16 @@ static int run_case(const struct sl_case *c, int timeout_s) {
         snprintf(reason, sizeof reason, "LeakSanitizer found leaks");
     else if (token == 'F' || WEXITSTATUS(status) != 0)
         snprintf(reason, sizeof reason, "expectations failed");
+    if (leftovers) {
+        size_t used = strlen(reason);
+        snprintf(reason + used, sizeof reason - used, "%sleft %d process(es) running after it finished (killed: %s)",
+                 used ? "; " : "", leftovers, killed);
+    }
     if (reason[0]) {
-        printf("SL-END %s fail %lld %s\n", c->name, took, reason);
+        printf("\nSL-END %s fail %lld %s\n", c->name, took, reason);
         return 0;
     }
-    printf("SL-END %s pass %lld\n", c->name, took);
+    printf("\nSL-END %s pass %lld\n", c->name, took);
     return 1;
 }
 
@@ -164,6 +269,9 @@ int main(int argc, char **argv) {
         }
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    struct sigaction term = {.sa_handler = on_sigterm};
+    sigaction(SIGTERM, &term, NULL);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (list) {
         for (int i = 0; i < case_count; i++) printf("SL-CASE %s\n", cases[i].name);
         return 0;
@@ -175,10 +283,11 @@ int main(int argc, char **argv) {
         }
     int run = 0, passed = 0;
     if (first == argc) {
-        for (int i = 0; i < case_count; i++, run++) passed += run_case(&cases[i], timeout_s);
+        for (int i = 0; i < case_count && !stopping; i++, run++) passed += run_case(&cases[i], timeout_s);
     } else {
-        for (int i = first; i < argc; i++, run++) passed += run_case(find_case(argv[i]), timeout_s);
+        for (int i = first; i < argc && !stopping; i++, run++) passed += run_case(find_case(argv[i]), timeout_s);
     }
+    if (stopping) stop_now(0);
     printf("SL-DONE %d\n", run);
     return passed == run ? 0 : 1;
 }

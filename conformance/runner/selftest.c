@@ -4,6 +4,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cases.h"
@@ -44,6 +47,52 @@ static void selftest_overflow(void) {
     free((void *)block);
 }
 
+/* Leaves a daemon behind: a grandchild in a session of its own, holding
+ * the runner's output open. */
+static void selftest_daemon(void) {
+    pid_t middle = fork();
+    if (middle == 0) {
+        if (fork() != 0) _exit(0);
+        setsid();
+        for (;;) pause();
+    }
+    waitpid(middle, NULL, 0);
+    printf("daemon started\n");
+}
+
+/* Where a case runs: the harness keeps it in its output folder, and a crash
+ * must write no core file. */
+static void selftest_environment(void) {
+    char cwd[4096];
+    struct rlimit core;
+    EXPECT(getcwd(cwd, sizeof cwd) != NULL);
+    EXPECT(getrlimit(RLIMIT_CORE, &core) == 0);
+    printf("cwd: %s\ncore limit: %llu\n", cwd, (unsigned long long)core.rlim_cur);
+    EXPECT_EQ(core.rlim_cur, 0);
+}
+
+/* Prints 256 MiB in 100-byte lines, then passes: the harness must keep its
+ * memory bounded and the end of the output. */
+static void selftest_flood(void) {
+    static char block[64 * 1024];
+    for (size_t i = 0; i < sizeof block; i++) block[i] = i % 100 == 99 ? '\n' : 'x';
+    for (int i = 0; i < 4096; i++) fwrite(block, 1, sizeof block - sizeof block % 100, stdout);
+    printf("flood done\n");
+}
+
+/* One 20 MiB line, then a short one, then passes. */
+static void selftest_long_line(void) {
+    static char line[20 * 1024 * 1024];
+    memset(line, 'y', sizeof line);
+    fwrite(line, 1, sizeof line, stdout);
+    printf("\nafter the long line\n");
+}
+
+/* Passes with output that does not end with a newline. */
+static void selftest_no_newline(void) {
+    printf("no newline at the end");
+}
+
 const struct sl_case sl_selftests[] = {
     {"selftest_pass", selftest_pass},
     {"selftest_fail", selftest_fail},
@@ -52,5 +101,10 @@ const struct sl_case sl_selftests[] = {
     {"selftest_hang", selftest_hang},
     {"selftest_leak", selftest_leak},
     {"selftest_overflow", selftest_overflow},
+    {"selftest_daemon", selftest_daemon},
+    {"selftest_environment", selftest_environment},
+    {"selftest_flood", selftest_flood},
+    {"selftest_long_line", selftest_long_line},
+    {"selftest_no_newline", selftest_no_newline},
 };
 const int sl_selftest_count = sizeof sl_selftests / sizeof sl_selftests[0];

@@ -16,27 +16,30 @@ import (
 // cases would bloat the file.
 const OutputTailLines = 20
 
-// Report is the whole file. Passed and Failed are the totals to gate on:
-// unlike the per-run counts they include a failure for each run that could
-// not execute.
+// Report is the whole file. Passed and Failed are the totals; OK is the
+// verdict to gate on: false when anything failed, no case passed, or the run
+// was interrupted (Interrupted; its runs are then partial).
 type Report struct {
-	Runs   []Run `json:"runs"`
-	Passed int   `json:"passed"`
-	Failed int   `json:"failed"`
+	Runs        []Run `json:"runs"`
+	Passed      int   `json:"passed"`
+	Failed      int   `json:"failed"`
+	OK          bool  `json:"ok"`
+	Interrupted bool  `json:"interrupted"`
 }
 
 // Run is one arch and build. Passed and Failed count its cases only, so a
 // run that could not execute shows 0/0 with Error set and OK false.
 type Run struct {
-	Arch            string  `json:"arch"`
-	Build           string  `json:"build"`
-	Runner          string  `json:"runner"`
-	DurationSeconds float64 `json:"duration_seconds"`
-	Passed          int     `json:"passed"`
-	Failed          int     `json:"failed"`
-	OK              bool    `json:"ok"`
-	Error           string  `json:"error,omitempty"`
-	Cases           []Case  `json:"cases"`
+	Arch            string   `json:"arch"`
+	Build           string   `json:"build"`
+	Runner          string   `json:"runner"`
+	DurationSeconds float64  `json:"duration_seconds"`
+	Passed          int      `json:"passed"`
+	Failed          int      `json:"failed"`
+	OK              bool     `json:"ok"`
+	Error           string   `json:"error,omitempty"`
+	Notes           []string `json:"notes,omitempty"`
+	Cases           []Case   `json:"cases"`
 }
 
 // Case repeats its run's arch and build so that cases can be filtered or
@@ -50,13 +53,14 @@ type Case struct {
 	DurationSeconds float64            `json:"duration_seconds"`
 	Reason          string             `json:"reason,omitempty"`
 	OutputTail      string             `json:"output_tail,omitempty"`
+	Note            string             `json:"note,omitempty"`
 }
 
-// New converts runs to the report schema, for callers that want to adjust
-// or inspect the report before writing it.
-func New(runs []conformance.Run) Report {
-	rep := Report{Runs: make([]Run, 0, len(runs))}
-	for _, r := range runs {
+// New converts an outcome to the report schema, for callers that want to
+// adjust or inspect the report before writing it.
+func New(o conformance.Outcome) Report {
+	rep := Report{Runs: make([]Run, 0, len(o.Runs)), OK: o.OK(), Interrupted: o.Interrupted}
+	for _, r := range o.Runs {
 		passed, failed := r.Counts()
 		run := Run{
 			Arch:            r.Port,
@@ -66,6 +70,7 @@ func New(runs []conformance.Run) Report {
 			Passed:          passed,
 			Failed:          failed,
 			OK:              r.OK(),
+			Notes:           r.Notes,
 			// Never null, so that consumers can iterate without a check.
 			Cases: make([]Case, 0, len(r.Cases)),
 		}
@@ -83,22 +88,23 @@ func New(runs []conformance.Run) Report {
 				DurationSeconds: c.Duration.Seconds(),
 				Reason:          c.Reason,
 				OutputTail:      c.OutputTail(OutputTailLines),
+				Note:            c.Note,
 			})
 		}
 		rep.Runs = append(rep.Runs, run)
 	}
-	rep.Passed, rep.Failed = conformance.Totals(runs)
+	rep.Passed, rep.Failed = conformance.Totals(o.Runs)
 	return rep
 }
 
-// Write writes the report for runs as indented JSON.
-func Write(w io.Writer, runs []conformance.Run) error {
+// Write writes the report for o as indented JSON.
+func Write(w io.Writer, o conformance.Outcome) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	// Case output is shown as text; escaping <, > and & would only make it
 	// harder to read in the raw file.
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(New(runs)); err != nil {
+	if err := enc.Encode(New(o)); err != nil {
 		return fmt.Errorf("encoding JSON report: %w", err)
 	}
 	return nil

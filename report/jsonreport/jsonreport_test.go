@@ -13,18 +13,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/report/internal/fixture"
 	"github.com/stackslice/stackslice/report/jsonreport"
 )
 
 func TestWriteRoundTrips(t *testing.T) {
 	var buf bytes.Buffer
-	require.NoError(t, jsonreport.Write(&buf, fixture.Runs()))
+	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: fixture.Runs()}))
 	assert.Contains(t, buf.String(), "\n  \"runs\": [", "indented")
 
 	rep, err := jsonreport.Read(&buf)
 	require.NoError(t, err)
-	assert.Equal(t, jsonreport.New(fixture.Runs()), rep)
+	assert.Equal(t, jsonreport.New(conformance.Outcome{Runs: fixture.Runs()}), rep)
 
 	assert.Equal(t, 5, rep.Passed)
 	assert.Equal(t, 2, rep.Failed, "the failed case plus the run that did not compile")
@@ -59,14 +60,14 @@ func TestWriteRoundTrips(t *testing.T) {
 }
 
 func TestCases(t *testing.T) {
-	rep := jsonreport.New(fixture.Runs())
+	rep := jsonreport.New(conformance.Outcome{Runs: fixture.Runs()})
 	cases := rep.Runs[1].Cases
 
 	failed := cases[1]
 	assert.Equal(t, jsonreport.Case{
 		Arch: "arm64", Build: "gcc-O2", Case: "callee_saved", Iteration: 1,
 		Status: conformance.Fail, DurationSeconds: 0.025, Reason: fixture.FailedReason,
-		OutputTail: conformance.Tail(fixture.FailedOutput(), jsonreport.OutputTailLines),
+		OutputTail: text.Tail(fixture.FailedOutput(), jsonreport.OutputTailLines),
 	}, failed)
 	assert.Equal(t, jsonreport.OutputTailLines, strings.Count(failed.OutputTail, "\n")+1)
 	assert.Contains(t, failed.OutputTail, "x19=0x0000000000000001")
@@ -77,7 +78,7 @@ func TestCases(t *testing.T) {
 
 func TestControlCharactersSurvive(t *testing.T) {
 	var buf bytes.Buffer
-	require.NoError(t, jsonreport.Write(&buf, fixture.Runs()))
+	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: fixture.Runs()}))
 	assert.Contains(t, buf.String(), `\u0001`)
 	rep, err := jsonreport.Read(&buf)
 	require.NoError(t, err)
@@ -85,13 +86,13 @@ func TestControlCharactersSurvive(t *testing.T) {
 }
 
 func TestUnsetIterationIsOne(t *testing.T) {
-	rep := jsonreport.New([]conformance.Run{{Port: "amd64", Build: "gcc-O2",
-		Cases: []conformance.CaseResult{{Name: "a", Status: conformance.Pass}}}})
+	rep := jsonreport.New(conformance.Outcome{Runs: []conformance.Run{{Port: "amd64", Build: "gcc-O2",
+		Cases: []conformance.CaseResult{{Name: "a", Status: conformance.Pass}}}}})
 	assert.Equal(t, 1, rep.Runs[0].Cases[0].Iteration)
 }
 
 func TestRunWithoutCasesFails(t *testing.T) {
-	rep := jsonreport.New([]conformance.Run{{Port: "amd64", Build: "gcc-O2"}})
+	rep := jsonreport.New(conformance.Outcome{Runs: []conformance.Run{{Port: "amd64", Build: "gcc-O2"}}})
 	assert.Equal(t, 0, rep.Passed)
 	assert.Equal(t, 1, rep.Failed)
 	assert.False(t, rep.Runs[0].OK)
@@ -99,7 +100,7 @@ func TestRunWithoutCasesFails(t *testing.T) {
 
 func TestNoRuns(t *testing.T) {
 	var buf bytes.Buffer
-	require.NoError(t, jsonreport.Write(&buf, nil))
+	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{}))
 	assert.Contains(t, buf.String(), `"runs": []`)
 }
 
@@ -108,7 +109,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestWriteError(t *testing.T) {
-	err := jsonreport.Write(failingWriter{}, fixture.Runs())
+	err := jsonreport.Write(failingWriter{}, conformance.Outcome{Runs: fixture.Runs()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "disk full")
 }
@@ -122,7 +123,7 @@ func TestReadRejectsGarbage(t *testing.T) {
 // through the same struct tags would not notice changing.
 func TestSchemaKeys(t *testing.T) {
 	var buf bytes.Buffer
-	require.NoError(t, jsonreport.Write(&buf, fixture.Runs()))
+	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: fixture.Runs()}))
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &doc))
 	runs := doc["runs"].([]any)
@@ -135,7 +136,7 @@ func TestSchemaKeys(t *testing.T) {
 		obj  map[string]any
 		keys []string
 	}{
-		{"report", doc, []string{"failed", "passed", "runs"}},
+		{"report", doc, []string{"failed", "interrupted", "ok", "passed", "runs"}},
 		{"run", run(0), []string{"arch", "build", "cases", "duration_seconds", "failed", "ok", "passed", "runner"}},
 		{"error run", run(2), []string{"arch", "build", "cases", "duration_seconds", "error", "failed", "ok", "passed", "runner"}},
 		{"passed case", caseOf(0, 0), []string{"arch", "build", "case", "duration_seconds", "iteration", "status"}},

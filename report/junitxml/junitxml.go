@@ -16,9 +16,9 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/text"
 )
 
 // OutputTailLines bounds the output kept per failed case: CI viewers show it
@@ -51,6 +51,7 @@ type TestSuite struct {
 	Time       string     `xml:"time,attr"`
 	Properties []Property `xml:"properties>property"`
 	Cases      []TestCase `xml:"testcase"`
+	SystemOut  string     `xml:"system-out,omitempty"`
 }
 
 // Property records how the suite ran, since the same case can pass natively
@@ -61,7 +62,8 @@ type Property struct {
 }
 
 // TestCase has Failure set when the case failed and Error when its run could
-// not execute.
+// not execute. SystemOut carries a note to act on, e.g. an emulator bug the
+// port lists that did not show.
 type TestCase struct {
 	Classname string   `xml:"classname,attr"`
 	Name      string   `xml:"name,attr"`
@@ -69,6 +71,7 @@ type TestCase struct {
 	Failure   *Problem `xml:"failure"`
 	Error     *Problem `xml:"error"`
 	Skipped   *Problem `xml:"skipped"`
+	SystemOut string   `xml:"system-out,omitempty"`
 }
 
 // Problem is a failure or an error: a one-line message for summaries and the
@@ -78,11 +81,20 @@ type Problem struct {
 	Text    string `xml:",cdata"`
 }
 
-// New converts runs to the JUnit document, one suite per run.
-func New(runs []conformance.Run) TestSuites {
-	doc := TestSuites{Name: "stackslice conformance"}
+// Name is the document's name; an interrupted run says so in it, since
+// JUnit has no other place for it at the top.
+func Name(o conformance.Outcome) string {
+	if o.Interrupted {
+		return "stackslice conformance (interrupted)"
+	}
+	return "stackslice conformance"
+}
+
+// New converts an outcome to the JUnit document, one suite per run.
+func New(o conformance.Outcome) TestSuites {
+	doc := TestSuites{Name: Name(o)}
 	var total time.Duration
-	for _, r := range runs {
+	for _, r := range o.Runs {
 		suite := newSuite(r)
 		doc.Tests += suite.Tests
 		doc.Failures += suite.Failures
@@ -100,6 +112,7 @@ func newSuite(r conformance.Run) TestSuite {
 		Name:       r.Port + "/" + r.Build,
 		Time:       seconds(r.Duration),
 		Properties: []Property{{Name: "runner", Value: r.Backend}},
+		SystemOut:  xmlChars(strings.Join(r.Notes, "\n")),
 	}
 	if r.DidNotRun() {
 		detail := "the runner reported no cases"
@@ -117,7 +130,7 @@ func newSuite(r conformance.Run) TestSuite {
 		return suite
 	}
 	for _, c := range r.Cases {
-		tc := TestCase{Classname: classname, Name: c.Label(), Time: seconds(c.Duration)}
+		tc := TestCase{Classname: classname, Name: c.Label(), Time: seconds(c.Duration), SystemOut: xmlChars(c.Note)}
 		switch c.Status {
 		case conformance.Pass:
 		case conformance.KnownFailure:
@@ -139,30 +152,20 @@ func newSuite(r conformance.Run) TestSuite {
 }
 
 // xmlChars replaces what XML 1.0 does not allow in a document, invalid UTF-8
-// included, with U+FFFD, so that the reader can still tell something was there.
-func xmlChars(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r',
-			r >= 0x20 && r <= 0xD7FF,
-			r >= 0xE000 && r <= 0xFFFD,
-			r >= 0x10000 && r <= utf8.MaxRune:
-			return r
-		}
-		return utf8.RuneError
-	}, s)
-}
+// included, with U+FFFD, so that the reader can still tell something was
+// there. Carriage returns go too: they are control characters like any other.
+func xmlChars(s string) string { return text.Printable(s) }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
-// Write writes the JUnit XML document for runs.
-func Write(w io.Writer, runs []conformance.Run) error {
+// Write writes the JUnit XML document for o.
+func Write(w io.Writer, o conformance.Outcome) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("writing JUnit XML: %w", err)
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(New(runs)); err != nil {
+	if err := enc.Encode(New(o)); err != nil {
 		return fmt.Errorf("encoding JUnit XML: %w", err)
 	}
 	if _, err := io.WriteString(w, "\n"); err != nil {

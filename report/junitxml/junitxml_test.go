@@ -20,7 +20,7 @@ import (
 func parse(t *testing.T, runs []conformance.Run) (string, junitxml.TestSuites) {
 	t.Helper()
 	var buf bytes.Buffer
-	require.NoError(t, junitxml.Write(&buf, runs))
+	require.NoError(t, junitxml.Write(&buf, conformance.Outcome{Runs: runs}))
 	var doc junitxml.TestSuites
 	require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc), buf.String())
 	return buf.String(), doc

@@ -9,10 +9,9 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/text"
 )
 
 // OutputTailLines bounds the output shown per failed case, so that a run
@@ -27,11 +26,15 @@ const (
 	noRun = "—"
 )
 
-// Write writes the summary for runs.
-func Write(w io.Writer, runs []conformance.Run) error {
+// Write writes the summary for o.
+func Write(w io.Writer, o conformance.Outcome) error {
+	runs := o.Runs
 	var b strings.Builder
 	b.WriteString("## stackslice conformance\n\n")
-	writeTotal(&b, runs)
+	if o.Interrupted {
+		b.WriteString("⚠️ **Interrupted**: these results are partial.\n\n")
+	}
+	writeTotal(&b, o)
 	if len(runs) > 0 {
 		b.WriteString("\n")
 		writeMatrix(&b, runs)
@@ -39,17 +42,19 @@ func Write(w io.Writer, runs []conformance.Run) error {
 		writeRunners(&b, runs)
 	}
 	writeFailures(&b, runs)
+	writeNotes(&b, runs)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing Markdown summary: %w", err)
 	}
 	return nil
 }
 
-func writeTotal(b *strings.Builder, runs []conformance.Run) {
+func writeTotal(b *strings.Builder, o conformance.Outcome) {
+	runs := o.Runs
 	passed, failed := conformance.Totals(runs)
 	// Nothing passing proves nothing, so an empty selection is not green.
 	mark := passMark
-	if failed > 0 || passed == 0 {
+	if !o.OK() {
 		mark = failMark
 	}
 	fmt.Fprintf(b, "%s %d passed, %d failed\n", mark, passed, failed)
@@ -170,6 +175,28 @@ func writeFailures(b *strings.Builder, runs []conformance.Run) {
 	}
 }
 
+func writeNotes(b *strings.Builder, runs []conformance.Run) {
+	header := false
+	section := func() {
+		if !header {
+			b.WriteString("\n### Notes\n\n")
+			header = true
+		}
+	}
+	for _, r := range runs {
+		for _, n := range r.Notes {
+			section()
+			fmt.Fprintf(b, "- **%s %s**: %s\n", inline(r.Port), inline(r.Build), inline(n))
+		}
+		for _, c := range r.Cases {
+			if c.Note != "" {
+				section()
+				fmt.Fprintf(b, "- **%s %s %s**: %s\n", inline(r.Port), inline(r.Build), inline(c.Label()), inline(c.Note))
+			}
+		}
+	}
+}
+
 // writeCode fences text with more backticks than it contains in a row, so
 // that output holding a fence of its own cannot end the block early.
 func writeCode(b *strings.Builder, text string) {
@@ -192,17 +219,7 @@ func writeCode(b *strings.Builder, text string) {
 // there without letting it garble the page. Carriage returns are dropped so
 // that CRLF output reads as lines.
 func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\r':
-			return -1
-		case r == '\n' || r == '\t':
-			return r
-		case unicode.IsControl(r):
-			return utf8.RuneError
-		}
-		return r
-	}, s)
+	return text.Printable(strings.ReplaceAll(s, "\r", ""))
 }
 
 // inlineEscaper backslash-escapes what GitHub Flavored Markdown could read

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/report/internal/fixture"
 	"github.com/stackslice/stackslice/report/markdown"
 )
@@ -19,7 +20,7 @@ import (
 func render(t *testing.T, runs []conformance.Run) string {
 	t.Helper()
 	var buf bytes.Buffer
-	require.NoError(t, markdown.Write(&buf, runs))
+	require.NoError(t, markdown.Write(&buf, conformance.Outcome{Runs: runs}))
 	return buf.String()
 }
 
@@ -42,7 +43,7 @@ func TestSummary(t *testing.T) {
 
 func TestFailedOutputTail(t *testing.T) {
 	out := render(t, fixture.Runs())
-	tail := conformance.Tail(fixture.FailedOutput(), markdown.OutputTailLines)
+	tail := text.Tail(fixture.FailedOutput(), markdown.OutputTailLines)
 	tail = strings.ReplaceAll(tail, "\x01", "\uFFFD")
 	assert.Contains(t, out, "```\n"+tail+"\n```\n")
 	assert.NotContains(t, out, "step 30\n")
@@ -132,7 +133,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestWriteError(t *testing.T) {
-	err := markdown.Write(failingWriter{}, fixture.Runs())
+	err := markdown.Write(failingWriter{}, conformance.Outcome{Runs: fixture.Runs()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "disk full")
 }

@@ -1,0 +1,57 @@
+package harness
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// The environment variables the test targets read (FromEnv).
+const (
+	EnvCases     = "SL_CASES"
+	EnvRepeat    = "SL_REPEAT"
+	EnvBuilds    = "SL_BUILDS"
+	EnvForceQEMU = "SL_FORCE_QEMU"
+	EnvOut       = "SL_OUT"
+)
+
+// FromEnv reads the knobs the test targets share: SL_CASES, SL_REPEAT,
+// SL_BUILDS, SL_FORCE_QEMU and SL_OUT. A value that does not parse is an
+// error naming the variable, never silently ignored.
+func FromEnv(getenv func(string) string) (Options, error) {
+	o := Options{Cases: getenv(EnvCases), OutDir: getenv(EnvOut)}
+	force, err := parseSwitch(EnvForceQEMU, getenv(EnvForceQEMU))
+	if err != nil {
+		return o, err
+	}
+	o.ForceQEMU = force
+	if b := getenv(EnvBuilds); b != "" {
+		for _, name := range strings.Split(b, ",") {
+			name = strings.TrimSpace(name)
+			if name == "" {
+				return o, fmt.Errorf("%s=%q: an empty build name; separate build names with single commas", EnvBuilds, b)
+			}
+			o.Builds = append(o.Builds, name)
+		}
+	}
+	if r := getenv(EnvRepeat); r != "" {
+		n, err := strconv.Atoi(r)
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("%s=%q: want a whole number of times, 1 or more", EnvRepeat, r)
+		}
+		o.Repeat = n
+	}
+	return o, nil
+}
+
+// parseSwitch reads an on/off variable: 1, true or yes; 0, false, no or
+// empty; in any case.
+func parseSwitch(name, value string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(value)) {
+	case "1", "true", "yes":
+		return true, nil
+	case "", "0", "false", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("%s=%q: want 1, true or yes to turn it on (0, false, no or unset: off)", name, value)
+}

@@ -1,0 +1,43 @@
+package harness
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFromEnv(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	tests := []struct {
+		name string
+		env  map[string]string
+		want Options
+		err  string
+	}{
+		{"nothing set", nil, Options{}, ""},
+		{"every knob", map[string]string{"SL_CASES": "^switch_", "SL_REPEAT": "3", "SL_BUILDS": "gcc-O0, clang-O2", "SL_FORCE_QEMU": "1", "SL_OUT": "/tmp/x/out"},
+			Options{Cases: "^switch_", Repeat: 3, Builds: []string{"gcc-O0", "clang-O2"}, ForceQEMU: true, OutDir: "/tmp/x/out"}, ""},
+		{"force QEMU: true", map[string]string{"SL_FORCE_QEMU": "true"}, Options{ForceQEMU: true}, ""},
+		{"force QEMU: YES", map[string]string{"SL_FORCE_QEMU": "YES"}, Options{ForceQEMU: true}, ""},
+		{"force QEMU: no", map[string]string{"SL_FORCE_QEMU": "no"}, Options{}, ""},
+		{"force QEMU: 0", map[string]string{"SL_FORCE_QEMU": "0"}, Options{}, ""},
+		{"force QEMU: maybe", map[string]string{"SL_FORCE_QEMU": "maybe"}, Options{},
+			`SL_FORCE_QEMU="maybe": want 1, true or yes to turn it on (0, false, no or unset: off)`},
+		{"empty build name", map[string]string{"SL_BUILDS": "gcc-O0,,gcc-O2"}, Options{},
+			`SL_BUILDS="gcc-O0,,gcc-O2": an empty build name; separate build names with single commas`},
+		{"repeat zero", map[string]string{"SL_REPEAT": "0"}, Options{}, `SL_REPEAT="0": want a whole number of times, 1 or more`},
+		{"repeat words", map[string]string{"SL_REPEAT": "twice"}, Options{}, `SL_REPEAT="twice": want a whole number of times, 1 or more`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := FromEnv(env(tt.env))
+			if tt.err != "" {
+				require.EqualError(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

@@ -1,0 +1,62 @@
+// Package text holds the few string helpers every part of the harness uses
+// on what tools and target binaries print.
+package text
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// FirstLine is s up to its first newline.
+func FirstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// Tail keeps the last n lines of s, without a trailing newline.
+func Tail(s string, n int) string {
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Printable replaces with U+FFFD what must not reach a terminal or an XML
+// document from a target's output: control characters but tab and newline
+// (an escape sequence could clear the screen), C1 controls, invalid UTF-8,
+// and the code points XML 1.0 forbids.
+func Printable(s string) string {
+	clean := utf8.ValidString(s)
+	for _, r := range s {
+		if !allowed(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if allowed(r) {
+			return r
+		}
+		return utf8.RuneError
+	}, s)
+}
+
+func allowed(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n':
+		return true
+	case r < 0x20, r >= 0x7F && r <= 0x9F:
+		return false
+	case r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE || r == 0xFFFF:
+		return false
+	}
+	return r <= utf8.MaxRune
+}

@@ -1,0 +1,30 @@
+package text
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestPrintable(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain\ttext\nline", "plain\ttext\nline"},
+		{"\x1b[2Jcleared", "\uFFFD[2Jcleared"},
+		{"bell\a and cr\r", "bell\uFFFD and cr\uFFFD"},
+		{"c1 \u009b31m csi", "c1 \uFFFD31m csi"},
+		{"bad utf8 \xff\xfe", "bad utf8 \uFFFD\uFFFD"},
+		{"del \x7f", "del \uFFFD"},
+		{"non-characters \uFFFE", "non-characters \uFFFD"},
+		{"ünïcödé ✅", "ünïcödé ✅"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, Printable(tt.in), "%q", tt.in)
+	}
+}
+
+func TestTailAndFirstLine(t *testing.T) {
+	assert.Equal(t, "b\nc", Tail("a\nb\nc\n", 2))
+	assert.Equal(t, "", Tail("\n\n", 2))
+	assert.Equal(t, "a", FirstLine("a\nb"))
+	assert.Equal(t, "a", FirstLine("a"))
+}

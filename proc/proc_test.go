@@ -1,0 +1,125 @@
+package proc
+
+import (
+	"context"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// A shell waiting for a sleep stands in for `go run` waiting for mage.
+func startShellWithChild(t *testing.T) (shell *exec.Cmd, childPID int) {
+	t.Helper()
+	shell = exec.Command("sh", "-c", "sleep 30 & echo $!; wait")
+	out, err := shell.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, shell.Start())
+	t.Cleanup(func() { _ = shell.Process.Kill(); _ = shell.Wait() })
+	buf := make([]byte, 32)
+	n, err := out.Read(buf)
+	require.NoError(t, err)
+	childPID, err = strconv.Atoi(strings.TrimSpace(string(buf[:n])))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = syscall.Kill(childPID, syscall.SIGKILL) })
+	return shell, childPID
+}
+
+func TestLauncherChainStopsAtTheFirstNonLauncher(t *testing.T) {
+	shell, child := startShellWithChild(t)
+	chain := LauncherChain(child, func(comm string) bool { return comm == "sh" })
+	require.Len(t, chain, 1)
+	assert.Equal(t, shell.Process.Pid, chain[0].PID)
+	assert.Equal(t, "sh", chain[0].Comm)
+	assert.Empty(t, LauncherChain(child, func(string) bool { return false }))
+}
+
+func TestWatchEndsWhenALauncherDiesHoweverItDies(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
+		t.Run(unix.SignalName(sig), func(t *testing.T) {
+			shell, child := startShellWithChild(t)
+			chain := LauncherChain(child, func(comm string) bool { return comm == "sh" })
+			ctx, cancel := Watch(context.Background(), chain, 10*time.Millisecond)
+			defer cancel()
+			time.Sleep(50 * time.Millisecond)
+			require.NoError(t, ctx.Err(), "the launcher is alive")
+			require.NoError(t, shell.Process.Signal(sig))
+			select {
+			case <-ctx.Done():
+			case <-time.After(5 * time.Second):
+				t.Fatal("the watch did not notice the launcher exit")
+			}
+			assert.ErrorContains(t, context.Cause(ctx), "sh (pid "+strconv.Itoa(shell.Process.Pid)+"), which started this run, exited")
+		})
+	}
+}
+
+func TestWatchWithoutLaunchersEndsOnlyWithItsParent(t *testing.T) {
+	parent, cancelParent := context.WithCancel(context.Background())
+	ctx, cancel := Watch(parent, nil, time.Millisecond)
+	defer cancel()
+	time.Sleep(20 * time.Millisecond)
+	require.NoError(t, ctx.Err())
+	cancelParent()
+	<-ctx.Done()
+}
+
+func TestCommandStopsTheWholeGroupGracefully(t *testing.T) {
+	// The leader traps SIGTERM to report it; its background child must die too.
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := Command(ctx, dir, []string{"sh", "-c", "trap 'echo got TERM; exit 7' TERM; sleep 30 & pwd; wait"})
+	var out strings.Builder
+	cmd.Stdout = &out
+	require.NoError(t, cmd.Start())
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	cancel()
+	_ = cmd.Wait()
+	KillGroup(cmd)
+	assert.Less(t, time.Since(start), StopGrace+3*time.Second)
+	assert.Equal(t, dir+"\ngot TERM\n", out.String(), "runs in dir, and hears SIGTERM before any SIGKILL")
+	assert.Eventually(t, func() bool { return syscall.Kill(-cmd.Process.Pid, 0) == syscall.ESRCH },
+		2*time.Second, 10*time.Millisecond, "nothing of the group is left")
+}
+
+func TestNoCoreDumpsReachesChildren(t *testing.T) {
+	var saved unix.Rlimit
+	require.NoError(t, unix.Getrlimit(unix.RLIMIT_CORE, &saved))
+	t.Cleanup(func() { _ = unix.Setrlimit(unix.RLIMIT_CORE, &saved) })
+	require.NoError(t, NoCoreDumps())
+	out, err := exec.Command("sh", "-c", "ulimit -c").Output()
+	require.NoError(t, err)
+	assert.Equal(t, "0\n", string(out))
+}
+
+// A daemon escapes its process group and session; its tag still finds it.
+func TestKillTaggedFindsEscapedDaemons(t *testing.T) {
+	tag := NewTag()
+	cmd := exec.Command("sh", "-c", "setsid sh -c 'sleep 60' & sleep 60 & echo started; wait")
+	cmd.Env = TagEnviron(tag)
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	_, err = out.Read(make([]byte, 16))
+	require.NoError(t, err)
+	time.Sleep(100 * time.Millisecond)
+
+	spared := KillTagged(tag, InTreeOf(cmd.Process.Pid))
+	assert.Empty(t, spared, "everything still in the launching shell's tree is spared")
+	require.NoError(t, cmd.Process.Kill())
+	_ = cmd.Wait()
+	var killed []string
+	assert.Eventually(t, func() bool {
+		killed = append(killed, KillTagged(tag, nil)...)
+		return len(KillTagged(tag, nil)) == 0 && len(killed) >= 2
+	}, 5*time.Second, 50*time.Millisecond, "the orphans are found by their tag and killed: %v", killed)
+	assert.Empty(t, KillTagged(NewTag(), nil), "another tag finds nothing")
+}

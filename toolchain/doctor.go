@@ -1,0 +1,397 @@
+package toolchain
+
+import (
+	"context"
+	"debug/elf"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/internal/text"
+	"github.com/stackslice/stackslice/proc"
+	"github.com/stackslice/stackslice/qemu"
+)
+
+//go:embed program/doctor.c
+var doctorSource []byte
+
+// doctorOK is what the doctor's program prints when all went well.
+const doctorOK = "stackslice doctor: ok"
+
+// Step is a stage of the doctor's check.
+type Step string
+
+const (
+	StepCompile Step = "compile"
+	StepLink    Step = "link"
+	StepRun     Step = "run"
+)
+
+// Limits of the doctor's steps: its program is tiny, so a step that takes
+// longer hangs. Variables so tests can shorten them.
+var (
+	buildTimeout = time.Minute
+	runTimeout   = 30 * time.Second
+)
+
+// Problem is a port's toolchain failing its check. Its Error is one line:
+// the port and its data file, the step that failed with the tool's first
+// error line, and what to install.
+type Problem struct {
+	Port     arch.Port
+	Compiler Compiler
+	Step     Step
+	Tool     string
+	Detail   string
+	Packages []string
+	// Installed tells that Packages were installed and the check still failed.
+	Installed bool
+}
+
+func (p *Problem) Error() string {
+	fix := "install: " + strings.Join(p.Packages, " ")
+	if p.Installed {
+		fix = "still failing after installing " + strings.Join(p.Packages, " ")
+	}
+	return fmt.Sprintf("%s (%s): %s failed: %s: %s; %s", p.Port.Name, p.Port.DataPath(), p.Step, p.Tool, p.Detail, fix)
+}
+
+// Result is what the doctor found for one compiler of one port.
+type Result struct {
+	Port     arch.Port
+	Compiler Compiler
+	Command  string // how the compiler is called
+	Version  string
+	Runner   string // "native", or the QEMU binary and version
+	QEMU     string // the port's QEMU binary and version, installed or not
+	Linked   bool   // the program compiled and linked statically
+	Ran      bool   // and ran as the suite runs binaries
+	Problem  *Problem
+}
+
+// passed caches the checks that passed, by everything they depend on (the
+// port, the compiler and QEMU binaries it resolved to): the harness checks
+// before every run, and a toolchain that worked keeps working.
+var passed sync.Map
+
+// cacheKey identifies a check by the port and the files its tools resolve to.
+func cacheKey(p arch.Port, c Compiler, runner string) string {
+	key := fmt.Sprintf("%+v|%s|%s", p, c, runner)
+	for _, tool := range []string{c.Command(p)[0], p.QEMU} {
+		if path, err := exec.LookPath(tool); err == nil {
+			if fi, err := os.Stat(path); err == nil {
+				key += fmt.Sprintf("|%s:%d:%d", path, fi.Size(), fi.ModTime().UnixNano())
+			}
+		}
+	}
+	return key
+}
+
+// Doctor checks every compiler of every port: it compiles, statically links
+// and runs a small pthreads program, natively or under the port's QEMU as
+// the suite would. Results come in port order, then compiler order.
+func Doctor(ctx context.Context, ports []arch.Port, compilers []Compiler, opts qemu.Options) []Result {
+	results := make([]Result, len(ports)*len(compilers))
+	sem := make(chan struct{}, runtime.NumCPU())
+	var wg sync.WaitGroup
+	for i, p := range ports {
+		for j, c := range compilers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				results[i*len(compilers)+j] = check(ctx, p, c, opts)
+			}()
+		}
+	}
+	wg.Wait()
+	return results
+}
+
+func check(ctx context.Context, p arch.Port, c Compiler, opts qemu.Options) Result {
+	backend := qemu.For(p, opts)
+	argv := c.Command(p)
+	r := Result{Port: p, Compiler: c, Command: strings.Join(argv, " "), Runner: backend.Name(), QEMU: qemuName(p.QEMU)}
+	key := cacheKey(p, c, r.Runner)
+	if cached, ok := passed.Load(key); ok {
+		return cached.(Result)
+	}
+	fail := func(step Step, tool, detail string) Result {
+		r.Problem = &Problem{Port: p, Compiler: c, Step: step, Tool: tool, Detail: detail,
+			Packages: Packages(p, c, backend.Emulated())}
+		return r
+	}
+	if _, err := exec.LookPath(argv[0]); err != nil {
+		return fail(StepCompile, argv[0], notOnPath(c.dataField()))
+	}
+	r.Version = version(ctx, argv, c)
+	dir, err := os.MkdirTemp("", "stackslice-doctor-")
+	if err != nil {
+		return fail(StepCompile, argv[0], err.Error())
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "doctor.c"), doctorSource, 0o644); err != nil {
+		return fail(StepCompile, argv[0], err.Error())
+	}
+	if out, err := build(ctx, dir, append(argv, "-std=gnu11", "-O2", "-c", "doctor.c", "-o", "doctor.o")); err != nil {
+		return fail(StepCompile, argv[0], FirstError(out, err))
+	}
+	bin := filepath.Join(dir, "doctor")
+	if out, err := build(ctx, dir, append(argv, "-static", "doctor.o", "-o", bin, "-lpthread")); err != nil {
+		return fail(StepLink, argv[0], FirstError(out, err))
+	}
+	if err := CheckExecutable(bin, true); err != nil {
+		return fail(StepLink, argv[0], err.Error())
+	}
+	r.Linked = true
+	tool := "doctor"
+	if backend.Emulated() {
+		tool = p.QEMU
+		if _, err := exec.LookPath(p.QEMU); err != nil {
+			return fail(StepRun, p.QEMU, notOnPath("qemu"))
+		}
+	}
+	res, err := qemu.Run(ctx, backend, bin, nil, runTimeout)
+	switch {
+	case err != nil:
+		return fail(StepRun, tool, err.Error())
+	case res.TimedOut:
+		return fail(StepRun, tool, fmt.Sprintf("did not finish within %s", runTimeout))
+	case res.Failed() || !strings.Contains(res.Stdout, doctorOK):
+		detail := res.Describe()
+		if why := FirstError(res.Stderr+res.Stdout, nil); why != "" {
+			detail += ": " + why
+		}
+		return fail(StepRun, tool, detail)
+	}
+	r.Ran = true
+	passed.Store(key, r)
+	return r
+}
+
+func notOnPath(field string) string {
+	if field == "" {
+		return "not found on PATH"
+	}
+	return fmt.Sprintf("not found on PATH (port.json %q)", field)
+}
+
+// qemuName is a QEMU binary with its version, or a note that it is missing.
+func qemuName(binary string) string {
+	if _, err := exec.LookPath(binary); err != nil {
+		return binary + " (not installed)"
+	}
+	if v := qemu.Version(binary); v != "" {
+		return binary + " " + v
+	}
+	return binary + " (no version)"
+}
+
+func version(ctx context.Context, argv []string, c Compiler) string {
+	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
+	defer cancel()
+	cmd := proc.Command(ctx, "", append(argv, c.versionFlag()))
+	out, err := cmd.Output()
+	proc.KillGroup(cmd)
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(text.FirstLine(string(out)))
+}
+
+func build(ctx context.Context, dir string, argv []string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
+	defer cancel()
+	cmd := proc.Command(ctx, dir, argv)
+	out, err := cmd.CombinedOutput()
+	proc.KillGroup(cmd)
+	if ctx.Err() == context.DeadlineExceeded {
+		return string(out), fmt.Errorf("did not finish within %s", buildTimeout)
+	}
+	return string(out), err
+}
+
+// FirstError picks the line of a tool's output that says what went wrong:
+// the first that is not context around it (include chains, "in function"
+// headers, collect2's summary). With no such line it falls back on err, so
+// the answer is never empty when something failed.
+func FirstError(out string, err error) string {
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "",
+			strings.HasPrefix(line, "In file included from"),
+			strings.HasPrefix(line, "from "),
+			strings.HasSuffix(line, ":"),
+			strings.HasPrefix(line, "collect2: error: ld returned"),
+			strings.HasPrefix(line, "clang: error: linker command failed"),
+			strings.HasPrefix(line, "compilation terminated"):
+			continue
+		}
+		return line
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// CheckExecutable tells whether path holds what a successful link leaves: a
+// non-empty ELF executable, statically linked when static is set. A compiler
+// that exits 0 but writes nothing usable fails here, with the reason.
+func CheckExecutable(path string, static bool) error {
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return errors.New("the link wrote no executable")
+	case fi.Size() == 0:
+		return errors.New("the link wrote an empty file")
+	}
+	f, err := elf.Open(path)
+	if err != nil {
+		return fmt.Errorf("the link wrote something that is not an ELF executable (%v)", err)
+	}
+	defer f.Close()
+	if f.Type != elf.ET_EXEC && f.Type != elf.ET_DYN {
+		return fmt.Errorf("the link wrote an ELF file of type %s, not an executable", f.Type)
+	}
+	if static {
+		for _, prog := range f.Progs {
+			if prog.Type == elf.PT_INTERP {
+				return errors.New("the link wrote a dynamically linked executable where a static one was asked for")
+			}
+		}
+	}
+	return nil
+}
+
+// Problems are the results' problems, in order.
+func Problems(results []Result) []*Problem {
+	var problems []*Problem
+	for _, r := range results {
+		if r.Problem != nil {
+			problems = append(problems, r.Problem)
+		}
+	}
+	return problems
+}
+
+// WriteTable prints one row per port and compiler: the compiler and its
+// version, the port's QEMU and its version, how binaries run, and whether
+// the program linked statically and ran; then each problem on a line.
+func WriteTable(w io.Writer, results []Result) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "arch\tcompiler\tversion\tqemu\truns\tstatic link\trun")
+	mark := func(ok, reached bool) string {
+		switch {
+		case ok:
+			return "ok"
+		case reached:
+			return "FAIL"
+		}
+		return "-"
+	}
+	for _, r := range results {
+		version := r.Version
+		if version == "" {
+			version = "-"
+		}
+		runs := "native"
+		if r.Runner != "native" {
+			runs = "qemu"
+		}
+		linkReached := r.Problem == nil || r.Problem.Step != StepCompile
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Port.Name, r.Command, version, r.QEMU, runs,
+			mark(r.Linked, linkReached), mark(r.Ran, r.Linked))
+	}
+	tw.Flush()
+	for _, p := range Problems(results) {
+		fmt.Fprintln(w, p.Error())
+	}
+}
+
+// Options choose what Ensure proves and whether it may install.
+type Options struct {
+	Compilers []Compiler
+	QEMU      qemu.Options
+	// Install lets Ensure install the packages of the ports that fail, with
+	// apt-get as root or through password-less sudo.
+	Install bool
+	Log     io.Writer
+}
+
+// Ensure proves the toolchain of every port (Doctor). When some fail and
+// installing is allowed, it installs what they need and proves them again.
+// The error has one line per port and compiler still failing, and one more
+// when installing itself failed.
+func Ensure(ctx context.Context, ports []arch.Port, o Options) error {
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	problems := Problems(Doctor(ctx, ports, o.Compilers, o.QEMU))
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	var pkgs []string
+	var failing []arch.Port
+	for _, p := range problems {
+		pkgs = append(pkgs, p.Packages...)
+		if len(failing) == 0 || failing[len(failing)-1].Name != p.Port.Name {
+			failing = append(failing, p.Port)
+		}
+	}
+	pkgs = sortedUnique(pkgs)
+	if !o.Install {
+		return joinProblems(problems, nil)
+	}
+	for _, p := range problems {
+		fmt.Fprintf(o.Log, "toolchain: %s: %s failed: %s\n", p.Port.Name, p.Step, p.Detail)
+	}
+	if err := install(ctx, pkgs, listedIn(ports), o.Log); err != nil {
+		return joinProblems(problems, err)
+	}
+	problems = Problems(Doctor(ctx, failing, o.Compilers, o.QEMU))
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	for _, p := range problems {
+		p.Installed = true
+	}
+	return joinProblems(problems, nil)
+}
+
+func joinProblems(problems []*Problem, also error) error {
+	errs := make([]error, 0, len(problems)+1)
+	for _, p := range problems {
+		errs = append(errs, p)
+	}
+	return errors.Join(append(errs, also)...)
+}
+
+// listedIn maps a package to the data files of the ports that ask for it.
+func listedIn(ports []arch.Port) func(string) []string {
+	return func(pkg string) []string {
+		var files []string
+		for _, p := range ports {
+			if slices.Contains(Packages(p, GCC, false), pkg) {
+				files = append(files, p.DataPath())
+			}
+		}
+		return files
+	}
+}
