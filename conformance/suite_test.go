@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/arch"
-	"github.com/stackslice/stackslice/internal/testtree"
+	"github.com/stackslice/stackslice/internal/testkit"
 )
 
 func TestSelectCases(t *testing.T) {
@@ -130,7 +130,7 @@ func loadPort(t *testing.T, name string) (root string, p arch.Port) {
 	if testing.Short() {
 		t.Skip("builds target binaries")
 	}
-	root = testtree.Root(t)
+	root = testkit.Root(t)
 	ports, err := arch.Load(filepath.Join(root, "arch"))
 	require.NoError(t, err)
 	selected, err := arch.Select(ports, []string{name})

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/testkit"
 )
 
 var (
@@ -77,7 +77,7 @@ func TestPlainProgressAppendsLines(t *testing.T) {
 }
 
 func TestLiveProgressRedrawsInPlaceAndErasesItself(t *testing.T) {
-	var out syncBuffer
+	var out testkit.Buffer
 	p := NewProgress(&out, true, []Row{{"amd64", "gcc-O2"}, {"arm64", "gcc-O2"}})
 	p.Update(conformance.Progress{Port: "amd64", Build: "gcc-O2", Stage: conformance.Running, Done: 7, Total: 26})
 	time.Sleep(3 * redrawEvery)
@@ -104,24 +104,6 @@ func TestLiveProgressFoldsRowsThatDoNotFit(t *testing.T) {
 	assert.Regexp(t, `^2 of 4 runs done \(1 failed\), 1 waiting, \d+s$`, lines[0])
 	assert.Regexp(t, `^FAIL amd64 +gcc-O0`, lines[1], "failures stay on screen")
 	assert.Regexp(t, `^RUN  arm64 +gcc-O0 +compiling`, lines[2])
-}
-
-// syncBuffer is a bytes.Buffer the redraw goroutine and the test can share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // What a case printed cannot drive the terminal: an escape sequence that

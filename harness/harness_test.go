@@ -20,7 +20,7 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
-	"github.com/stackslice/stackslice/internal/testtree"
+	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/report/jsonreport"
 )
@@ -174,8 +174,8 @@ func TestMissingToolchainFailsWithinSeconds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := testtree.Copy(t)
-			testtree.Edit(t, root, "arch/riscv64/port.json", func(s string) string {
+			root := testkit.Copy(t)
+			testkit.Edit(t, root, "arch/riscv64/port.json", func(s string) string {
 				return replaceField(t, s, tt.field, tt.value)
 			})
 			start := time.Now()
@@ -345,14 +345,14 @@ func TestFilterRepeatAndProgress(t *testing.T) {
 // brokenRiscv64 is a copy of the tree whose riscv64 port crashes at the
 // entry of its switch, with emulator_bugs set by the test.
 func brokenRiscv64(t *testing.T, bugs map[string]string) string {
-	root := testtree.Copy(t)
-	testtree.BreakSwitch(t, root, "riscv64")
+	root := testkit.Copy(t)
+	testkit.BreakSwitch(t, root, "riscv64")
 	withBugs(t, root, "riscv64", bugs)
 	return root
 }
 
 func withBugs(t *testing.T, root, port string, bugs map[string]string) {
-	testtree.Edit(t, root, filepath.Join("arch", port, "port.json"), func(s string) string {
+	testkit.Edit(t, root, filepath.Join("arch", port, "port.json"), func(s string) string {
 		var m map[string]any
 		require.NoError(t, json.Unmarshal([]byte(s), &m))
 		m["emulator_bugs"] = bugs
@@ -363,7 +363,7 @@ func withBugs(t *testing.T, root, port string, bugs map[string]string) {
 }
 
 func caseNames(t *testing.T) []string {
-	_, names, err := conformance.List(context.Background(), testtree.Root(t), mustPort(t, runtime.GOARCH), conformance.DefaultBuilds()[0],
+	_, names, err := conformance.List(context.Background(), testkit.Root(t), mustPort(t, runtime.GOARCH), conformance.DefaultBuilds()[0],
 		conformance.Options{OutDir: t.TempDir()}, nil)
 	require.NoError(t, err)
 	return names
@@ -398,7 +398,7 @@ func TestEmulatorBugsCannotExcuseABrokenPort(t *testing.T) {
 		assert.Regexp(t, `riscv64 +qemu-riscv64 \S+ +FAIL 0/2 .* \(2 known\)`, log.String())
 	})
 	t.Run("a case the port lists that passes is reported", func(t *testing.T) {
-		root := testtree.Copy(t)
+		root := testkit.Copy(t)
 		withBugs(t, root, "riscv64", map[string]string{"switch_to_self": "once failed under QEMU"})
 		out := t.TempDir()
 		var log bytes.Buffer
@@ -421,7 +421,7 @@ func TestEmulatorBugsCannotExcuseABrokenPort(t *testing.T) {
 		assert.Len(t, runs, 1)
 	})
 	t.Run("a name that is no case", func(t *testing.T) {
-		root := testtree.Copy(t)
+		root := testkit.Copy(t)
 		withBugs(t, root, "riscv64", map[string]string{"signals_timer_strom": "typo"})
 		_, err := Test(context.Background(), Options{Root: root, Ports: []string{"riscv64"}, OutDir: t.TempDir(), Out: &bytes.Buffer{}})
 		require.Error(t, err)

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
-	"github.com/stackslice/stackslice/internal/testtree"
+	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/report/jsonreport"
 )
@@ -51,7 +50,7 @@ func TestSignalStopsEverythingPromptly(t *testing.T) {
 			out := t.TempDir()
 			child := exec.Command(os.Args[0], "-test.run=^TestInterruptChild$", "-test.v")
 			child.Env = append(os.Environ(), interruptChildEnv+"="+out)
-			var stdout syncBuffer
+			var stdout testkit.Buffer
 			child.Stdout, child.Stderr = &stdout, &stdout
 			require.NoError(t, child.Start())
 			exited := make(chan error, 1)
@@ -118,7 +117,7 @@ func TestGoRunEntryPointStops(t *testing.T) {
 		{"SIGTERM to go", false, syscall.SIGTERM},
 		{"go killed", false, syscall.SIGKILL},
 	}
-	root := testtree.Root(t)
+	root := testkit.Root(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			mark := fmt.Sprintf("SL_TEST_MARK=%d-%d", os.Getpid(), time.Now().UnixNano())
@@ -129,7 +128,7 @@ func TestGoRunEntryPointStops(t *testing.T) {
 			goRun.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 			// Orphans holding the output pipe must not keep the test waiting.
 			goRun.WaitDelay = 2 * time.Second
-			var output syncBuffer
+			var output testkit.Buffer
 			goRun.Stdout, goRun.Stderr = &output, &output
 			require.NoError(t, goRun.Start())
 			t.Cleanup(func() { killMarked(mark) })
@@ -204,22 +203,4 @@ func processesUnder(dir, prefix string) []string {
 		found = append(found, e.Name()+": "+strings.Join(args, " "))
 	}
 	return found
-}
-
-// syncBuffer is a bytes.Buffer a child process and the test can share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
-	"github.com/stackslice/stackslice/internal/testtree"
+	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/qemu"
 )
 
@@ -87,9 +87,9 @@ func hostPort(t *testing.T, edit func(string) string) (root string, p arch.Port)
 	if testing.Short() {
 		t.Skip("builds and runs target binaries")
 	}
-	root = testtree.Copy(t)
+	root = testkit.Copy(t)
 	if edit != nil {
-		testtree.Edit(t, root, filepath.Join("arch", runtime.GOARCH, "switch.S"), edit)
+		testkit.Edit(t, root, filepath.Join("arch", runtime.GOARCH, "switch.S"), edit)
 	}
 	ports, err := arch.Load(filepath.Join(root, "arch"))
 	require.NoError(t, err)
@@ -103,6 +103,17 @@ func options(t *testing.T) conformance.Options {
 }
 
 var gccO0 = []conformance.Build{conformance.DefaultBuilds()[0]}
+
+// judgeAll runs the control run and then every mutant of p in gcc -O0.
+func judgeAll(t *testing.T, root string, p arch.Port) []Outcome {
+	ctx := context.Background()
+	opts := options(t)
+	base, err := RunBaseline(ctx, root, p, gccO0, opts)
+	require.NoError(t, err)
+	outcomes, err := Run(ctx, root, p, gccO0, base, opts, 2, nil)
+	require.NoError(t, err)
+	return outcomes
+}
 
 // A restore written twice survives the loss of either copy: the check must
 // say so, and kill every other mutant.
@@ -124,12 +135,7 @@ func TestRunReportsASurvivingMutant(t *testing.T) {
 		t.Fatal("no restore found")
 		return src
 	})
-	ctx := context.Background()
-	opts := options(t)
-	base, err := RunBaseline(ctx, root, p, gccO0, opts)
-	require.NoError(t, err)
-	outcomes, err := Run(ctx, root, p, gccO0, base, opts, 2, nil)
-	require.NoError(t, err)
+	outcomes := judgeAll(t, root, p)
 	var survivors []string
 	for _, o := range outcomes {
 		require.NoError(t, o.Err)
@@ -149,7 +155,7 @@ func TestRunReportsASurvivingMutant(t *testing.T) {
 // control run, every mutant would look killed.
 func TestRunBaselineRefusesABrokenPort(t *testing.T) {
 	root, p := hostPort(t, nil)
-	testtree.BreakSwitch(t, root, p.Name)
+	testkit.BreakSwitch(t, root, p.Name)
 	_, err := RunBaseline(context.Background(), root, p, gccO0, options(t))
 	require.Error(t, err)
 	assert.Regexp(t, `^control run: the unmutated port `+p.Name+` fails in gcc-O0, so no mutant can be judged: \S+: crashed with SIGILL$`, err.Error())
@@ -164,12 +170,7 @@ func TestBuildErrorsAreErrorsNeverKills(t *testing.T) {
 	require.NoError(t, os.WriteFile(fake, []byte("#!/bin/sh\ncase \"$*\" in *mutant-*) echo 'cc1: out of memory' >&2; exit 1;; esac\nexec "+p.CC+" \"$@\"\n"), 0o755))
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	p.CC = "flaky-gcc"
-	ctx := context.Background()
-	opts := options(t)
-	base, err := RunBaseline(ctx, root, p, gccO0, opts)
-	require.NoError(t, err)
-	outcomes, err := Run(ctx, root, p, gccO0, base, opts, 2, nil)
-	require.NoError(t, err)
+	outcomes := judgeAll(t, root, p)
 	killed, errs, total := Score(outcomes)
 	assert.Zero(t, killed)
 	assert.Equal(t, total, errs)

@@ -17,7 +17,7 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/harness"
-	"github.com/stackslice/stackslice/internal/testtree"
+	"github.com/stackslice/stackslice/internal/testkit"
 )
 
 // repoRoot is the repository this package lives in.
@@ -43,7 +43,7 @@ func snapshot(t *testing.T, dir string) map[string][32]byte {
 }
 
 func TestNewPortShowsUpAndFailsUntilWritten(t *testing.T) {
-	root := testtree.Copy(t)
+	root := testkit.Copy(t)
 	before := snapshot(t, filepath.Join(root, "arch"))
 
 	dir, err := New(root, Spec{Name: "amd64next", Triple: "x86_64-linux-gnu", CC: "gcc", QEMU: "qemu-x86_64"})
@@ -140,7 +140,7 @@ func TestTemplatesCarryTheContracts(t *testing.T) {
 // minimalTree is a root with an arch/ folder holding one port.
 func minimalTree(t *testing.T) string {
 	t.Helper()
-	return testtree.Copy(t, filepath.Join("arch", "arm64"))
+	return testkit.Copy(t, filepath.Join("arch", "arm64"))
 }
 
 func TestNewRejectsBadSpecsAndWritesNothing(t *testing.T) {

@@ -1,7 +1,7 @@
-// Package testtree gives tests a copy of the repository to change: a port
-// broken on purpose, a new port, a bogus toolchain, without touching the
-// checkout.
-package testtree
+// Package testkit is what tests across the repository share: a copy of the
+// tree to change (a port broken on purpose, a new port, a bogus toolchain)
+// without touching the checkout, and a buffer a child process can write to.
+package testkit
 
 import (
 	"io/fs"
