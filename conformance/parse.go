@@ -102,7 +102,7 @@ type Parser struct {
 	byName  map[string]int
 	current int // index of the case between SL-BEGIN and SL-END, or -1
 	tail    lineRing
-	onEnd   func(ended int, r *CaseResult)
+	onEnd   func(ended int)
 	ended   int
 
 	line      []byte // the line being assembled, up to MaxLineBytes
@@ -114,8 +114,8 @@ type Parser struct {
 }
 
 // NewParser expects the named cases; onEnd, when set, hears the number of
-// cases reported so far after each one, with its result to amend.
-func NewParser(expected []string, onEnd func(ended int, r *CaseResult)) *Parser {
+// cases reported so far after each one.
+func NewParser(expected []string, onEnd func(ended int)) *Parser {
 	p := &Parser{results: make([]CaseResult, len(expected)), byName: map[string]int{}, current: -1, onEnd: onEnd, doneCount: -1}
 	for i, name := range expected {
 		p.results[i] = CaseResult{Name: name, Status: Fail}
@@ -176,7 +176,7 @@ func (p *Parser) endLine() {
 		p.current = -1
 		p.ended++
 		if p.onEnd != nil {
-			p.onEnd(p.ended, &p.results[i])
+			p.onEnd(p.ended)
 		}
 	case !truncated && strings.HasPrefix(line, "SL-DONE "):
 		n, err := strconv.Atoi(strings.TrimPrefix(line, "SL-DONE "))

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
@@ -196,18 +195,8 @@ func RunSuite(ctx context.Context, root string, p arch.Port, b Build, opts Optio
 	report(Running, 0, total)
 	for iteration := 1; iteration <= repeat; iteration++ {
 		before := len(run.Cases)
-		var target atomic.Pointer[qemu.Target]
-		parser := NewParser(names, func(n int, r *CaseResult) {
-			// What a case left running and outside the runner's reach (under
-			// QEMU the runner cannot be a child subreaper) is that case's.
-			if t := target.Load(); t != nil {
-				if strays := t.Strays(); len(strays) > 0 {
-					FailForStrays(r, strays, "after it finished")
-				}
-			}
-			report(Running, before+n, total)
-		})
-		res, err := qemu.RunWatched(ctx, backend, bin, args, opts.QEMU.Timeout, parser, func(t qemu.Target) { target.Store(&t) })
+		parser := NewParser(names, func(n int) { report(Running, before+n, total) })
+		res, err := qemu.RunWatched(ctx, backend, bin, args, opts.QEMU.Timeout, parser)
 		if err != nil {
 			if ctx.Err() != nil {
 				err = fmt.Errorf("%w (%v)", ErrInterrupted, context.Cause(ctx))
@@ -216,6 +205,8 @@ func RunSuite(ctx context.Context, root string, p arch.Port, b Build, opts Optio
 			return run
 		}
 		cases := parser.Finish(how(res))
+		// The runner kills what each case leaves; what is still there now
+		// outlived a runner that did not finish, or escaped it.
 		if len(res.LeftBehind) > 0 && len(cases) > 0 {
 			FailForStrays(&cases[len(cases)-1], res.LeftBehind, "after the runner exited")
 		}

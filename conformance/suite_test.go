@@ -43,7 +43,7 @@ func TestSelectCases(t *testing.T) {
 
 func TestParserCountsEndLinesAcrossWrites(t *testing.T) {
 	var seen []int
-	p := NewParser([]string{"a", "b", "c"}, func(n int, _ *CaseResult) { seen = append(seen, n) })
+	p := NewParser([]string{"a", "b", "c"}, func(n int) { seen = append(seen, n) })
 	for _, chunk := range []string{"SL-BEGIN a\nout\n\nSL-E", "ND a pass 1\nSL-BEGIN b\n", "\nSL-END b fail 2 x\nSL-BEGIN c\n\nSL-END", " c pass 3\n"} {
 		_, err := p.Write([]byte(chunk))
 		require.NoError(t, err)

@@ -28,15 +28,15 @@ func TagEnviron(tag string) []string {
 	return append(os.Environ(), TagEnv+"="+tag)
 }
 
-// KillTagged kills every live process tagged tag but the ones spare keeps,
-// and returns them as "pid (name)".
-func KillTagged(tag string, spare func(pid int) bool) []string {
+// KillTagged kills every live process tagged tag, and returns them as
+// "pid (name)".
+func KillTagged(tag string) []string {
 	want := []byte(TagEnv + "=" + tag)
 	var killed []string
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == os.Getpid() || (spare != nil && spare(pid)) {
+		if err != nil || pid == os.Getpid() {
 			continue
 		}
 		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
@@ -51,23 +51,6 @@ func KillTagged(tag string, spare func(pid int) bool) []string {
 		killed = append(killed, fmt.Sprintf("%d (%s)", pid, p.Comm))
 	}
 	return killed
-}
-
-// InTreeOf tells whether pid is root or one of its descendants.
-func InTreeOf(root int) func(pid int) bool {
-	return func(pid int) bool {
-		for pid > 1 {
-			if pid == root {
-				return true
-			}
-			_, ppid, err := Stat(pid)
-			if err != nil {
-				return false
-			}
-			pid = ppid
-		}
-		return false
-	}
 }
 
 func containsEntry(environ, entry []byte) bool {

@@ -157,28 +157,16 @@ const MaxCaptured = 1 << 20
 // ended.
 func Run(ctx context.Context, b Backend, bin string, args []string, timeout time.Duration) (Result, error) {
 	stdout := &Capture{Limit: MaxCaptured}
-	res, err := RunWatched(ctx, b, bin, args, timeout, stdout, nil)
+	res, err := RunWatched(ctx, b, bin, args, timeout, stdout)
 	res.Stdout, res.Truncated = stdout.String(), stdout.Dropped > 0
 	return res, err
 }
 
-// Target is a target binary while it runs: its process, and the tag every
-// process it starts inherits (proc.TagEnv).
-type Target struct {
-	PID int
-	Tag string
-}
-
-// Strays kills the processes the target started that have left its process
-// tree, such as a daemon a case left behind, and returns them.
-func (t Target) Strays() []string {
-	return proc.KillTagged(t.Tag, proc.InTreeOf(t.PID))
-}
-
 // RunWatched is Run with the binary's stdout going to stdout as it comes,
-// for a streaming parser (Result.Stdout stays empty), and started, when set,
-// told about the target once it runs.
-func RunWatched(ctx context.Context, b Backend, bin string, args []string, timeout time.Duration, stdout io.Writer, started func(Target)) (Result, error) {
+// for a streaming parser; Result.Stdout stays empty. Every process of the
+// run carries a tag in its environment (proc.TagEnv), by which the runner
+// finds what a case leaves behind, and the harness what a runner does.
+func RunWatched(ctx context.Context, b Backend, bin string, args []string, timeout time.Duration, stdout io.Writer) (Result, error) {
 	runCtx, cancel := ctx, context.CancelFunc(func() {})
 	if timeout > 0 {
 		runCtx, cancel = context.WithTimeout(ctx, timeout)
@@ -193,18 +181,12 @@ func RunWatched(ctx context.Context, b Backend, bin string, args []string, timeo
 	stderr := &Capture{Limit: MaxCaptured}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	start := time.Now()
-	err := cmd.Start()
-	if err == nil {
-		if started != nil {
-			started(Target{PID: cmd.Process.Pid, Tag: tag})
-		}
-		err = cmd.Wait()
-	}
+	err := cmd.Run()
 	res := Result{Stderr: stderr.String(), Duration: time.Since(start), Truncated: stderr.Dropped > 0}
 	// Whatever the target left behind goes too: its group, and anything
 	// that escaped the group but carries the run's tag.
 	proc.KillGroup(cmd)
-	res.LeftBehind = proc.KillTagged(tag, nil)
+	res.LeftBehind = proc.KillTagged(tag)
 	state := cmd.ProcessState
 	switch {
 	case runCtx.Err() != nil && ctx.Err() == nil:

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/proc"
 )
 
 // Compiler is a C compiler of the build matrix.
@@ -118,9 +119,12 @@ func install(ctx context.Context, pkgs []string, listedIn func(pkg string) []str
 		append([]string{"apt-get", "install", "-y", "-qq", "--no-install-recommends"}, pkgs...),
 	} {
 		args = append(slices.Clone(prefix), args...)
-		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+		// Stopped as a group, SIGTERM first: apt and dpkg get to leave the
+		// package database consistent when the run is interrupted.
+		cmd := proc.Command(ctx, "", args)
 		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 		out, err := cmd.CombinedOutput()
+		proc.KillGroup(cmd)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -21,11 +21,12 @@
  * case returned: a child that exits early with status 0 fails (the
  * boost.context PR #133 class).
  *
- * The runner is a child subreaper: whatever a case leaves running, even a
- * daemon in a session of its own, becomes the runner's child when its parent
- * exits. After each case the runner kills and reaps such leftovers and fails
- * the case for them; on SIGTERM (how the harness stops it) it kills the case
- * in progress and every leftover before it exits. */
+ * After each case the runner kills what the case left running, even a
+ * daemon in a session of its own, and fails the case for it: natively the
+ * runner is a child subreaper, so such processes become its children; under
+ * QEMU, which refuses that, it finds them by the tag the harness put in the
+ * environment. On SIGTERM (how the harness stops it) it kills the case in
+ * progress and every leftover before it exits. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -76,17 +77,48 @@ static void on_sigterm(int sig) {
     stopping = 1;
 }
 
-/* Lists up to max children of the runner, from /proc (it works the same
- * under QEMU user mode, whose processes are the host's); zombie tells which
- * have exited already. Returns how many there are. */
-static int list_children(pid_t *pids, int *zombie, int max) {
+/* The harness tags every process of a run through its environment
+ * (STACKSLICE_TARGET, package proc); a daemon a case leaves keeps the tag
+ * in whatever session and under whatever parent it ends up. Empty when the
+ * runner was started by hand. */
+static char run_tag[128];
+
+/* Tells whether the process's environment holds run_tag. */
+static int tagged(const char *pid) {
+    if (!run_tag[0]) return 0;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/environ", atoi(pid));
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char entry[4096];
+    size_t len = 0, want = strlen(run_tag);
+    int found = 0, c;
+    while (!found && (c = getc(f)) != EOF) {
+        if (c != 0) {
+            if (len < sizeof entry - 1) entry[len++] = (char)c;
+            continue;
+        }
+        found = len == want && memcmp(entry, run_tag, len) == 0;
+        len = 0;
+    }
+    fclose(f);
+    return found;
+}
+
+/* Lists up to max leftovers of the last case, from /proc (it works the same
+ * under QEMU user mode, whose processes are the host's): the runner's
+ * children, reparented here because it is a child subreaper (natively), and
+ * the other live processes that carry the run's tag (under QEMU, which does
+ * not let the runner be a subreaper). child tells which are the runner's
+ * own, zombie which have exited already. Returns how many there are. */
+static int list_leftovers(pid_t *pids, int *child, int *zombie, int max) {
     DIR *proc = opendir("/proc");
     if (!proc) return 0;
     int n = 0;
     pid_t self = getpid();
     struct dirent *e;
     while ((e = readdir(proc)) && n < max) {
-        if (!isdigit((unsigned char)e->d_name[0])) continue;
+        if (!isdigit((unsigned char)e->d_name[0]) || atoi(e->d_name) == self) continue;
         char path[64], stat[512];
         snprintf(path, sizeof path, "/proc/%d/stat", atoi(e->d_name));
         FILE *f = fopen(path, "r");
@@ -98,36 +130,47 @@ static int list_children(pid_t *pids, int *zombie, int max) {
         char *end = strrchr(stat, ')');
         char state;
         int ppid;
-        if (!end || sscanf(end + 1, " %c %d", &state, &ppid) != 2 || ppid != self) continue;
+        if (!end || sscanf(end + 1, " %c %d", &state, &ppid) != 2) continue;
+        int dead = state == 'Z' || state == 'X';
+        if (ppid != self && (dead || !tagged(e->d_name))) continue;
         pids[n] = (pid_t)atoi(e->d_name);
-        zombie[n] = state == 'Z' || state == 'X';
+        child[n] = ppid == self;
+        zombie[n] = dead;
         n++;
     }
     closedir(proc);
     return n;
 }
 
-/* Kills and reaps every child the runner has: what the last case left
- * behind. Returns how many of them were still running, and names them in
- * killed ("pid 123, pid 456"). */
+/* Kills every leftover of the last case, and reaps the ones that are the
+ * runner's children. Returns how many were still running, and names them
+ * in killed ("pid 123, pid 456"). */
 static int kill_leftovers(char *killed, size_t size) {
+    pid_t counted[64];
     int running = 0;
     if (size) killed[0] = 0;
     for (int round = 0; round < 1000; round++) {
         pid_t pids[64];
-        int zombie[64];
-        int n = list_children(pids, zombie, 64);
+        int child[64], zombie[64];
+        int n = list_leftovers(pids, child, zombie, 64);
         if (n == 0) break;
         for (int i = 0; i < n; i++) {
             if (!zombie[i]) {
-                size_t used = strlen(killed);
-                if (used + 32 < size) snprintf(killed + used, size - used, "%spid %d", running ? ", " : "", (int)pids[i]);
-                running++;
+                int seen = 0;
+                for (int j = 0; j < running && j < 64; j++) seen |= counted[j] == pids[i];
+                if (!seen) {
+                    size_t used = strlen(killed);
+                    if (used + 32 < size) snprintf(killed + used, size - used, "%spid %d", running ? ", " : "", (int)pids[i]);
+                    if (running < 64) counted[running] = pids[i];
+                    running++;
+                }
                 kill(-pids[i], SIGKILL); /* its group, when it leads one */
                 kill(pids[i], SIGKILL);
             }
-            waitpid(pids[i], NULL, 0);
+            if (child[i]) waitpid(pids[i], NULL, 0);
         }
+        struct timespec pause = {0, 1000 * 1000};
+        nanosleep(&pause, NULL); /* for the killed to die */
     }
     return running;
 }
@@ -269,6 +312,8 @@ int main(int argc, char **argv) {
         }
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    const char *tag = getenv("STACKSLICE_TARGET");
+    if (tag) snprintf(run_tag, sizeof run_tag, "STACKSLICE_TARGET=%s", tag);
     struct sigaction term = {.sa_handler = on_sigterm};
     sigaction(SIGTERM, &term, NULL);
     prctl(PR_SET_CHILD_SUBREAPER, 1);
