@@ -4,6 +4,8 @@ package conformance
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -122,49 +124,141 @@ func Sources(root string) ([]string, error) {
 	return srcs, nil
 }
 
-// CompileCommand is the command line that builds the runner for p and b.
-func CompileCommand(root string, p arch.Port, b Build, out string) ([]string, error) {
-	srcs, err := Sources(root)
-	if err != nil {
-		return nil, err
-	}
-	cmd := b.Compiler.Command(p)
-	if !b.HostOnly {
-		cmd = append(cmd, "-static")
-	}
-	cmd = append(cmd, "-g", "-std=gnu11", "-Wall", "-Wextra", "-Werror")
-	cmd = append(cmd, b.Flags...)
-	cmd = append(cmd, "-I", filepath.Join(root, "core"), "-I", filepath.Join(root, "conformance", "cases"))
-	cmd = append(cmd, srcs...)
-	cmd = append(cmd, p.Sources()...)
-	return append(cmd, "-o", out, "-lpthread", "-lm"), nil
+// compileFlags are the flags every source of the runner is compiled with.
+func compileFlags(root string, b Build) []string {
+	flags := []string{"-g", "-std=gnu11", "-Wall", "-Wextra", "-Werror"}
+	flags = append(flags, b.Flags...)
+	return append(flags, "-I", filepath.Join(root, "core"), "-I", filepath.Join(root, "conformance", "cases"))
 }
 
 // Compile builds the runner for p and b into outDir and returns its path.
-func Compile(ctx context.Context, root string, p arch.Port, b Build, outDir string) (string, error) {
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return "", fmt.Errorf("creating %s: %w", outDir, err)
+// Each source is compiled on its own into an object kept in cacheDir (outDir
+// when empty) under the hash of everything it depends on: the command, the
+// source and the headers it may include. A rebuild that changes one file (a
+// mutant of switch.S) compiles that file only, then links.
+func Compile(ctx context.Context, root string, p arch.Port, b Build, outDir, cacheDir string) (string, error) {
+	if cacheDir == "" {
+		cacheDir = outDir
+	}
+	for _, dir := range []string{outDir, cacheDir} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", fmt.Errorf("creating %s: %w", dir, err)
+		}
 	}
 	bin := filepath.Join(outDir, fmt.Sprintf("runner-%s-%s", p.Name, b.Name))
-	argv, err := CompileCommand(root, p, b, bin)
-	if err != nil {
-		return "", err
-	}
 	// A stale binary must not pass for this build's output.
 	if err := os.Remove(bin); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return "", fmt.Errorf("removing the previous %s: %w", bin, err)
 	}
-	cmd := proc.Command(ctx, outDir, argv)
-	out, err := cmd.CombinedOutput()
-	proc.KillGroup(cmd)
-	if ctx.Err() != nil {
-		return "", ctx.Err()
-	}
+	srcs, err := Sources(root)
 	if err != nil {
-		return "", fmt.Errorf("%w %s %s: %v\n%s", ErrCompile, p.Name, b.Name, err, text.Tail(string(out), 30))
+		return "", err
+	}
+	srcs = append(srcs, p.Sources()...)
+	compiler := b.Compiler.Command(p)
+	flags := compileFlags(root, b)
+	headers, err := headerDigest(root, p)
+	if err != nil {
+		return "", err
+	}
+	var objs, failed []string
+	for _, src := range srcs {
+		obj, out, err := compileObject(ctx, cacheDir, compiler, flags, src, headers)
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		if err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v\n%s", src, err, text.Tail(out, 30)))
+			continue
+		}
+		objs = append(objs, obj)
+	}
+	if len(failed) > 0 {
+		return "", fmt.Errorf("%w %s %s: %s", ErrCompile, p.Name, b.Name, strings.Join(failed, "\n"))
+	}
+	link := append(append([]string{}, compiler...), b.Flags...)
+	if !b.HostOnly {
+		link = append(link, "-static")
+	}
+	link = append(append(append(link, "-g"), objs...), "-o", bin, "-lpthread", "-lm")
+	if out, err := run(ctx, outDir, link); err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return "", fmt.Errorf("%w %s %s: linking: %v\n%s", ErrCompile, p.Name, b.Name, err, text.Tail(out, 30))
 	}
 	if err := toolchain.CheckExecutable(bin, !b.HostOnly); err != nil {
-		return "", fmt.Errorf("%w %s %s: %s exited 0, but %v", ErrCompile, p.Name, b.Name, argv[0], err)
+		return "", fmt.Errorf("%w %s %s: %s exited 0, but %v", ErrCompile, p.Name, b.Name, compiler[0], err)
 	}
 	return bin, nil
+}
+
+// headerDigest hashes what a source may include: the headers of the core
+// and the cases, and the other files of the port's folder.
+func headerDigest(root string, p arch.Port) (string, error) {
+	var files []string
+	for _, pattern := range []string{"core/*.h", "conformance/cases/*.h"} {
+		m, err := filepath.Glob(filepath.Join(root, pattern))
+		if err != nil {
+			return "", err
+		}
+		files = append(files, m...)
+	}
+	entries, err := os.ReadDir(p.Dir)
+	if err != nil {
+		return "", fmt.Errorf("port %s: %w", p.Name, err)
+	}
+	for _, e := range entries {
+		// The port's sources are hashed as sources, not as what others include.
+		path := filepath.Join(p.Dir, e.Name())
+		if !e.IsDir() && !slices.Contains(p.Sources(), path) && e.Name() != arch.DataFile {
+			files = append(files, path)
+		}
+	}
+	sort.Strings(files)
+	h := sha256.New()
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", filepath.Base(f), len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// compileObject compiles src unless an object of the same command, source
+// and headers is cached, and returns the object. Objects appear whole or
+// not at all, so runs sharing the cache never see half of one.
+func compileObject(ctx context.Context, cacheDir string, compiler, flags []string, src, headers string) (obj, out string, err error) {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return "", "", err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%q\x00%q\x00%s\x00%s\x00", compiler, flags, filepath.Ext(src), headers)
+	h.Write(data)
+	obj = filepath.Join(cacheDir, hex.EncodeToString(h.Sum(nil))[:32]+".o")
+	if _, err := os.Stat(obj); err == nil {
+		return obj, "", nil
+	}
+	tmp, err := os.CreateTemp(cacheDir, ".obj-*.o")
+	if err != nil {
+		return "", "", err
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	argv := append(append(append([]string{}, compiler...), flags...), "-c", src, "-o", tmp.Name())
+	if out, err := run(ctx, cacheDir, argv); err != nil {
+		return "", out, err
+	}
+	return obj, "", os.Rename(tmp.Name(), obj)
+}
+
+func run(ctx context.Context, dir string, argv []string) (string, error) {
+	cmd := proc.Command(ctx, dir, argv)
+	out, err := cmd.CombinedOutput()
+	proc.KillGroup(cmd)
+	return string(out), err
 }

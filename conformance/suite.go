@@ -19,6 +19,7 @@ import (
 // Options tune a suite run.
 type Options struct {
 	OutDir      string         // where binaries go
+	ObjectCache string         // where compiled objects are kept for reuse; OutDir when empty
 	QEMU        qemu.Options   // how they run
 	CaseTimeout time.Duration  // per case, enforced by the runner itself
 	ListTimeout time.Duration  // for `runner --list`; DefaultListTimeout when 0
@@ -288,7 +289,7 @@ func blameEmulator(cases []CaseResult, bugs map[string]string, dataPath string) 
 // List builds the runner for p and b and asks it for its cases; listing,
 // when set, hears that the build is done.
 func List(ctx context.Context, root string, p arch.Port, b Build, opts Options, listing func()) (bin string, names []string, err error) {
-	bin, err = Compile(ctx, root, p, b, opts.OutDir)
+	bin, err = Compile(ctx, root, p, b, opts.OutDir, opts.ObjectCache)
 	if err != nil {
 		return "", nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,7 +157,7 @@ func TestCompileChecksWhatTheCompilerWrote(t *testing.T) {
 	root, p := loadPort(t, "riscv64")
 	fakeTool(t, "empty-gcc", `for a; do [ "$prev" = -o ] && : > "$a"; prev=$a; done; exit 0`)
 	p.CC = "empty-gcc"
-	_, err := Compile(context.Background(), root, p, DefaultBuilds()[0], t.TempDir())
+	_, err := Compile(context.Background(), root, p, DefaultBuilds()[0], t.TempDir(), "")
 	require.ErrorIs(t, err, ErrCompile)
 	assert.EqualError(t, err, "compiling riscv64 gcc-O0: empty-gcc exited 0, but the link wrote an empty file")
 }

@@ -18,8 +18,12 @@
  * return 0 or a throw code (> 0); a failed save returns SL_ENOMEM. */
 #define SL_STARTED (-1000)
 
-int   sl_arch_switch(void);
-void *sl_core_save(void *slice_start);
-int   sl_core_restore(void);
+/* Internal to the library: hidden from a shared object's symbol table, as
+ * the ports mark sl_arch_switch .hidden. */
+#define SL_INTERNAL __attribute__((visibility("hidden")))
+
+SL_INTERNAL int   sl_arch_switch(void);
+SL_INTERNAL void *sl_core_save(void *slice_start);
+SL_INTERNAL int   sl_core_restore(void);
 
 #endif

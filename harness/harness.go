@@ -288,6 +288,7 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	ctx = s.ctx
 	opts := conformance.Options{
 		OutDir:      s.out.bin,
+		ObjectCache: s.out.objects,
 		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 20 * time.Minute},
 		CaseTimeout: o.CaseTimeout,
 		Cases:       filter,
@@ -438,6 +439,7 @@ func Mutants(ctx context.Context, o Options) error {
 	ctx = s.ctx
 	opts := conformance.Options{
 		OutDir:      s.out.bin,
+		ObjectCache: s.out.objects,
 		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 10 * time.Minute},
 		CaseTimeout: time.Minute,
 	}
@@ -463,7 +465,14 @@ func Mutants(ctx context.Context, o Options) error {
 // mutatePort runs one port's control run and mutants; verdict is empty when
 // every mutant was killed, else it says what went wrong.
 func mutatePort(ctx context.Context, o Options, p arch.Port, builds []conformance.Build, opts conformance.Options) (verdict string, err error) {
-	fmt.Fprintf(o.Out, "%s: control run of the unmutated port\n", p.Name)
+	_, sites, err := mutants.Load(p)
+	if err != nil {
+		return "", err
+	}
+	counts := mutants.Count(sites)
+	total := len(mutants.Mutants(sites))
+	fmt.Fprintf(o.Out, "%s: %d mutants (%s); control run of the unmutated port\n", p.Name, total, counts)
+	started := time.Now()
 	base, err := mutants.RunBaseline(ctx, o.Root, p, builds, opts)
 	if err != nil {
 		return "", err
@@ -479,15 +488,16 @@ func mutatePort(ctx context.Context, o Options, p arch.Port, builds []conformanc
 		case !oc.Killed:
 			fate = "SURVIVED"
 		}
-		fmt.Fprintf(o.Out, "  [%d] %s: %s\n", done, oc.Mutant, text.Printable(fate))
+		fmt.Fprintf(o.Out, "  [%d/%d] %s: %s\n", done, total, oc.Mutant, text.Printable(fate))
 	})
 	if err != nil {
 		return "", err
 	}
 	killed, errs, total := mutants.Score(outcomes)
-	line := fmt.Sprintf("%s: %d of %d mutants killed (%.0f%%)", p.Name, killed, total, 100*float64(killed)/float64(total))
+	line := fmt.Sprintf("%s: %d of %d mutants killed (%.0f%%) in %.0fs; %s", p.Name, killed, total, 100*float64(killed)/float64(total),
+		time.Since(started).Seconds(), counts)
 	if errs > 0 {
-		line += fmt.Sprintf(", %d could not be judged", errs)
+		line += fmt.Sprintf("; %d could not be judged", errs)
 	}
 	fmt.Fprintln(o.Out, line)
 	switch {

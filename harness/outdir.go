@@ -81,9 +81,10 @@ const binMarker = ".stackslice-bin"
 // outDir is an output directory a run holds: checked, locked, cleared of the
 // previous run's reports, with a folder of binaries the harness owns.
 type outDir struct {
-	path string
-	bin  string
-	lock *os.File
+	path    string
+	bin     string
+	objects string // compiled objects, shared by the run's builds (mutants reuse them)
+	lock    *os.File
 }
 
 func (d *outDir) release() { d.lock.Close() }
@@ -107,7 +108,7 @@ func openOutDir(dir string) (*outDir, error) {
 		return nil, fmt.Errorf("output directory %s is in use by another run (%s); wait for it to end or set SL_OUT to another folder",
 			dir, strings.TrimSpace(string(holder)))
 	}
-	d := &outDir{path: dir, bin: filepath.Join(dir, "bin"), lock: lock}
+	d := &outDir{path: dir, bin: filepath.Join(dir, "bin"), objects: filepath.Join(dir, "bin", "objects"), lock: lock}
 	if err := d.prepare(); err != nil {
 		d.release()
 		return nil, err
@@ -125,7 +126,15 @@ func (d *outDir) prepare() error {
 	if err := report.Clear(d.path); err != nil {
 		return fmt.Errorf("output directory %s: %v", d.path, err)
 	}
-	return ownBinDir(d.bin)
+	if err := ownBinDir(d.bin); err != nil {
+		return err
+	}
+	// Objects live for one run: the cache stays small and never outlives a
+	// change it does not hash.
+	if err := os.RemoveAll(d.objects); err != nil {
+		return fmt.Errorf("clearing %s: %v", d.objects, unwrapPath(err))
+	}
+	return nil
 }
 
 // ownBinDir makes bin the harness's folder of binaries, or refuses when it
@@ -160,7 +169,7 @@ func onlyHarnessFiles(bin string) bool {
 		return false
 	}
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), "runner-") && !strings.HasPrefix(e.Name(), "mutant-") {
+		if !strings.HasPrefix(e.Name(), "runner-") && !strings.HasPrefix(e.Name(), "mutant-") && e.Name() != "objects" {
 			return false
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,83 +21,121 @@ import (
 	"github.com/stackslice/stackslice/internal/text"
 )
 
-// Mutant is switch.S with one line dropped.
-type Mutant struct {
-	Line int    // 1-based line number in switch.S
-	Text string // the instruction dropped
-	Step string // "save" or "restore"
-}
-
-func (m Mutant) String() string {
-	return fmt.Sprintf("line %d (%s): %s", m.Line, m.Step, m.Text)
-}
-
-// Find lists the mutants of a switch.S: every store in step 1 and every
-// load in step 5, found by the numbered step comments all ports share.
-func Find(src string) []Mutant {
-	var found []Mutant
-	step := ""
-	for i, raw := range strings.Split(src, "\n") {
-		line := strings.TrimSpace(raw)
-		switch {
-		case strings.HasPrefix(line, "/* 1."):
-			step = "save"
-			continue
-		case strings.HasPrefix(line, "/* 2."), strings.HasPrefix(line, "/* 3."), strings.HasPrefix(line, "/* 4."):
-			step = ""
-			continue
-		case strings.HasPrefix(line, "/* 5."):
-			step = "restore"
-			continue
-		case strings.HasPrefix(line, ".size"):
-			step = ""
-		}
-		if step == "" || line == "" || strings.HasPrefix(line, "/*") || strings.HasPrefix(line, "#") ||
-			strings.HasPrefix(line, ".") || strings.HasSuffix(line, ":") {
-			continue
-		}
-		if moves(step, line) {
-			found = append(found, Mutant{Line: i + 1, Text: line, Step: step})
-		}
+// Apply returns src with m in place of its site's line. The replacement is
+// one line, so the line numbers of everything else stay: a dropped save
+// becomes a comment; a pair or range loses one register and keeps the others
+// at their slots.
+func Apply(src string, m Mutant) (string, error) {
+	replacement, err := m.replacement()
+	if err != nil {
+		return "", err
 	}
-	return found
-}
-
-// Instructions that touch memory but only make or drop the frame.
-var frameOnly = map[string]bool{"stdu": true, "lay": true, "la": true, "lea": true, "leaq": true, "leal": true}
-
-// moves tells whether an instruction stores (save) or loads (restore) a
-// register to or from the frame.
-func moves(step, line string) bool {
-	fields := strings.Fields(line)
-	mnemonic := strings.ToLower(fields[0])
-	operands := strings.Join(fields[1:], " ")
-	if frameOnly[mnemonic] {
-		return false
-	}
-	memory := strings.ContainsAny(operands, "([")
-	vectorIndexed := strings.HasPrefix(mnemonic, "stv") || strings.HasPrefix(mnemonic, "lv") ||
-		strings.HasPrefix(mnemonic, "stxv") || strings.HasPrefix(mnemonic, "lxv")
-	switch step {
-	case "save":
-		return strings.HasPrefix(mnemonic, "push") || strings.HasPrefix(mnemonic, "stmxcsr") ||
-			strings.HasPrefix(mnemonic, "fnstcw") || strings.HasPrefix(mnemonic, "fstcw") ||
-			vectorIndexed || (memory && (strings.HasPrefix(mnemonic, "st") || strings.HasPrefix(mnemonic, "fs") ||
-			strings.HasPrefix(mnemonic, "s") || strings.HasPrefix(mnemonic, "mov")))
-	default:
-		return strings.HasPrefix(mnemonic, "pop") || strings.HasPrefix(mnemonic, "ldmxcsr") ||
-			strings.HasPrefix(mnemonic, "fldcw") || vectorIndexed ||
-			(memory && (strings.HasPrefix(mnemonic, "l") || strings.HasPrefix(mnemonic, "fl") ||
-				strings.HasPrefix(mnemonic, "mov")))
-	}
-}
-
-// Apply returns src with the mutant's line dropped (kept as a comment, so
-// line numbers stay).
-func Apply(src string, m Mutant) string {
 	lines := strings.Split(src, "\n")
-	lines[m.Line-1] = "\t/* mutant: dropped " + strings.ReplaceAll(m.Text, "*/", "* /") + " */"
-	return strings.Join(lines, "\n")
+	note := "/* mutant: " + strings.ReplaceAll(m.String(), "*/", "* /") + " */"
+	if replacement != "" {
+		note = replacement + " " + note
+	}
+	lines[m.Site.Line-1] = "\t" + note
+	return strings.Join(lines, "\n"), nil
+}
+
+// singles are the one-register forms of the pair and range instructions.
+var singles = map[string]string{"stp": "str", "ldp": "ldr", "strd": "str", "ldrd": "ldr", "stmg": "stg", "lmg": "lg", "stm": "st", "lm": "l"}
+
+func (m Mutant) replacement() (string, error) {
+	s := m.Site
+	switch s.move.form {
+	case pair:
+		keep := 1 - m.Drop
+		width := s.move.width
+		if width == 0 {
+			width = regWidth(s.ops[keep])
+		}
+		return fmt.Sprintf("%s\t%s, %s", singles[s.mnemonic], s.ops[keep], displace(s.ops[2], keep*width)), nil
+	case span:
+		regs, err := spanRegs(s.ops[0], s.ops[1])
+		if err != nil {
+			return "", err
+		}
+		var parts []string
+		emit := func(from, to, slot int) {
+			switch {
+			case from > to:
+			case from == to:
+				parts = append(parts, fmt.Sprintf("%s\t%s, %s", singles[s.mnemonic], regs[from], displace(s.ops[2], slot*s.move.width)))
+			default:
+				parts = append(parts, fmt.Sprintf("%s\t%s, %s, %s", s.mnemonic, regs[from], regs[to], displace(s.ops[2], slot*s.move.width)))
+			}
+		}
+		emit(0, m.Drop-1, 0)
+		emit(m.Drop+1, len(regs)-1, m.Drop+1)
+		return strings.Join(parts, "; "), nil
+	}
+	return "", nil
+}
+
+// displace moves a memory operand by bytes: [sp, #16] → [sp, #16+8],
+// 160+8(%r15) → 160+8+16(%r15).
+func displace(mem string, bytes int) string {
+	if bytes == 0 {
+		return mem
+	}
+	by := strconv.Itoa(bytes)
+	if strings.HasPrefix(mem, "[") {
+		if strings.Contains(mem, "#") {
+			return strings.Replace(mem, "]", "+"+by+"]", 1)
+		}
+		return strings.Replace(mem, "]", ", #"+by+"]", 1)
+	}
+	// D(B): the base is the parenthesized group at the end.
+	depth := 0
+	for i := len(mem) - 1; i >= 0; i-- {
+		switch mem[i] {
+		case ')':
+			depth++
+		case '(':
+			depth--
+			if depth == 0 {
+				if i == 0 {
+					return by + mem
+				}
+				return mem[:i] + "+" + by + mem[i:]
+			}
+		}
+	}
+	return mem + "+" + by
+}
+
+// Counts is how many registers the sites save and restore, by class.
+type Counts map[Step]map[Class]int
+
+// Count counts the registers of sites by step and class.
+func Count(sites []Site) Counts {
+	c := Counts{Save: {}, Restore: {}}
+	for _, s := range sites {
+		for _, r := range s.Regs {
+			c[s.Step][r.Class]++
+		}
+	}
+	return c
+}
+
+// String is "saves: 12 GPR, 8 FP, 1 control; restores: ...".
+func (c Counts) String() string {
+	var parts []string
+	for _, step := range []Step{Save, Restore} {
+		var classes []string
+		for _, class := range Classes {
+			if n := c[step][class]; n > 0 {
+				classes = append(classes, fmt.Sprintf("%d %s", n, class))
+			}
+		}
+		if len(classes) == 0 {
+			classes = []string{"none"}
+		}
+		parts = append(parts, fmt.Sprintf("%ss: %s", step, strings.Join(classes, ", ")))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Outcome is what the suite did with one mutant.
@@ -148,23 +188,37 @@ func MutantCaseTimeout(base Baseline) time.Duration {
 	return max(10*time.Second, 10*base.Slowest)
 }
 
+// Load reads p's switch.S and finds its sites (see Find).
+func Load(p arch.Port) (src string, sites []Site, err error) {
+	data, err := os.ReadFile(filepath.Join(p.Dir, "switch.S"))
+	if err != nil {
+		return "", nil, err
+	}
+	cpu, _, _ := strings.Cut(p.Triple, "-")
+	sites, err = Find(string(data), cpu)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: the mutation check cannot read every line of steps 1 and 5:\n%w", filepath.Join(p.Dir, "switch.S"), err)
+	}
+	if len(sites) == 0 {
+		return "", nil, fmt.Errorf("%s: no saves or restores found in steps 1 and 5", filepath.Join(p.Dir, "switch.S"))
+	}
+	return string(data), sites, nil
+}
+
 // Run judges every mutant of p's switch.S against base: it builds the suite
 // with the mutant in each build until a case that passed at baseline fails.
-// Outcomes come in line order, each reported to done (when set) as it ends.
+// Outcomes come in mutant order, each reported to done (when set) as it ends.
 func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Build, base Baseline, opts conformance.Options, parallel int, done func(Outcome)) ([]Outcome, error) {
-	src, err := os.ReadFile(filepath.Join(p.Dir, "switch.S"))
+	src, sites, err := Load(p)
 	if err != nil {
 		return nil, err
 	}
-	found := Find(string(src))
-	if len(found) == 0 {
-		return nil, fmt.Errorf("port %s: no saves or restores found in switch.S (steps 1 and 5)", p.Name)
-	}
-	outcomes := make([]Outcome, len(found))
+	all := Mutants(sites)
+	outcomes := make([]Outcome, len(all))
 	sem := make(chan struct{}, max(parallel, 1))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	for i, m := range found {
+	for i, m := range all {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -173,7 +227,7 @@ func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Bui
 			if ctx.Err() != nil {
 				return
 			}
-			outcomes[i] = judge(ctx, root, p, m, string(src), builds, base, opts)
+			outcomes[i] = judge(ctx, root, p, m, src, builds, base, opts)
 			if done != nil && ctx.Err() == nil {
 				mu.Lock()
 				done(outcomes[i])
@@ -188,10 +242,19 @@ func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Bui
 	return outcomes, nil
 }
 
+// quickCases are tried first on a mutant: the register canaries kill most
+// mutants in a fraction of the suite's time.
+var quickCases = regexp.MustCompile(`^registers_`)
+
 func judge(ctx context.Context, root string, p arch.Port, m Mutant, src string, builds []conformance.Build, base Baseline, opts conformance.Options) Outcome {
 	out := Outcome{Mutant: m}
-	dir := filepath.Join(opts.OutDir, fmt.Sprintf("mutant-%s-%03d", p.Name, m.Line))
+	dir := filepath.Join(opts.OutDir, fmt.Sprintf("mutant-%s-%03d-%d", p.Name, m.Site.Line, m.Drop))
 	defer os.RemoveAll(dir)
+	mutated, err := Apply(src, m)
+	if err != nil {
+		out.Err = err
+		return out
+	}
 	// The whole port folder, so that what switch.S or probe.S include comes
 	// along; a folder an interrupted check left behind goes first.
 	if err := os.RemoveAll(dir); err != nil {
@@ -202,28 +265,43 @@ func judge(ctx context.Context, root string, p arch.Port, m Mutant, src string, 
 		out.Err = err
 		return out
 	}
-	if err := os.WriteFile(filepath.Join(dir, "switch.S"), []byte(Apply(src, m)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "switch.S"), []byte(mutated), 0o644); err != nil {
 		out.Err = err
 		return out
 	}
 	mutant := p
 	mutant.Dir = dir
-	runOpts := opts
-	runOpts.OutDir = dir
 	for _, b := range builds {
-		run := conformance.RunSuite(ctx, root, mutant, b, runOpts)
-		if run.Err != nil {
-			out.Err = fmt.Errorf("%s: %s", b.Name, text.FirstLine(run.Err.Error()))
-			return out
-		}
-		for _, c := range run.Cases {
-			if c.Status != conformance.Pass && base.Passed[b.Name][c.Name] {
-				out.Killed, out.By = true, fmt.Sprintf("%s %s (%s)", b.Name, c.Name, c.Reason)
+		for _, filter := range []*regexp.Regexp{quickCases, nil} {
+			runOpts := opts
+			runOpts.OutDir, runOpts.Cases = dir, filter
+			if filter != nil && !base.has(b.Name, filter) {
+				continue
+			}
+			run := conformance.RunSuite(ctx, root, mutant, b, runOpts)
+			if run.Err != nil {
+				out.Err = fmt.Errorf("%s: %s", b.Name, text.FirstLine(run.Err.Error()))
 				return out
+			}
+			for _, c := range run.Cases {
+				if c.Status != conformance.Pass && base.Passed[b.Name][c.Name] {
+					out.Killed, out.By = true, fmt.Sprintf("%s %s (%s)", b.Name, c.Name, c.Reason)
+					return out
+				}
 			}
 		}
 	}
 	return out
+}
+
+// has tells whether a case filter matches passes in the control run of a build.
+func (b Baseline) has(build string, filter *regexp.Regexp) bool {
+	for name := range b.Passed[build] {
+		if filter.MatchString(name) {
+			return true
+		}
+	}
+	return false
 }
 
 func firstFailure(r conformance.Run) string {

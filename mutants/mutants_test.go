@@ -2,7 +2,9 @@ package mutants
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -18,66 +20,206 @@ import (
 	"github.com/stackslice/stackslice/qemu"
 )
 
-const sample = `sl_arch_switch:
-	/* 1. save callee-saved registers and FP control state */
+// ports are the repository's ports, from arch/*/port.json.
+func ports(t *testing.T) []arch.Port {
+	all, err := arch.Load(filepath.Join(testkit.Root(t), "arch"))
+	require.NoError(t, err)
+	return all
+}
+
+func names(sites []Site) []string {
+	var out []string
+	for _, s := range sites {
+		for _, r := range s.Regs {
+			out = append(out, fmt.Sprintf("%s %s %s", s.Step, r.Name, r.Class))
+		}
+	}
+	return out
+}
+
+func TestFindReadsEveryForm(t *testing.T) {
+	tests := []struct {
+		name, cpu, src string
+		want           []string
+	}{
+		{"x86 pushes, control words and frame", "x86_64", `
+	/* 1. save */
 	pushq	%rbp
-	subq	$1*8, %rsp
+	subq	$1*8, %rsp	/* sl:not-a-save: room for the control words */
 	stmxcsr	0*8(%rsp)
-	stdu	%r1, -FRAME(%r1)
-	lay	%r15, -(160+18*8)(%r15)
-	/* 2. p = rsp; call sl_core_save(p) */
+	fnstcw	0*8+4(%rsp)
+	movq	%rbx, 8(%rsp)
+	/* 2. next */
 	movq	%rsp, %rdi
-	call	sl_core_save
-	/* 5. restore the target's registers */
-	ldmxcsr	0*8(%rsp)
-	ldr	x19, [sp, #10*8]
-	addq	$1*8, %rsp
+	/* 5. restore */
+	movq	8(%rsp), %rbx
+	fldcw	0*8+4(%rsp)
 	popq	%rbp
 	ret
-	.size	sl_arch_switch, .-sl_arch_switch
-	movq	0*8(%rcx), %rbx
-`
+	popq	%rbx`, []string{"save rbp GPR", "save mxcsr control", "save x87cw control", "save rbx GPR",
+			"restore rbx GPR", "restore x87cw control", "restore rbp GPR"}},
+		{"arm64 pairs and FPCR through a scratch register", "aarch64", `
+	/* 1. save */
+	sub	sp, sp, #4*8	// sl:not-a-save: the frame
+	stp	x19, x20, [sp, #2*8]
+	str	d8, [sp, #1*8]
+	mrs	x9, fpcr	/* sl:not-a-save: fpcr reaches the frame through x9 */
+	str	x9, [sp]
+	/* 5. restore */
+	ldr	x9, [sp]
+	msr	fpcr, x9	/* sl:not-a-save: fpcr comes back through x9 */
+	ldp	x19, x20, [sp, #2*8]
+	ldr	d8, [sp, #1*8]
+	ret`, []string{"save x19 GPR", "save x20 GPR", "save d8 FP", "save fpcr (x9) control",
+			"restore fpcr (x9) control", "restore x19 GPR", "restore x20 GPR", "restore d8 FP"}},
+		{"s390x ranges and FPC", "s390x", `
+	/* 1. save */
+	stmg	%r6, %r8, 160+8(%r15)
+	stfpc	160(%r15)
+	std	%f8, 160+32(%r15)
+	/* 5. restore */
+	lmg	%r6, %r8, 160+8(%r15)
+	lfpc	160(%r15)
+	ld	%f8, 160+32(%r15)
+	br	%r14`, []string{"save r6 GPR", "save r7 GPR", "save r8 GPR", "save fpc control", "save f8 FP",
+			"restore r6 GPR", "restore r7 GPR", "restore r8 GPR", "restore fpc control", "restore f8 FP"}},
+		{"ppc64le vectors, CR, LR and a declared mnemonic", "powerpc64le", `
+	/* sl:not-a-save li: sets the index register of the vector slot that follows */
+	/* 1. save */
+	mflr	%r0	/* sl:not-a-save: LR reaches the frame through r0 */
+	mfcr	%r12	/* sl:not-a-save: CR reaches the frame through r12 */
+	std	%r0, 2*8(%r1)
+	stw	%r12, 1*8(%r1)
+	li	%r12, 42*8
+	stvx	%v20, %r1, %r12
+	mffs	%f0	/* sl:not-a-save: FPSCR through f0 */
+	stfd	%f0, 40*8(%r1)
+	/* 5. restore */
+	lfd	%f0, 40*8(%r1)
+	mtfsf	0xff, %f0, 1, 0	/* sl:not-a-save: FPSCR from f0 */
+	li	%r12, 42*8
+	lvx	%v20, %r1, %r12
+	ld	%r0, 2*8(%r1)
+	mtlr	%r0	/* sl:not-a-save: LR from r0 */
+	blr`, []string{"save lr (r0) GPR", "save cr (r12) control", "save v20 vector", "save fpscr (f0) control",
+			"restore fpscr (f0) control", "restore v20 vector", "restore lr (r0) GPR"}},
+		{"riscv64: s0 is a GPR, fcsr through t0", "riscv64", `
+	/* 1. save */
+	sd	s0, 8(sp)
+	fsd	fs0, 16(sp)
+	frcsr	t0	/* sl:not-a-save: fcsr through t0 */
+	sd	t0, 0(sp)
+	/* 5. restore */
+	ld	t0, 0(sp)
+	fscsr	t0	/* sl:not-a-save: fcsr from t0 */
+	ld	s0, 8(sp)
+	fld	fs0, 16(sp)
+	ret`, []string{"save s0 GPR", "save fs0 FP", "save fcsr (t0) control", "restore fcsr (t0) control", "restore s0 GPR", "restore fs0 FP"}},
+		{"32-bit arm: s16 is FP, @ comments", "arm", `
+	/* 1. save */
+	vstr	d8, [sp, #8]
+	vstr	s16, [sp, #16]
+	sub	sp, sp, #8	@ sl:not-a-save: the frame
+	/* 5. restore */
+	vldr	d8, [sp, #8]
+	bx	lr`, []string{"save d8 FP", "save s16 FP", "restore d8 FP"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sites, err := Find(tt.src, tt.cpu)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, names(sites))
+		})
+	}
+}
 
-func TestFindTakesOnlySavesAndRestores(t *testing.T) {
-	found := Find(sample)
-	var texts []string
-	for _, m := range found {
-		texts = append(texts, m.Step+": "+m.Text)
+// A line of step 1 or 5 the check cannot read is an error naming it, never
+// a line skipped in silence (vstr once hid 16 saves of a port that way).
+func TestFindRefusesWhatItCannotRead(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"unknown save", "/* 1. save */\n\tstnp\tx19, x20, [sp]\n/* 2. */",
+			`switch.S:2: stnp x19, x20, [sp]: the check does not know "stnp" as a save instruction; if it saves or restores no register, say so on the line: /* sl:not-a-save: <reason> */`},
+		{"frame adjustment without a note", "/* 5. restore */\n\tadd\tsp, sp, #16\n\tret",
+			`switch.S:2: add sp, sp, #16: the check does not know "add" as a restore instruction`},
+		{"note without a reason", "/* 1. save */\n\tsub\tsp, sp, #16 /* sl:not-a-save */\n/* 2. */",
+			"switch.S:2: sl:not-a-save needs a reason"},
+		{"a save declared no save", "/* sl:not-a-save str: scratch */\n/* 1. save */\n/* 2. */",
+			"switch.S:1: sl:not-a-save str: str is a save instruction; annotate each line that is none instead"},
+		{"pair with writeback", "/* 1. save */\n\tstp\tx29, x30, [sp, #-16]!\n/* 2. */",
+			"a pair or range with writeback cannot lose one register and keep the frame; allocate the frame first"},
+		{"store without a slot", "/* 1. save */\n\tstr\tx19, x20\n/* 2. */", "expected a frame slot"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Find(tt.src, "aarch64")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestApplyKeepsTheOtherRegistersInTheirSlots(t *testing.T) {
+	src := "x\n\t/* 1. save */\n\tstp\tx19, x20, [sp, #10*8]\n\tstmg\t%r6, %r9, 160+8(%r15)\n\tstr\td8, [sp]\n\t/* 2. */\ny"
+	sites, err := Find(src, "aarch64")
+	require.NoError(t, err)
+	all := Mutants(sites)
+	var got []string
+	for _, m := range all {
+		out, err := Apply(src, m)
+		require.NoError(t, err)
+		lines := strings.Split(out, "\n")
+		require.Len(t, lines, 7, "one line in, one line out")
+		instruction, _, _ := strings.Cut(lines[m.Site.Line-1], "/* mutant")
+		got = append(got, strings.TrimSpace(instruction))
 	}
 	assert.Equal(t, []string{
-		"save: pushq\t%rbp",
-		"save: stmxcsr\t0*8(%rsp)",
-		"restore: ldmxcsr\t0*8(%rsp)",
-		"restore: ldr\tx19, [sp, #10*8]",
-		"restore: popq\t%rbp",
-	}, texts)
-	assert.Equal(t, 3, found[0].Line)
+		"str\tx20, [sp, #10*8+8]",
+		"str\tx19, [sp, #10*8]",
+		"stmg\t%r7, %r9, 160+8+8(%r15)",
+		"stg\t%r6, 160+8(%r15); stmg\t%r8, %r9, 160+8+16(%r15)",
+		"stmg\t%r6, %r7, 160+8(%r15); stg\t%r9, 160+8+24(%r15)",
+		"stmg\t%r6, %r8, 160+8(%r15)",
+		"",
+	}, got)
+	out, err := Apply(src, all[6])
+	require.NoError(t, err)
+	assert.Contains(t, out, "\n\t/* mutant: line 5 (save d8): str d8, [sp] */\n")
 }
 
-func TestApplyDropsOneLineAndKeepsNumbering(t *testing.T) {
-	m := Find(sample)[1]
-	out := Apply(sample, m)
-	lines := strings.Split(out, "\n")
-	require.Len(t, lines, len(strings.Split(sample, "\n")))
-	assert.Equal(t, "\t/* mutant: dropped stmxcsr\t0*8(%rsp) */", lines[m.Line-1])
-	assert.Equal(t, strings.Count(sample, "\n"), strings.Count(out, "\n"))
+// Every port's switch.S reads whole, saves what it restores, class by class.
+func TestEveryPortReadsWhole(t *testing.T) {
+	for _, p := range ports(t) {
+		t.Run(p.Name, func(t *testing.T) {
+			_, sites, err := Load(p)
+			require.NoError(t, err)
+			counts := Count(sites)
+			assert.Positive(t, counts[Save][GPR])
+			assert.Equal(t, counts[Save], counts[Restore])
+			assert.Positive(t, counts[Save][Control], "FP control state is saved")
+		})
+	}
 }
 
-// Every port's switch.S has mutants in both steps, as many restores as saves.
-func TestEveryPortHasMutants(t *testing.T) {
-	for _, name := range []string{"amd64", "386", "arm64", "ppc64le", "riscv64", "s390x"} {
-		src, err := os.ReadFile("../arch/" + name + "/switch.S")
-		require.NoError(t, err)
-		saves, restores := 0, 0
-		for _, m := range Find(string(src)) {
-			if m.Step == "save" {
-				saves++
-			} else {
-				restores++
+// Every mutant of every port assembles: the rewritten pairs and ranges are
+// instructions the port's assembler takes.
+func TestEveryMutantAssembles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the ports' assemblers")
+	}
+	for _, p := range ports(t) {
+		t.Run(p.Name, func(t *testing.T) {
+			src, sites, err := Load(p)
+			require.NoError(t, err)
+			dir := t.TempDir()
+			for _, m := range Mutants(sites) {
+				mutated, err := Apply(src, m)
+				require.NoError(t, err)
+				file := filepath.Join(dir, "switch.S")
+				require.NoError(t, os.WriteFile(file, []byte(mutated), 0o644))
+				out, err := exec.Command(p.CC, "-c", file, "-o", filepath.Join(dir, "switch.o")).CombinedOutput()
+				require.NoError(t, err, "%s: %s", m, out)
 			}
-		}
-		assert.Positive(t, saves, name)
-		assert.Equal(t, saves, restores, name)
+		})
 	}
 }
 
@@ -104,6 +246,17 @@ func options(t *testing.T) conformance.Options {
 
 var gccO0 = []conformance.Build{conformance.DefaultBuilds()[0]}
 
+// cpuOf is the first part of the triple of the port named goarch.
+func cpuOf(t *testing.T, goarch string) string {
+	for _, p := range ports(t) {
+		if p.Name == goarch {
+			cpu, _, _ := strings.Cut(p.Triple, "-")
+			return cpu
+		}
+	}
+	return goarch
+}
+
 // judgeAll runs the control run and then every mutant of p in gcc -O0.
 func judgeAll(t *testing.T, root string, p arch.Port) []Outcome {
 	ctx := context.Background()
@@ -120,19 +273,18 @@ func judgeAll(t *testing.T, root string, p arch.Port) []Outcome {
 func TestRunReportsASurvivingMutant(t *testing.T) {
 	var duplicated string
 	root, p := hostPort(t, func(src string) string {
-		lines := strings.Split(src, "\n")
-		for i, line := range lines {
-			if strings.HasPrefix(strings.TrimSpace(line), "/* 5.") {
-				for j := i + 1; j < len(lines); j++ {
-					if m := Find("/* 5. */\n" + lines[j]); len(m) == 1 {
-						duplicated = m[0].Text
-						lines = append(lines[:j+1], lines[j:]...)
-						return strings.Join(lines, "\n")
-					}
-				}
+		sites, err := Find(src, cpuOf(t, runtime.GOARCH))
+		require.NoError(t, err)
+		for _, site := range sites {
+			// A restore that can run twice: not a pop, which would move the stack.
+			if site.Step == Restore && len(site.Regs) == 1 && !strings.HasPrefix(site.mnemonic, "pop") {
+				duplicated = site.Text
+				lines := strings.Split(src, "\n")
+				lines = append(lines[:site.Line], lines[site.Line-1:]...)
+				return strings.Join(lines, "\n")
 			}
 		}
-		t.Fatal("no restore found")
+		t.Fatal("no restore to duplicate")
 		return src
 	})
 	outcomes := judgeAll(t, root, p)
@@ -140,7 +292,7 @@ func TestRunReportsASurvivingMutant(t *testing.T) {
 	for _, o := range outcomes {
 		require.NoError(t, o.Err)
 		if !o.Killed {
-			survivors = append(survivors, o.Mutant.Text)
+			survivors = append(survivors, o.Mutant.Site.Text)
 		} else {
 			assert.Regexp(t, `^gcc-O0 \S+ \(.+\)$`, o.By)
 		}

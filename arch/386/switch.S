@@ -18,6 +18,7 @@
  * sl_core_save; p itself is 4 mod 16, esp = p - 1*4 is 16-byte aligned. */
 	.text
 	.globl	sl_arch_switch
+	.hidden	sl_arch_switch
 	.type	sl_arch_switch, @function
 sl_arch_switch:
 	/* 1. save callee-saved registers and FP control state */
@@ -25,7 +26,7 @@ sl_arch_switch:
 	pushl	%ebx
 	pushl	%esi
 	pushl	%edi
-	subl	$3*4, %esp
+	subl	$3*4, %esp	/* sl:not-a-save: the argument slot and the control words */
 	stmxcsr	1*4(%esp)
 	fnstcw	2*4(%esp)
 	/* 2. p = esp + 1*4; call sl_core_save(p) */
@@ -39,7 +40,7 @@ sl_arch_switch:
 	/* 5. restore the target's registers; eax holds the result */
 	ldmxcsr	1*4(%esp)
 	fldcw	2*4(%esp)
-	addl	$3*4, %esp
+	addl	$3*4, %esp	/* sl:not-a-save: drops the argument slot and the control words */
 	popl	%edi
 	popl	%esi
 	popl	%ebx

@@ -17,6 +17,7 @@
  * The 128-byte red zone lies below p and belongs to nobody during a switch. */
 	.text
 	.globl	sl_arch_switch
+	.hidden	sl_arch_switch
 	.type	sl_arch_switch, @function
 sl_arch_switch:
 	/* 1. save callee-saved registers and FP control state */
@@ -26,7 +27,7 @@ sl_arch_switch:
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
-	subq	$1*8, %rsp
+	subq	$1*8, %rsp	/* sl:not-a-save: the slot of the control words */
 	stmxcsr	0*8(%rsp)
 	fnstcw	0*8+4(%rsp)
 	/* 2. p = rsp; call sl_core_save(p) */
@@ -39,7 +40,7 @@ sl_arch_switch:
 	/* 5. restore the target's registers; eax holds the result */
 	ldmxcsr	0*8(%rsp)
 	fldcw	0*8+4(%rsp)
-	addq	$1*8, %rsp
+	addq	$1*8, %rsp	/* sl:not-a-save: drops the slot of the control words */
 	popq	%r15
 	popq	%r14
 	popq	%r13

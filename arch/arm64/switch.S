@@ -31,34 +31,27 @@
  * Only the low 64 bits of v8-v15 are callee-saved, so d8-d15 suffice.
  * No callee writes above its caller's sp on arm64, so p is sp itself.
  * x18 is the platform register: it is neither saved nor touched. */
+#define FRAME	22*8
+
 	.text
 	.globl	sl_arch_switch
+	.hidden	sl_arch_switch
 	.type	sl_arch_switch, @function
 	.balign	4
 sl_arch_switch:
 	/* 1. save callee-saved registers and FP control state */
-	sub	sp, sp, #22*8
-	str	x30, [sp, #21*8]
-	str	x29, [sp, #20*8]
-	str	x28, [sp, #19*8]
-	str	x27, [sp, #18*8]
-	str	x26, [sp, #17*8]
-	str	x25, [sp, #16*8]
-	str	x24, [sp, #15*8]
-	str	x23, [sp, #14*8]
-	str	x22, [sp, #13*8]
-	str	x21, [sp, #12*8]
-	str	x20, [sp, #11*8]
-	str	x19, [sp, #10*8]
-	str	d15, [sp, #9*8]
-	str	d14, [sp, #8*8]
-	str	d13, [sp, #7*8]
-	str	d12, [sp, #6*8]
-	str	d11, [sp, #5*8]
-	str	d10, [sp, #4*8]
-	str	d9, [sp, #3*8]
-	str	d8, [sp, #2*8]
-	mrs	x9, fpcr
+	sub	sp, sp, #FRAME	/* sl:not-a-save: the frame */
+	stp	x29, x30, [sp, #20*8]
+	stp	x27, x28, [sp, #18*8]
+	stp	x25, x26, [sp, #16*8]
+	stp	x23, x24, [sp, #14*8]
+	stp	x21, x22, [sp, #12*8]
+	stp	x19, x20, [sp, #10*8]
+	stp	d14, d15, [sp, #8*8]
+	stp	d12, d13, [sp, #6*8]
+	stp	d10, d11, [sp, #4*8]
+	stp	d8, d9, [sp, #2*8]
+	mrs	x9, fpcr	/* sl:not-a-save: fpcr reaches the frame through x9 */
 	str	x9, [sp, #0*8]
 	/* 2. p = sp; call sl_core_save(p) */
 	mov	x0, sp
@@ -69,28 +62,18 @@ sl_arch_switch:
 	bl	sl_core_restore
 	/* 5. restore the target's registers; w0 holds the result */
 	ldr	x9, [sp, #0*8]
-	msr	fpcr, x9
-	ldr	d8, [sp, #2*8]
-	ldr	d9, [sp, #3*8]
-	ldr	d10, [sp, #4*8]
-	ldr	d11, [sp, #5*8]
-	ldr	d12, [sp, #6*8]
-	ldr	d13, [sp, #7*8]
-	ldr	d14, [sp, #8*8]
-	ldr	d15, [sp, #9*8]
-	ldr	x19, [sp, #10*8]
-	ldr	x20, [sp, #11*8]
-	ldr	x21, [sp, #12*8]
-	ldr	x22, [sp, #13*8]
-	ldr	x23, [sp, #14*8]
-	ldr	x24, [sp, #15*8]
-	ldr	x25, [sp, #16*8]
-	ldr	x26, [sp, #17*8]
-	ldr	x27, [sp, #18*8]
-	ldr	x28, [sp, #19*8]
-	ldr	x29, [sp, #20*8]
-	ldr	x30, [sp, #21*8]
-	add	sp, sp, #22*8
+	msr	fpcr, x9	/* sl:not-a-save: fpcr comes back through x9 */
+	ldp	d8, d9, [sp, #2*8]
+	ldp	d10, d11, [sp, #4*8]
+	ldp	d12, d13, [sp, #6*8]
+	ldp	d14, d15, [sp, #8*8]
+	ldp	x19, x20, [sp, #10*8]
+	ldp	x21, x22, [sp, #12*8]
+	ldp	x23, x24, [sp, #14*8]
+	ldp	x25, x26, [sp, #16*8]
+	ldp	x27, x28, [sp, #18*8]
+	ldp	x29, x30, [sp, #20*8]
+	add	sp, sp, #FRAME	/* sl:not-a-save: drops the frame */
 	ret
 	.size	sl_arch_switch, .-sl_arch_switch
 

@@ -24,12 +24,15 @@
  * r2 (TOC) is not saved: both sides of a switch are sl_arch_switch called
  * from the core, in one module, so r2 is this module's TOC on either side.
  * Vector registers use stvx/lvx (ISA 2.03), so POWER8 suffices; each needs
- * its offset in an index register (li r12, then stvx/lvx). */
+ * its offset in an index register (li r12, then stvx/lvx).
+ *
+ * sl:not-a-save li: sets the index register of the vector slot that follows */
 #define FRAME	68*8
 
 	.abiversion 2
 	.text
 	.globl	sl_arch_switch
+	.hidden	sl_arch_switch
 	.type	sl_arch_switch, @function
 	.p2align 4
 sl_arch_switch:
@@ -37,11 +40,11 @@ sl_arch_switch:
 	addi	%r2, %r2, .TOC.-sl_arch_switch@l
 	.localentry sl_arch_switch, .-sl_arch_switch
 	/* 1. save callee-saved registers and FP control state */
-	mflr	%r0
-	mfcr	%r12
+	mflr	%r0	/* sl:not-a-save: LR reaches the frame through r0 */
+	mfcr	%r12	/* sl:not-a-save: CR reaches the frame through r12 */
 	std	%r0, 2*8(%r1)
 	stw	%r12, 1*8(%r1)
-	stdu	%r1, -FRAME(%r1)
+	stdu	%r1, -FRAME(%r1)	/* sl:not-a-save: the frame, with its back chain */
 	std	%r14, 4*8(%r1)
 	std	%r15, 5*8(%r1)
 	std	%r16, 6*8(%r1)
@@ -78,7 +81,7 @@ sl_arch_switch:
 	stfd	%f29, 37*8(%r1)
 	stfd	%f30, 38*8(%r1)
 	stfd	%f31, 39*8(%r1)
-	mffs	%f0
+	mffs	%f0	/* sl:not-a-save: FPSCR reaches the frame through f0 */
 	stfd	%f0, 40*8(%r1)
 	li	%r12, 42*8
 	stvx	%v20, %r1, %r12
@@ -104,7 +107,7 @@ sl_arch_switch:
 	stvx	%v30, %r1, %r12
 	li	%r12, 64*8
 	stvx	%v31, %r1, %r12
-	mfvscr	%v0
+	mfvscr	%v0	/* sl:not-a-save: VSCR reaches the frame through v0 */
 	li	%r12, 66*8
 	stvx	%v0, %r1, %r12
 	/* 2. p = r1 + 4*8, above the callee-writable header; call sl_core_save(p) */
@@ -121,7 +124,7 @@ sl_arch_switch:
 	/* 5. restore the target's registers; r3 holds the result */
 	li	%r12, 66*8
 	lvx	%v0, %r1, %r12
-	mtvscr	%v0
+	mtvscr	%v0	/* sl:not-a-save: VSCR comes back through v0 */
 	li	%r12, 42*8
 	lvx	%v20, %r1, %r12
 	li	%r12, 44*8
@@ -147,7 +150,7 @@ sl_arch_switch:
 	li	%r12, 64*8
 	lvx	%v31, %r1, %r12
 	lfd	%f0, 40*8(%r1)
-	mtfsf	0xff, %f0, 1, 0
+	mtfsf	0xff, %f0, 1, 0	/* sl:not-a-save: FPSCR comes back through f0 */
 	lfd	%f14, 22*8(%r1)
 	lfd	%f15, 23*8(%r1)
 	lfd	%f16, 24*8(%r1)
@@ -184,11 +187,11 @@ sl_arch_switch:
 	ld	%r29, 19*8(%r1)
 	ld	%r30, 20*8(%r1)
 	ld	%r31, 21*8(%r1)
-	addi	%r1, %r1, FRAME
+	addi	%r1, %r1, FRAME	/* sl:not-a-save: drops the frame */
 	ld	%r0, 2*8(%r1)
 	lwz	%r12, 1*8(%r1)
-	mtlr	%r0
-	mtcrf	0x38, %r12
+	mtlr	%r0	/* sl:not-a-save: LR comes back through r0 */
+	mtcrf	0x38, %r12	/* sl:not-a-save: CR2-CR4 come back through r12 */
 	blr
 	.size	sl_arch_switch, .-sl_arch_switch
 

@@ -34,12 +34,15 @@
  *
  * No callee writes above its caller's sp on riscv64, so p is sp itself.
  * gp and tp are never touched. */
+#define FRAME	26*8
+
 	.text
 	.globl	sl_arch_switch
+	.hidden	sl_arch_switch
 	.type	sl_arch_switch, @function
 sl_arch_switch:
 	/* 1. save callee-saved registers and FP control state */
-	addi	sp, sp, -26*8
+	addi	sp, sp, -FRAME	/* sl:not-a-save: the frame */
 	sd	ra, 25*8(sp)
 	sd	s11, 24*8(sp)
 	sd	s10, 23*8(sp)
@@ -65,7 +68,7 @@ sl_arch_switch:
 	fsd	fs2, 3*8(sp)
 	fsd	fs1, 2*8(sp)
 	fsd	fs0, 1*8(sp)
-	frcsr	t0
+	frcsr	t0	/* sl:not-a-save: fcsr reaches the frame through t0 */
 	sd	t0, 0*8(sp)
 	/* 2. p = sp; call sl_core_save(p) */
 	mv	a0, sp
@@ -76,7 +79,7 @@ sl_arch_switch:
 	call	sl_core_restore
 	/* 5. restore the target's registers; a0 holds the result */
 	ld	t0, 0*8(sp)
-	fscsr	t0
+	fscsr	t0	/* sl:not-a-save: fcsr comes back through t0 */
 	fld	fs0, 1*8(sp)
 	fld	fs1, 2*8(sp)
 	fld	fs2, 3*8(sp)
@@ -102,7 +105,7 @@ sl_arch_switch:
 	ld	s10, 23*8(sp)
 	ld	s11, 24*8(sp)
 	ld	ra, 25*8(sp)
-	addi	sp, sp, 26*8
+	addi	sp, sp, FRAME	/* sl:not-a-save: drops the frame */
 	ret
 	.size	sl_arch_switch, .-sl_arch_switch
 

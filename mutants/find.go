@@ -1,0 +1,377 @@
+package mutants
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Step is a numbered step of a port whose instructions the check reads.
+type Step string
+
+const (
+	Save    Step = "save"    // step 1
+	Restore Step = "restore" // step 5
+)
+
+// NotASave is the annotation that lets an instruction of step 1 or step 5
+// stand without being mutated: on the instruction's own line as
+// "sl:not-a-save: <reason>", or, for every use of some mnemonics, on a
+// comment line of its own as "sl:not-a-save <mnemonic>, ...: <reason>".
+const NotASave = "sl:not-a-save"
+
+// Reg is a register a save or restore moves, with its class. Name says how
+// it reaches the frame: "fpcr (x9)" when through a scratch register.
+type Reg struct {
+	Name  string
+	Class Class
+}
+
+// Site is an instruction of step 1 or step 5 that saves or restores
+// registers: the check makes one mutant per register it moves.
+type Site struct {
+	Line int    // 1-based line number in switch.S
+	Text string // the instruction as written, without comments
+	Step Step
+	Regs []Reg
+
+	mnemonic string
+	ops      []string
+	move     move
+}
+
+// Mutant is switch.S with one register of one site no longer saved or
+// restored: the whole line dropped, or for a pair or range of registers,
+// the instruction rewritten without that one register.
+type Mutant struct {
+	Site Site
+	Drop int // index in Site.Regs of the register dropped
+}
+
+func (m Mutant) String() string {
+	return fmt.Sprintf("line %d (%s %s): %s", m.Site.Line, m.Site.Step, m.Site.Regs[m.Drop].Name, m.Site.Text)
+}
+
+// Mutants lists every mutant of the sites, in line order.
+func Mutants(sites []Site) []Mutant {
+	var all []Mutant
+	for _, s := range sites {
+		for i := range s.Regs {
+			all = append(all, Mutant{Site: s, Drop: i})
+		}
+	}
+	return all
+}
+
+// line is an instruction line of a step, parsed.
+type line struct {
+	number    int
+	text      string
+	mnemonic  string
+	ops       []string
+	annotated bool // sl:not-a-save on the line, or its mnemonic declared so
+	site      *Site
+}
+
+var mnemonicNote = regexp.MustCompile(`^sl:not-a-save\s+([a-z0-9_.]+(?:\s*,\s*[a-z0-9_.]+)*)\s*:\s*(\S.*)$`)
+
+// Find reads a port's switch.S and returns the sites of steps 1 and 5 (the
+// numbered step comments every port shares). cpu is the first part of the
+// port's triple, which tells register names apart (s0 is an FP register on
+// arm, a GPR on riscv64). Every instruction of those steps must be a save
+// or restore the check knows, or carry NotASave with a reason: anything
+// else is an error naming the line, never skipped in silence.
+func Find(src, cpu string) ([]Site, error) {
+	declared, errs := declarations(src)
+	var steps [][]line
+	var current []line
+	step := Step("")
+	inComment := false
+	for i, raw := range strings.Split(src, "\n") {
+		code, comment := splitComment(raw, &inComment, cpu)
+		trimmed := strings.TrimSpace(raw)
+		switch {
+		case strings.HasPrefix(trimmed, "/* 1."):
+			step, current = Save, nil
+			continue
+		case strings.HasPrefix(trimmed, "/* 2."), strings.HasPrefix(trimmed, "/* 3."), strings.HasPrefix(trimmed, "/* 4."),
+			strings.HasPrefix(trimmed, "/* 5."), strings.HasPrefix(trimmed, ".size"):
+			if step != "" {
+				steps = append(steps, current)
+			}
+			step, current = "", nil
+			if strings.HasPrefix(trimmed, "/* 5.") {
+				step = Restore
+			}
+			continue
+		}
+		code = strings.TrimSpace(code)
+		if step == "" || code == "" || strings.HasPrefix(code, ".") || strings.HasPrefix(code, "#") || strings.HasSuffix(code, ":") {
+			continue
+		}
+		mnemonic, ops := splitInstruction(code)
+		if step == Restore && returns[mnemonic] {
+			steps = append(steps, current)
+			step, current = "", nil
+			continue
+		}
+		l := line{number: i + 1, text: strings.Join(strings.Fields(code), " "), mnemonic: mnemonic, ops: ops}
+		if _, after, found := strings.Cut(comment, NotASave); found {
+			reason, colon := strings.CutPrefix(strings.TrimSpace(after), ":")
+			if !colon || strings.TrimSpace(reason) == "" {
+				errs = append(errs, fmt.Errorf("switch.S:%d: %s needs a reason: /* %s: <why this is no save or restore> */", l.number, NotASave, NotASave))
+				continue
+			}
+			l.annotated = true
+		} else if declared[mnemonic] {
+			l.annotated = true
+		}
+		if !l.annotated {
+			site, err := readSite(l, step, cpu)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("switch.S:%d: %s: %v; if it saves or restores no register, say so on the line: /* %s: <reason> */", l.number, l.text, err, NotASave))
+				continue
+			}
+			l.site = &site
+		}
+		current = append(current, l)
+	}
+	if step != "" {
+		steps = append(steps, current)
+	}
+	var sites []Site
+	for _, s := range steps {
+		followScratch(s, cpu)
+		for _, l := range s {
+			if l.site != nil {
+				sites = append(sites, *l.site)
+			}
+		}
+	}
+	return sites, errors.Join(errs...)
+}
+
+// declarations reads the mnemonic-wide NotASave lines. A mnemonic the check
+// knows as a save or restore cannot be waved through by name.
+func declarations(src string) (map[string]bool, []error) {
+	declared := map[string]bool{}
+	var errs []error
+	for i, raw := range strings.Split(src, "\n") {
+		text := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(raw), "/*"), "*/"))
+		text = strings.TrimSpace(strings.TrimPrefix(text, "*"))
+		m := mnemonicNote.FindStringSubmatch(text)
+		if m == nil {
+			continue
+		}
+		for _, mn := range strings.Split(m[1], ",") {
+			mn = strings.TrimSpace(mn)
+			if _, ok := saves[mn]; ok {
+				errs = append(errs, fmt.Errorf("switch.S:%d: %s %s: %s is a save instruction; annotate each line that is none instead", i+1, NotASave, mn, mn))
+				continue
+			}
+			if _, ok := restores[mn]; ok {
+				errs = append(errs, fmt.Errorf("switch.S:%d: %s %s: %s is a restore instruction; annotate each line that is none instead", i+1, NotASave, mn, mn))
+				continue
+			}
+			declared[mn] = true
+		}
+	}
+	return declared, errs
+}
+
+// splitComment separates a line's code from its comments: /* */ (which may
+// span lines: inComment carries the state), //, and @ on 32-bit arm.
+func splitComment(raw string, inComment *bool, cpu string) (code, comment string) {
+	var c, k strings.Builder
+	for i := 0; i < len(raw); i++ {
+		switch {
+		case *inComment:
+			if strings.HasPrefix(raw[i:], "*/") {
+				*inComment = false
+				i++
+				continue
+			}
+			k.WriteByte(raw[i])
+		case strings.HasPrefix(raw[i:], "/*"):
+			*inComment = true
+			i++
+		case strings.HasPrefix(raw[i:], "//"), raw[i] == '@' && strings.HasPrefix(cpu, "arm") && cpu != "arm64" && (i == 0 || raw[i-1] == ' ' || raw[i-1] == '\t'):
+			k.WriteString(raw[i:])
+			return c.String(), k.String()
+		default:
+			c.WriteByte(raw[i])
+		}
+	}
+	return c.String(), k.String()
+}
+
+// splitInstruction splits "stp x19, x20, [sp, #10*8]" into its lowercase
+// mnemonic and its operands, keeping bracketed and parenthesized operands
+// whole.
+func splitInstruction(code string) (string, []string) {
+	mnemonic, rest, _ := strings.Cut(strings.Join(strings.Fields(code), " "), " ")
+	var ops []string
+	depth, start := 0, 0
+	for i, r := range rest {
+		switch r {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+		case ',':
+			if depth == 0 {
+				ops = append(ops, strings.TrimSpace(rest[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	if strings.TrimSpace(rest) != "" {
+		ops = append(ops, strings.TrimSpace(rest[start:]))
+	}
+	return strings.ToLower(mnemonic), ops
+}
+
+func isMemory(op string) bool { return strings.ContainsAny(op, "([") }
+
+// readSite recognizes a save (step 1) or restore (step 5).
+func readSite(l line, step Step, cpu string) (Site, error) {
+	table := saves
+	if step == Restore {
+		table = restores
+	}
+	mv, ok := table[l.mnemonic]
+	if !ok {
+		return Site{}, fmt.Errorf("the check does not know %q as a %s instruction", l.mnemonic, step)
+	}
+	s := Site{Line: l.number, Text: l.text, Step: step, mnemonic: l.mnemonic, ops: l.ops, move: mv}
+	regs := func(names ...string) {
+		for _, n := range names {
+			s.Regs = append(s.Regs, Reg{Name: regName(n), Class: classify(n, cpu)})
+		}
+	}
+	memoryAt := func(i int) error {
+		if i >= len(l.ops) || !isMemory(l.ops[i]) {
+			return errors.New("expected a frame slot (a memory operand)")
+		}
+		if (mv.form == pair || mv.form == span) && strings.HasSuffix(l.ops[i], "!") {
+			return errors.New("a pair or range with writeback cannot lose one register and keep the frame; allocate the frame first")
+		}
+		return nil
+	}
+	stack := strings.HasPrefix(l.mnemonic, "push") || strings.HasPrefix(l.mnemonic, "pop")
+	switch mv.form {
+	case single:
+		if stack {
+			if len(l.ops) != 1 || !isRegister(l.ops[0]) {
+				return Site{}, errors.New("expected one register")
+			}
+			regs(l.ops[0])
+			break
+		}
+		if len(l.ops) != 2 {
+			return Site{}, errors.New("expected a register and a frame slot")
+		}
+		reg, mem := 0, 1
+		if mv.destLast {
+			reg, mem = 1, 0
+		}
+		if !isRegister(l.ops[reg]) {
+			return Site{}, fmt.Errorf("expected a register, not %q", l.ops[reg])
+		}
+		if err := memoryAt(mem); err != nil {
+			return Site{}, err
+		}
+		regs(l.ops[reg])
+	case implicit:
+		if len(l.ops) != 1 {
+			return Site{}, errors.New("expected a frame slot")
+		}
+		if err := memoryAt(0); err != nil {
+			return Site{}, err
+		}
+		s.Regs = append(s.Regs, Reg{Name: mv.register, Class: Control})
+	case indexed:
+		if len(l.ops) != 3 || !isRegister(l.ops[0]) || !isRegister(l.ops[1]) || !isRegister(l.ops[2]) {
+			return Site{}, errors.New("expected a register and a base and an index register")
+		}
+		regs(l.ops[0])
+	case pair:
+		if len(l.ops) == 4 {
+			return Site{}, errors.New("a pair with writeback cannot lose one register and keep the frame; allocate the frame first")
+		}
+		if len(l.ops) != 3 || !isRegister(l.ops[0]) || !isRegister(l.ops[1]) {
+			return Site{}, errors.New("expected two registers and a frame slot")
+		}
+		if err := memoryAt(2); err != nil {
+			return Site{}, err
+		}
+		regs(l.ops[0], l.ops[1])
+	case span:
+		if len(l.ops) != 3 || !isRegister(l.ops[0]) || !isRegister(l.ops[1]) {
+			return Site{}, errors.New("expected the first and last register of a range and a frame slot")
+		}
+		if err := memoryAt(2); err != nil {
+			return Site{}, err
+		}
+		names, err := spanRegs(l.ops[0], l.ops[1])
+		if err != nil {
+			return Site{}, err
+		}
+		regs(names...)
+	}
+	return s, nil
+}
+
+// followScratch names the control registers that reach the frame through a
+// scratch register: `mrs x9, fpcr` then `str x9, ...` saves fpcr; `ldr x9,
+// ...` then `msr fpcr, x9` restores it.
+func followScratch(lines []line, cpu string) {
+	rename := func(site *Site, scratch, special string) bool {
+		for i, r := range site.Regs {
+			if strings.EqualFold(r.Name, scratch) {
+				site.Regs[i] = Reg{Name: special + " (" + r.Name + ")", Class: classify(special, cpu)}
+				return true
+			}
+		}
+		return false
+	}
+	// Saves: the transfer comes first.
+	holds := map[string]string{}
+	for _, l := range lines {
+		if t, ok := transfers[l.mnemonic]; ok && l.annotated {
+			if scratch, ok := t.scratchOf(l.ops); ok {
+				holds[strings.ToLower(scratch)] = t.specialOf(l.ops)
+			}
+			continue
+		}
+		if l.annotated && len(l.ops) > 0 {
+			delete(holds, strings.ToLower(regName(l.ops[0])))
+		}
+		if l.site != nil && l.site.Step == Save {
+			for scratch, special := range holds {
+				if rename(l.site, scratch, special) {
+					delete(holds, scratch)
+				}
+			}
+		}
+	}
+	// Restores: the transfer comes after.
+	holds = map[string]string{}
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := lines[i]
+		if t, ok := transfers[l.mnemonic]; ok && l.annotated {
+			if scratch, ok := t.scratchOf(l.ops); ok {
+				holds[strings.ToLower(scratch)] = t.specialOf(l.ops)
+			}
+			continue
+		}
+		if l.site != nil && l.site.Step == Restore {
+			for scratch, special := range holds {
+				if rename(l.site, scratch, special) {
+					delete(holds, scratch)
+				}
+			}
+		}
+	}
+}
