@@ -111,6 +111,11 @@ func (Port) New(name string) error {
 	return nil
 }
 
+// List prints the ports' names as a JSON array, from arch/*/port.json: the CI workflow's matrix.
+func (Port) List() error {
+	return harness.WritePortList(harness.Options{})
+}
+
 // Lint checks gofmt, go vet and the GitHub workflows (actionlint).
 func Lint(ctx context.Context) error {
 	root, err := harness.Root()

@@ -169,3 +169,40 @@ func TestRunnerListFailureIsNeverAnEmptyReason(t *testing.T) {
 	_, _, err := List(context.Background(), root, p, DefaultBuilds()[0], Options{OutDir: t.TempDir()}, nil)
 	require.EqualError(t, err, "runner --list exited with status 1")
 }
+
+// A rebuild compiles only what changed: a mutant of switch.S reassembles
+// that file and links, everything else comes from the object cache.
+func TestCompileReusesObjects(t *testing.T) {
+	root, p := loadPort(t, "riscv64")
+	log := filepath.Join(t.TempDir(), "calls")
+	fakeTool(t, "logging-gcc", `case "$*" in *" -c "*) echo compile >> `+log+`;; *) echo link >> `+log+`;; esac; exec `+p.CC+` "$@"`)
+	p.CC = "logging-gcc"
+	cache := t.TempDir()
+	calls := func() map[string]int {
+		data, _ := os.ReadFile(log)
+		_ = os.Remove(log)
+		counts := map[string]int{}
+		for _, l := range strings.Fields(string(data)) {
+			counts[l]++
+		}
+		return counts
+	}
+	build := DefaultBuilds()[0]
+	_, err := Compile(context.Background(), root, p, build, t.TempDir(), cache)
+	require.NoError(t, err)
+	first := calls()
+	assert.Greater(t, first["compile"], 2)
+	assert.Equal(t, 1, first["link"])
+
+	_, err = Compile(context.Background(), root, p, build, t.TempDir(), cache)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{"link": 1}, calls(), "nothing changed: nothing compiled")
+
+	mutant := p
+	mutant.Dir = t.TempDir()
+	require.NoError(t, os.CopyFS(mutant.Dir, os.DirFS(p.Dir)))
+	testkit.Edit(t, mutant.Dir, "switch.S", func(s string) string { return s + "\n/* changed */\n" })
+	_, err = Compile(context.Background(), root, mutant, build, t.TempDir(), cache)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{"compile": 1, "link": 1}, calls(), "only switch.S")
+}

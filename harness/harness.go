@@ -4,6 +4,7 @@ package harness
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -109,6 +110,20 @@ func Ports(o Options) ([]arch.Port, error) {
 		return nil, err
 	}
 	return arch.Select(all, unique(o.Ports))
+}
+
+// WritePortList writes the names of the repository's ports as a JSON array
+// on one line: the CI workflow builds its matrix from it, so a new
+// arch/<name>/ gets a check of its own with no workflow edit.
+func WritePortList(o Options) error {
+	if err := o.fill(); err != nil {
+		return err
+	}
+	ports, err := Ports(Options{Root: o.Root})
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(o.Out).Encode(arch.Names(ports))
 }
 
 func unique(names []string) []string {

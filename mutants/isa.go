@@ -72,7 +72,7 @@ var (
 		"movdqa": {form: single, destLast: true}, "movdqu": {form: single, destLast: true},
 		"ldmxcsr": {form: implicit, register: "mxcsr"}, "vldmxcsr": {form: implicit, register: "mxcsr"},
 		"fldcw": {form: implicit, register: "x87cw"},
-		"ldr": {form: single}, "ldur": {form: single}, "vldr": {form: single},
+		"ldr":   {form: single}, "ldur": {form: single}, "vldr": {form: single},
 		"ldp": {form: pair}, "ldrd": {form: pair, width: 4},
 		"ld": {form: single}, "lwz": {form: single}, "lfd": {form: single}, "lxsd": {form: single}, "lxv": {form: single},
 		"lvx": {form: indexed}, "lxvd2x": {form: indexed}, "lxvw4x": {form: indexed},

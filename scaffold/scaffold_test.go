@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -16,8 +20,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/harness"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/report"
 )
 
 // repoRoot is the repository this package lives in.
@@ -57,15 +63,45 @@ func TestNewPortShowsUpAndFailsUntilWritten(t *testing.T) {
 	}
 	assert.Equal(t, before, after, "the other ports are untouched and nothing else was written")
 
+	// The new port is everywhere the ports are listed: the registry, the
+	// CI matrix, test:all and its reports, with no other file edited.
+	existing, err := arch.Load(filepath.Join(testkit.Root(t), "arch"))
+	require.NoError(t, err)
+	want := append(arch.Names(existing), "amd64next")
+	sort.Strings(want)
 	ports, err := harness.Ports(harness.Options{Root: root})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"386", "amd64", "amd64next", "arm64", "ppc64le", "riscv64", "s390x"}, arch.Names(ports))
+	assert.Equal(t, want, arch.Names(ports))
+	var matrix bytes.Buffer
+	require.NoError(t, harness.WritePortList(harness.Options{Root: root, Out: &matrix}))
+	var listed []string
+	require.NoError(t, json.Unmarshal(matrix.Bytes(), &listed))
+	assert.Equal(t, want, listed)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var out bytes.Buffer
-	runs, err := harness.Test(ctx, harness.Options{Root: root, Ports: []string{"amd64next"}, OutDir: t.TempDir(), Out: &out})
-	require.Error(t, err, "an unwritten port fails the suite")
+	outDir := t.TempDir()
+	all, err := harness.Test(ctx, harness.Options{Root: root, Cases: "^switch_ping_pong$", OutDir: outDir, Out: &out})
+	require.EqualError(t, err, "conformance failed: amd64next/gcc-O0, amd64next/gcc-O2", "test:all runs it, and it fails until written")
+	var seen []string
+	for _, r := range all {
+		if !slices.Contains(seen, r.Port) {
+			seen = append(seen, r.Port)
+		}
+	}
+	assert.Equal(t, want, seen)
+	assert.Regexp(t, `(?m)^amd64next .* FAIL \(build error\)`, out.String())
+	rep, err := os.ReadFile(filepath.Join(outDir, report.JSONFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(rep), `"arch": "amd64next"`)
+
+	var runs []conformance.Run
+	for _, r := range all {
+		if r.Port == "amd64next" {
+			runs = append(runs, r)
+		}
+	}
 	require.NotEmpty(t, runs)
 	for _, r := range runs {
 		assert.Equal(t, "amd64next", r.Port)
@@ -302,4 +338,56 @@ func TestFromEnv(t *testing.T) {
 	assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc-14", QEMU: "qemu-riscv64", QEMUCPU: "rv64", ABI: "lp64d"},
 		FromEnv("toy", func(k string) string { return env[k] }))
 	assert.Equal(t, Spec{Name: "toy"}, FromEnv("toy", func(string) string { return "" }))
+}
+
+// tripleFor is a triple of the family of cpu, as Debian spells it.
+func tripleFor(cpu string) string {
+	switch cpu {
+	case "arm":
+		return "arm-linux-gnueabihf"
+	case "mips64", "mips64el":
+		return cpu + "-linux-gnuabi64"
+	}
+	return cpu + "-linux-gnu"
+}
+
+// The templates fail to assemble on every triple family with their own
+// .error and nothing else: on 32-bit arm, where @ starts a comment, an
+// @function once buried it under eight misleading errors.
+func TestTemplatesFailWithTheirOwnErrorOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs assemblers")
+	}
+	mustCheck := map[string]bool{"x86_64": true, "i686": true, "aarch64": true, "arm": true, "powerpc64le": true,
+		"riscv64": true, "s390x": true, "mips64el": true}
+	var checked []string
+	for cpu := range qemuByCPU {
+		triple := tripleFor(cpu)
+		dir := t.TempDir()
+		if out, err := exec.Command("clang", "--target="+triple, "-c", "-x", "assembler-with-cpp", "/dev/null", "-o", filepath.Join(dir, "probe.o")).CombinedOutput(); err != nil {
+			require.False(t, mustCheck[cpu], "clang cannot assemble for %s: %s", triple, out)
+			t.Logf("not checked: clang cannot assemble for %s", triple)
+			continue
+		}
+		files, err := render(arch.Port{Name: "toy", Triple: triple, ABI: "toy ABI"})
+		require.NoError(t, err)
+		for _, name := range []string{"switch.S", "probe.S"} {
+			src := filepath.Join(dir, name)
+			require.NoError(t, os.WriteFile(src, files[name], 0o644))
+			out, err := exec.Command("clang", "--target="+triple, "-c", src, "-o", filepath.Join(dir, "out.o")).CombinedOutput()
+			require.Error(t, err, "%s %s assembled", triple, name)
+			var errorLines []string
+			for _, line := range strings.Split(string(out), "\n") {
+				if strings.Contains(line, "error:") {
+					errorLines = append(errorLines, line)
+				}
+			}
+			require.Len(t, errorLines, 1, "%s %s:\n%s", triple, name, out)
+			assert.Contains(t, errorLines[0], "arch/toy/"+name+" is a template", "%s", triple)
+		}
+		checked = append(checked, cpu)
+	}
+	for cpu := range mustCheck {
+		assert.Contains(t, checked, cpu)
+	}
 }
