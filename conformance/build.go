@@ -53,6 +53,17 @@ var Builds = []Build{
 		"-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer"}},
 }
 
+// Absent says why a port has no run in a build that others have: "host
+// only" for a build that runs on the host's own arch alone, else "".
+func Absent(build string) string {
+	for _, b := range Builds {
+		if b.Name == build && b.HostOnly {
+			return "host only"
+		}
+	}
+	return ""
+}
+
 // AllBuilds selects the full matrix in SelectBuilds.
 const AllBuilds = "all"
 

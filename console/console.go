@@ -244,15 +244,17 @@ func WriteMatrix(w io.Writer, runs []conformance.Run) {
 		fmt.Fprintf(tw, "%s\t%s", port, runner[port])
 		for _, build := range builds {
 			r, ok := cells[Row{port, build}]
-			fmt.Fprintf(tw, "\t%s", cell(r, ok))
+			fmt.Fprintf(tw, "\t%s", cell(r, ok, build))
 		}
 		fmt.Fprint(tw, "\n")
 	}
 	tw.Flush()
 }
 
-func cell(r conformance.Run, ok bool) string {
+func cell(r conformance.Run, ok bool, build string) string {
 	switch {
+	case !ok && conformance.Absent(build) != "":
+		return conformance.Absent(build)
 	case !ok:
 		return "-"
 	case r.DidNotRun():

@@ -122,3 +122,21 @@ func TestFailuresAndNotesAreCleanedForTheTerminal(t *testing.T) {
 	assert.Contains(t, out.String(), "note: arm64 gcc-O2 b: note \uFFFD[1A\n")
 	assert.Regexp(t, "no case passed$", RunLine(conformance.Run{Port: "x", Build: "y", Cases: []conformance.CaseResult{{Status: conformance.KnownFailure}}}))
 }
+
+// The final screen, byte for byte: the matrix, the failures and the notes.
+func TestGolden(t *testing.T) {
+	second := passing
+	second.Build = "gcc-O0"
+	noted := passing
+	noted.Port = "386"
+	noted.Cases = []conformance.CaseResult{{Name: "a", Status: conformance.Pass, Note: "passed although listed in emulator_bugs"},
+		{Name: "b", Status: conformance.KnownFailure, Reason: "known emulator failure (qemu bug): crashed with SIGSEGV"}}
+	sanitized := passing
+	sanitized.Build = "gcc-asan-ubsan"
+	runs := []conformance.Run{passing, second, failing, broken, noted, sanitized}
+	var out bytes.Buffer
+	WriteMatrix(&out, runs)
+	WriteFailures(&out, runs)
+	WriteNotes(&out, runs)
+	testkit.Golden(t, "final.txt", out.Bytes())
+}

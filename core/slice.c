@@ -70,8 +70,8 @@ struct sl_thread {
     void *value;           /* value in transit */
     int code;              /* throw code in transit; 0 for a plain switch */
     int save_failed;
-    long allocs_left;
-    char *lowest_switch;   /* the deepest stack pointer a switch has left from */      /* failure injection: < 0 means off */
+    long allocs_left;      /* failure injection: < 0 means off */
+    char *lowest_switch;   /* the deepest stack pointer a switch has left from */
 };
 
 static _Thread_local struct sl_thread tls = {.allocs_left = -1};

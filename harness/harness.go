@@ -446,6 +446,12 @@ func Mutants(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	// A switch.S the check cannot read fails before anything is built.
+	for _, p := range ports {
+		if _, _, err := mutants.Load(p); err != nil {
+			return err
+		}
+	}
 	s, err := startSession(ctx, o, ports, builds)
 	if err != nil {
 		return err

@@ -49,6 +49,9 @@ func snapshot(t *testing.T, dir string) map[string][32]byte {
 }
 
 func TestNewPortShowsUpAndFailsUntilWritten(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs every port")
+	}
 	root := testkit.Copy(t)
 	before := snapshot(t, filepath.Join(root, "arch"))
 

@@ -3,7 +3,6 @@
 
 #include <fenv.h>
 
-static sl_coro *main_coro;
 static const int modes[] = {FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
 enum { COROS = 3, ROUNDS = 200 };
 static sl_coro *coros[COROS];
@@ -35,7 +34,6 @@ static void *keep_mode(void *arg) {
 }
 
 void case_fp_rounding_per_coroutine(void) {
-    main_coro = sl_current();
     EXPECT_EQ(fegetround(), FE_TONEAREST);
     for (int i = 0; i < COROS; i++) coros[i] = sl_new(keep_mode, NULL);
     EXPECT_EQ(sl_switch(coros[0], (void *)0, NULL), 0);
@@ -54,7 +52,6 @@ static void *report_mode(void *arg) {
 }
 
 void case_fp_new_inherits_starter(void) {
-    main_coro = sl_current();
     for (unsigned i = 0; i < sizeof modes / sizeof modes[0]; i++) {
         EXPECT_EQ(fesetround(modes[i]), 0);
         sl_coro *c = sl_new(report_mode, NULL);

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/text"
+	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/report/internal/fixture"
 	"github.com/stackslice/stackslice/report/jsonreport"
 )
@@ -147,4 +148,17 @@ func TestSchemaKeys(t *testing.T) {
 	}
 	assert.Equal(t, "fail", caseOf(1, 1)["status"])
 	assert.Equal(t, []any{}, run(2)["cases"])
+}
+
+// The file tooling reads, byte for byte: an interrupted outcome with a note.
+func TestGolden(t *testing.T) {
+	runs := fixture.Runs()
+	runs[0].Cases[1].Note = "passed although arch/amd64/port.json lists it in emulator_bugs; if it no longer fails, remove it from emulator_bugs"
+	runs[1].Notes = []string{"iteration 1: a process the runner left behind kept its output open after it exited"}
+	var buf bytes.Buffer
+	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: runs}))
+	testkit.Golden(t, "report.json", buf.Bytes())
+	buf.Reset()
+	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: runs[:1], Interrupted: true}))
+	testkit.Golden(t, "interrupted.json", buf.Bytes())
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/report/internal/fixture"
 	"github.com/stackslice/stackslice/report/junitxml"
 )
@@ -141,4 +142,16 @@ func TestNoRuns(t *testing.T) {
 	_, doc := parse(t, nil)
 	assert.Equal(t, 0, doc.Tests)
 	assert.Empty(t, doc.Suites)
+}
+
+// The document CI systems read, byte for byte.
+func TestGolden(t *testing.T) {
+	runs := fixture.Runs()
+	runs[0].Cases[1].Note = "passed although listed in emulator_bugs"
+	var buf bytes.Buffer
+	require.NoError(t, junitxml.Write(&buf, conformance.Outcome{Runs: runs}))
+	testkit.Golden(t, "junit.xml", buf.Bytes())
+	buf.Reset()
+	require.NoError(t, junitxml.Write(&buf, conformance.Outcome{Runs: runs[:1], Interrupted: true}))
+	testkit.Golden(t, "interrupted.xml", buf.Bytes())
 }

@@ -92,6 +92,9 @@ func writeMatrix(b *strings.Builder, runs []conformance.Run) {
 			text := strings.Join(cells[[2]string{arch, build}], "<br>")
 			if text == "" {
 				text = noRun
+				if why := conformance.Absent(build); why != "" {
+					text = why
+				}
 			}
 			row = append(row, text)
 		}

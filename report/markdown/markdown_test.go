@@ -13,6 +13,7 @@ import (
 
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/text"
+	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/report/internal/fixture"
 	"github.com/stackslice/stackslice/report/markdown"
 )
@@ -136,4 +137,16 @@ func TestWriteError(t *testing.T) {
 	err := markdown.Write(failingWriter{}, conformance.Outcome{Runs: fixture.Runs()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "disk full")
+}
+
+// The job summary people read, byte for byte.
+func TestGolden(t *testing.T) {
+	runs := fixture.Runs()
+	runs[0].Cases[1].Note = "passed although listed in emulator_bugs"
+	var buf bytes.Buffer
+	require.NoError(t, markdown.Write(&buf, conformance.Outcome{Runs: runs}))
+	testkit.Golden(t, "summary.md", buf.Bytes())
+	buf.Reset()
+	require.NoError(t, markdown.Write(&buf, conformance.Outcome{Runs: runs[:1], Interrupted: true}))
+	testkit.Golden(t, "interrupted.md", buf.Bytes())
 }
