@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/conformance"
-	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/report/internal/fixture"
 	"github.com/stackslice/stackslice/report/jsonreport"
 )
