@@ -9,9 +9,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/magefile/mage/mg"
 
+	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/console"
 	"github.com/stackslice/stackslice/harness"
 	"github.com/stackslice/stackslice/lint"
@@ -114,6 +116,15 @@ func (Port) New(name string) error {
 // List prints the ports' names as a JSON array, from arch/*/port.json: the CI workflow's matrix.
 func (Port) List() error {
 	return harness.WritePortList(harness.Options{})
+}
+
+// Select rewrites arch/switch.S, which picks the port the compiler targets, from every arch/<name>/port.json (port:new does it for the port it adds).
+func (Port) Select() error {
+	root, err := harness.Root()
+	if err != nil {
+		return err
+	}
+	return arch.WriteSelector(filepath.Join(root, "arch"))
 }
 
 // Lint checks gofmt, go vet and the GitHub workflows (actionlint).

@@ -36,6 +36,10 @@ type Port struct {
 	QEMUCPU string `json:"qemu_cpu"`
 	// NativeOn lists host GOARCHes, besides Name itself, that execute its binaries.
 	NativeOn []string `json:"native_on,omitempty"`
+	// Predefined is the C preprocessor condition, on the compiler's
+	// predefined macros, that holds exactly when the compiler targets the
+	// port: arch/switch.S picks the port with it.
+	Predefined string `json:"predefined"`
 	// ABI names the document the port follows.
 	ABI string `json:"abi"`
 	// EmulatorBugs maps a case name to the QEMU bug that fails it under
@@ -73,7 +77,7 @@ func (p Port) RunsNativelyOn(hostArch string) bool {
 func (p Port) validate() error {
 	missing := []string{}
 	for field, value := range map[string]string{
-		"name": p.Name, "triple": p.Triple, "cc": p.CC, "qemu": p.QEMU, "qemu_cpu": p.QEMUCPU, "abi": p.ABI,
+		"name": p.Name, "triple": p.Triple, "cc": p.CC, "qemu": p.QEMU, "qemu_cpu": p.QEMUCPU, "abi": p.ABI, "predefined": p.Predefined,
 	} {
 		if value == "" {
 			missing = append(missing, field)
@@ -85,6 +89,9 @@ func (p Port) validate() error {
 	if len(missing) > 0 {
 		sort.Strings(missing)
 		return fmt.Errorf("missing %s", strings.Join(missing, ", "))
+	}
+	if strings.ContainsAny(p.Predefined, "\n\r") {
+		return errors.New("predefined must be one line")
 	}
 	if p.Name != filepath.Base(p.Dir) {
 		return fmt.Errorf("name %q differs from its folder %q", p.Name, filepath.Base(p.Dir))

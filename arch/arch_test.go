@@ -35,13 +35,13 @@ func writePort(t *testing.T, root, name, body string) {
 }
 
 const validPort = `{"name":"toy","triple":"toy-linux-gnu","cc":"toy-gcc","packages":["gcc-toy"],
-  "qemu":"qemu-toy","qemu_cpu":"max","abi":"toy ABI"}`
+  "qemu":"qemu-toy","qemu_cpu":"max","predefined":"defined(__toy__)","abi":"toy ABI"}`
 
 func TestLoadRejectsBadDataFiles(t *testing.T) {
 	tests := []struct {
 		name, folder, body, wantErr string
 	}{
-		{"missing fields", "toy", `{"name":"toy"}`, "missing abi, cc, packages, qemu, qemu_cpu, triple"},
+		{"missing fields", "toy", `{"name":"toy"}`, "missing abi, cc, packages, predefined, qemu, qemu_cpu, triple"},
 		{"unknown field", "toy", `{"name":"toy","colour":"red"}`, `unknown field "colour"`},
 		{"not json", "toy", `name: toy`, "port toy: port.json"},
 		{"trailing data", "toy", validPort + `,"x"`, "port toy: port.json: trailing data after the JSON object"},
@@ -98,4 +98,19 @@ func TestRunsNativelyOn(t *testing.T) {
 	assert.True(t, p.RunsNativelyOn("386"))
 	assert.True(t, p.RunsNativelyOn("amd64"))
 	assert.False(t, p.RunsNativelyOn("arm64"))
+}
+
+// arch/switch.S is what the ports' data files make it.
+func TestSelectorIsCurrent(t *testing.T) {
+	ports, err := Load(".")
+	require.NoError(t, err)
+	current, err := os.ReadFile(SelectorFile)
+	require.NoError(t, err)
+	assert.Equal(t, string(Selector(ports)), string(current),
+		"arch/switch.S is stale: run `go run github.com/magefile/mage port:select`")
+}
+
+func TestSelector(t *testing.T) {
+	got := string(Selector([]Port{{Name: "a", Predefined: "defined(__a__)"}, {Name: "b", Predefined: "defined(__b__) && X"}}))
+	assert.Contains(t, got, "#if defined(__a__)\n#include \"a/switch.S\"\n#elif defined(__b__) && X\n#include \"b/switch.S\"\n#else\n#error \"stackslice has no port for this target")
 }

@@ -20,6 +20,7 @@
 #include "port.h"
 
 #include <limits.h>
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -327,13 +328,24 @@ static void link_child(sl_coro *c, sl_coro *p) {
     p->first_child = c;
 }
 
+int sl_version(void) { return SL_VERSION; }
+
 sl_coro *sl_new(sl_fn fn, sl_coro *parent) {
     struct sl_thread *t = thread_state();
-    if (!fn) return NULL;
+    if (!fn) {
+        errno = EINVAL;
+        return NULL;
+    }
     if (!parent) parent = t->current;
-    if (parent->thread != t) return NULL;
+    if (parent->thread != t) {
+        errno = EPERM;
+        return NULL;
+    }
     sl_coro *c = mem_resize(NULL, 0, sizeof *c);
-    if (!c) return NULL;
+    if (!c) {
+        errno = ENOMEM;
+        return NULL;
+    }
     memset(c, 0, sizeof *c);
     c->fn = fn;
     c->state = SL_NEW;

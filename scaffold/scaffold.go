@@ -27,25 +27,28 @@ import (
 // triple (gcc-x86-64-linux-gnu for x86_64-linux-gnu) and, for a known
 // architecture, its cross C library (libc6-dev-amd64-cross), or gcc and
 // libc6-dev when CC is the host's gcc; QEMU comes from the triple's CPU when it is a known one;
-// QEMUCPU is "max"; ABI is a placeholder the switch.S template asks to fill.
+// QEMUCPU is "max"; Predefined comes from the triple's CPU when it is a
+// known one; ABI is a placeholder the switch.S template asks to fill.
 type Spec struct {
-	Name     string
-	Triple   string
-	CC       string
-	Packages []string
-	QEMU     string
-	QEMUCPU  string
-	NativeOn []string
-	ABI      string
+	Name       string
+	Triple     string
+	CC         string
+	Packages   []string
+	QEMU       string
+	QEMUCPU    string
+	NativeOn   []string
+	Predefined string
+	ABI        string
 }
 
 // The environment variables FromEnv reads.
 const (
-	EnvTriple  = "SL_TRIPLE"
-	EnvCC      = "SL_CC"
-	EnvQEMU    = "SL_QEMU"
-	EnvQEMUCPU = "SL_QEMU_CPU"
-	EnvABI     = "SL_ABI"
+	EnvTriple     = "SL_TRIPLE"
+	EnvCC         = "SL_CC"
+	EnvQEMU       = "SL_QEMU"
+	EnvQEMUCPU    = "SL_QEMU_CPU"
+	EnvPredefined = "SL_PREDEFINED"
+	EnvABI        = "SL_ABI"
 )
 
 // FromEnv is the Spec of port name as given by SL_TRIPLE, SL_CC, SL_QEMU,
@@ -54,12 +57,13 @@ const (
 func FromEnv(name string, getenv func(string) string) Spec {
 	get := func(key string) string { return strings.TrimSpace(getenv(key)) }
 	return Spec{
-		Name:    name,
-		Triple:  get(EnvTriple),
-		CC:      get(EnvCC),
-		QEMU:    get(EnvQEMU),
-		QEMUCPU: get(EnvQEMUCPU),
-		ABI:     get(EnvABI),
+		Name:       name,
+		Triple:     get(EnvTriple),
+		CC:         get(EnvCC),
+		QEMU:       get(EnvQEMU),
+		QEMUCPU:    get(EnvQEMUCPU),
+		Predefined: get(EnvPredefined),
+		ABI:        get(EnvABI),
 	}
 }
 
@@ -94,6 +98,25 @@ func cpuOf(triple string) string {
 }
 
 func defaultCC(triple string) string { return triple + "-gcc" }
+
+// predefinedByCPU maps a triple's first component to the condition on the
+// compiler's predefined macros that holds when it targets that CPU.
+var predefinedByCPU = map[string]string{
+	"aarch64": "defined(__aarch64__) && !defined(__ILP32__)", "alpha": "defined(__alpha__)",
+	"arm": "defined(__arm__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__", "armeb": "defined(__arm__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
+	"hppa": "defined(__hppa__)", "i386": "defined(__i386__)", "i486": "defined(__i386__)", "i586": "defined(__i386__)",
+	"i686": "defined(__i386__)", "loongarch64": "defined(__loongarch64)", "m68k": "defined(__m68k__)",
+	"mips":        "defined(__mips__) && !defined(__mips64) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
+	"mipsel":      "defined(__mips__) && !defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
+	"mips64":      "defined(__mips64) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
+	"mips64el":    "defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
+	"powerpc":     "defined(__powerpc__) && !defined(__powerpc64__)",
+	"powerpc64":   "defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
+	"powerpc64le": "defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
+	"riscv32":     "defined(__riscv) && __riscv_xlen == 32", "riscv64": "defined(__riscv) && __riscv_xlen == 64",
+	"s390x": "defined(__s390x__)", "sh4": "defined(__sh__)", "sparc64": "defined(__sparc__) && defined(__arch64__)",
+	"x86_64": "defined(__x86_64__) && !defined(__ILP32__)",
+}
 
 // debianArchByCPU maps a triple's first component to Debian's name for the
 // architecture, which names its cross C library package.
@@ -146,6 +169,9 @@ func (s Spec) withDefaults() Spec {
 	if s.QEMUCPU == "" {
 		s.QEMUCPU = DefaultQEMUCPU
 	}
+	if s.Predefined == "" {
+		s.Predefined = predefinedByCPU[cpuOf(s.Triple)]
+	}
 	if s.ABI == "" {
 		s.ABI = placeholderABI
 	}
@@ -180,6 +206,12 @@ func (s Spec) check() error {
 	if s.QEMU == "" {
 		return fmt.Errorf("port %q: no QEMU binary known for %q: give one (%s, e.g. qemu-%s)", s.Name, s.Triple, EnvQEMU, cpuOf(s.Triple))
 	}
+	if s.Predefined == "" {
+		return fmt.Errorf("port %q: no predefined-macro condition known for %q: give one (%s, e.g. defined(__%s__))", s.Name, s.Triple, EnvPredefined, cpuOf(s.Triple))
+	}
+	if strings.ContainsAny(s.Predefined, "\r\n") {
+		return fmt.Errorf("port %q: invalid predefined-macro condition %q: one line", s.Name, s.Predefined)
+	}
 	fields := []struct{ what, value string }{{"compiler", s.CC}, {"QEMU binary", s.QEMU}, {"QEMU CPU", s.QEMUCPU}}
 	for _, p := range s.Packages {
 		fields = append(fields, struct{ what, value string }{"package", p})
@@ -207,7 +239,7 @@ func (s Spec) Port() (arch.Port, error) {
 	}
 	return arch.Port{
 		Name: s.Name, Triple: s.Triple, CC: s.CC, Packages: s.Packages,
-		QEMU: s.QEMU, QEMUCPU: s.QEMUCPU, NativeOn: s.NativeOn, ABI: s.ABI,
+		QEMU: s.QEMU, QEMUCPU: s.QEMUCPU, NativeOn: s.NativeOn, Predefined: s.Predefined, ABI: s.ABI,
 	}, nil
 }
 
@@ -260,9 +292,9 @@ func marshalPort(p arch.Port) ([]byte, error) {
 var writeFile = os.WriteFile
 
 // New writes arch/<name>/ under root for spec: port.json, and the switch.S
-// and probe.S templates. It returns the port's folder. It writes nothing when
-// spec is invalid or the port exists, and removes the folder again when a
-// write fails.
+// and probe.S templates, and rewrites arch/switch.S to know the port. It
+// returns the port's folder. It writes nothing when spec is invalid or the
+// port exists, and removes the folder again when a write fails.
 func New(root string, spec Spec) (dir string, err error) {
 	if err := CheckFree(root, spec.Name); err != nil {
 		return "", err
@@ -287,6 +319,16 @@ func New(root string, spec Spec) (dir string, err error) {
 			os.RemoveAll(dir)
 			return "", fmt.Errorf("port %q: writing %s: %w", p.Name, name, err)
 		}
+	}
+	// arch/switch.S picks the port by its predefined macros: it learns the new one.
+	archDir := filepath.Join(root, "arch")
+	ports, err := arch.Load(archDir)
+	if err == nil {
+		err = writeFile(filepath.Join(archDir, arch.SelectorFile), arch.Selector(ports), 0o644)
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("port %q: rewriting arch/%s: %w", p.Name, arch.SelectorFile, err)
 	}
 	return dir, nil
 }
@@ -373,6 +415,12 @@ func Ask(in io.Reader, out io.Writer, spec Spec) (Spec, error) {
 	}
 	if spec.QEMUCPU == "" {
 		if spec.QEMUCPU, err = ask("QEMU CPU", "QEMU CPU model", DefaultQEMUCPU, nil); err != nil {
+			return spec, err
+		}
+	}
+	if spec.Predefined == "" {
+		if spec.Predefined, err = ask("predefined-macro condition", "Condition on the compiler's predefined macros",
+			predefinedByCPU[cpuOf(spec.Triple)], nil); err != nil {
 			return spec, err
 		}
 	}

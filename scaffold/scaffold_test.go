@@ -64,6 +64,11 @@ func TestNewPortShowsUpAndFailsUntilWritten(t *testing.T) {
 		assert.Contains(t, after, filepath.Join("amd64next", name))
 		delete(after, filepath.Join("amd64next", name))
 	}
+	selector, err := os.ReadFile(filepath.Join(root, "arch", arch.SelectorFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(selector), "#include \"amd64next/switch.S\"", "arch/switch.S knows the new port")
+	delete(after, arch.SelectorFile)
+	delete(before, arch.SelectorFile)
 	assert.Equal(t, before, after, "the other ports are untouched and nothing else was written")
 
 	// The new port is everywhere the ports are listed: the registry, the
@@ -199,6 +204,8 @@ func TestNewRejectsBadSpecsAndWritesNothing(t *testing.T) {
 		{"triple with spaces", with(func(s *Spec) { s.Triple = "riscv64 linux gnu" }), `port "toy": invalid triple "riscv64 linux gnu"`},
 		{"unknown QEMU", with(func(s *Spec) { s.Triple = "toy-linux-gnu" }), `port "toy": no QEMU binary known for "toy-linux-gnu": give one (SL_QEMU, e.g. qemu-toy)`},
 		{"compiler with flags", with(func(s *Spec) { s.CC = "gcc -m32" }), `port "toy": invalid compiler "gcc -m32": one word, no spaces`},
+		{"unknown predefined macros", with(func(s *Spec) { s.Triple, s.QEMU = "toy-linux-gnu", "qemu-toy" }),
+			`port "toy": no predefined-macro condition known for "toy-linux-gnu": give one (SL_PREDEFINED, e.g. defined(__toy__))`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -243,11 +250,11 @@ func TestDefaultsFromTheTriple(t *testing.T) {
 		triple string
 		want   arch.Port
 	}{
-		{"mips64el-linux-gnuabi64", arch.Port{CC: "mips64el-linux-gnuabi64-gcc", Packages: []string{"gcc-mips64el-linux-gnuabi64", "libc6-dev-mips64el-cross"}, QEMU: "qemu-mips64el"}},
-		{"x86_64-linux-gnu", arch.Port{CC: "x86_64-linux-gnu-gcc", Packages: []string{"gcc-x86-64-linux-gnu", "libc6-dev-amd64-cross"}, QEMU: "qemu-x86_64"}},
-		{"aarch64-linux-gnu", arch.Port{CC: "aarch64-linux-gnu-gcc", Packages: []string{"gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross"}, QEMU: "qemu-aarch64"}},
-		{"powerpc64-linux-gnu", arch.Port{CC: "powerpc64-linux-gnu-gcc", Packages: []string{"gcc-powerpc64-linux-gnu", "libc6-dev-ppc64-cross"}, QEMU: "qemu-ppc64"}},
-		{"arm-linux-gnueabihf", arch.Port{CC: "arm-linux-gnueabihf-gcc", Packages: []string{"gcc-arm-linux-gnueabihf", "libc6-dev-armhf-cross"}, QEMU: "qemu-arm"}},
+		{"mips64el-linux-gnuabi64", arch.Port{CC: "mips64el-linux-gnuabi64-gcc", Packages: []string{"gcc-mips64el-linux-gnuabi64", "libc6-dev-mips64el-cross"}, QEMU: "qemu-mips64el", Predefined: "defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__"}},
+		{"x86_64-linux-gnu", arch.Port{CC: "x86_64-linux-gnu-gcc", Packages: []string{"gcc-x86-64-linux-gnu", "libc6-dev-amd64-cross"}, QEMU: "qemu-x86_64", Predefined: "defined(__x86_64__) && !defined(__ILP32__)"}},
+		{"aarch64-linux-gnu", arch.Port{CC: "aarch64-linux-gnu-gcc", Packages: []string{"gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross"}, QEMU: "qemu-aarch64", Predefined: "defined(__aarch64__) && !defined(__ILP32__)"}},
+		{"powerpc64-linux-gnu", arch.Port{CC: "powerpc64-linux-gnu-gcc", Packages: []string{"gcc-powerpc64-linux-gnu", "libc6-dev-ppc64-cross"}, QEMU: "qemu-ppc64", Predefined: "defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__"}},
+		{"arm-linux-gnueabihf", arch.Port{CC: "arm-linux-gnueabihf-gcc", Packages: []string{"gcc-arm-linux-gnueabihf", "libc6-dev-armhf-cross"}, QEMU: "qemu-arm", Predefined: "defined(__arm__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.triple, func(t *testing.T) {
@@ -279,6 +286,7 @@ func TestDataFileLoadsAndLooksLikeTheOthers(t *testing.T) {
   "qemu": "qemu-mips64el",
   "qemu_cpu": "5KEf",
   "native_on": ["mips64"],
+  "predefined": "defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
   "abi": "MIPS n64 ABI"
 }
 `, string(data))
@@ -296,28 +304,30 @@ func TestDataFileLoadsAndLooksLikeTheOthers(t *testing.T) {
 func TestAsk(t *testing.T) {
 	t.Run("asks for what is missing, Enter takes the default", func(t *testing.T) {
 		var out bytes.Buffer
-		spec, err := Ask(strings.NewReader("riscv64\nriscv64-linux-gnu\n\n\nrv64\n"), &out, Spec{Name: "toy"})
+		spec, err := Ask(strings.NewReader("riscv64\nriscv64-linux-gnu\n\n\nrv64\n\n"), &out, Spec{Name: "toy"})
 		require.NoError(t, err)
-		assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc", QEMU: "qemu-riscv64", QEMUCPU: "rv64"}, spec)
+		assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc", QEMU: "qemu-riscv64", QEMUCPU: "rv64",
+			Predefined: "defined(__riscv) && __riscv_xlen == 64"}, spec)
 		assert.Equal(t, "Target triple (e.g. riscv64-linux-gnu): "+
 			"  port \"toy\": invalid triple \"riscv64\": want <cpu>-<os>[-<abi>] in lowercase, e.g. riscv64-linux-gnu\n"+
 			"Target triple (e.g. riscv64-linux-gnu): "+
 			"C compiler [riscv64-linux-gnu-gcc]: "+
 			"QEMU user-mode binary [qemu-riscv64]: "+
-			"QEMU CPU model [max]: ", out.String())
+			"QEMU CPU model [max]: "+
+			"Condition on the compiler's predefined macros [defined(__riscv) && __riscv_xlen == 64]: ", out.String())
 	})
 
 	t.Run("QEMU is asked again when there is no default", func(t *testing.T) {
 		var out bytes.Buffer
-		spec, err := Ask(strings.NewReader("toy-linux-gnu\ntoycc\n\nqemu-toy\n"), &out, Spec{Name: "toy"})
+		spec, err := Ask(strings.NewReader("toy-linux-gnu\ntoycc\n\nqemu-toy\n\ndefined(__toy__)\n"), &out, Spec{Name: "toy"})
 		require.NoError(t, err)
-		assert.Equal(t, Spec{Name: "toy", Triple: "toy-linux-gnu", CC: "toycc", QEMU: "qemu-toy", QEMUCPU: "max"}, spec)
+		assert.Equal(t, Spec{Name: "toy", Triple: "toy-linux-gnu", CC: "toycc", QEMU: "qemu-toy", QEMUCPU: "max", Predefined: "defined(__toy__)"}, spec)
 		assert.Contains(t, out.String(), "QEMU user-mode binary:   an answer is needed\nQEMU user-mode binary: ")
 	})
 
 	t.Run("asks nothing when the spec is complete", func(t *testing.T) {
 		var out bytes.Buffer
-		full := Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "cc", QEMU: "q", QEMUCPU: "c"}
+		full := Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "cc", QEMU: "q", QEMUCPU: "c", Predefined: "defined(__toy__)"}
 		spec, err := Ask(strings.NewReader(""), &out, full)
 		require.NoError(t, err)
 		assert.Equal(t, full, spec)
@@ -327,7 +337,7 @@ func TestAsk(t *testing.T) {
 	t.Run("end of input takes the defaults", func(t *testing.T) {
 		spec, err := Ask(strings.NewReader("s390x-linux-gnu"), &bytes.Buffer{}, Spec{Name: "toy"})
 		require.NoError(t, err)
-		assert.Equal(t, Spec{Name: "toy", Triple: "s390x-linux-gnu", CC: "s390x-linux-gnu-gcc", QEMU: "qemu-s390x", QEMUCPU: "max"}, spec)
+		assert.Equal(t, Spec{Name: "toy", Triple: "s390x-linux-gnu", CC: "s390x-linux-gnu-gcc", QEMU: "qemu-s390x", QEMUCPU: "max", Predefined: "defined(__s390x__)"}, spec)
 	})
 
 	t.Run("end of input without a triple is an error", func(t *testing.T) {
@@ -337,8 +347,8 @@ func TestAsk(t *testing.T) {
 }
 
 func TestFromEnv(t *testing.T) {
-	env := map[string]string{"SL_TRIPLE": " riscv64-linux-gnu ", "SL_CC": "riscv64-linux-gnu-gcc-14", "SL_QEMU": "qemu-riscv64", "SL_QEMU_CPU": "rv64", "SL_ABI": "lp64d"}
-	assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc-14", QEMU: "qemu-riscv64", QEMUCPU: "rv64", ABI: "lp64d"},
+	env := map[string]string{"SL_TRIPLE": " riscv64-linux-gnu ", "SL_CC": "riscv64-linux-gnu-gcc-14", "SL_QEMU": "qemu-riscv64", "SL_QEMU_CPU": "rv64", "SL_ABI": "lp64d", "SL_PREDEFINED": "defined(__riscv)"}
+	assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc-14", QEMU: "qemu-riscv64", QEMUCPU: "rv64", ABI: "lp64d", Predefined: "defined(__riscv)"},
 		FromEnv("toy", func(k string) string { return env[k] }))
 	assert.Equal(t, Spec{Name: "toy"}, FromEnv("toy", func(string) string { return "" }))
 }

@@ -322,9 +322,16 @@ func WriteTable(w io.Writer, results []Result) {
 	}
 }
 
+// Tool is a host program a run needs besides the compilers, and the Debian
+// package that provides it.
+type Tool struct {
+	Binary, Package string
+}
+
 // Options choose what Ensure proves and whether it may install.
 type Options struct {
 	Compilers []Compiler
+	Tools     []Tool
 	QEMU      qemu.Options
 	// Install lets Ensure install the packages of the ports that fail, with
 	// apt-get as root or through password-less sudo.
@@ -344,10 +351,14 @@ func Ensure(ctx context.Context, ports []arch.Port, o Options) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if len(problems) == 0 {
+	missing := missingTools(o.Tools)
+	if len(problems) == 0 && len(missing) == 0 {
 		return nil
 	}
 	var pkgs []string
+	for _, t := range missing {
+		pkgs = append(pkgs, t.Package)
+	}
 	var failing []arch.Port
 	for _, p := range problems {
 		pkgs = append(pkgs, p.Packages...)
@@ -357,13 +368,13 @@ func Ensure(ctx context.Context, ports []arch.Port, o Options) error {
 	}
 	pkgs = sortedUnique(pkgs)
 	if !o.Install {
-		return joinProblems(problems, nil)
+		return joinProblems(problems, toolsError(missing, false))
 	}
 	for _, p := range problems {
 		fmt.Fprintf(o.Log, "toolchain: %s: %s failed: %s\n", p.Port.Name, p.Step, p.Detail)
 	}
 	if err := install(ctx, pkgs, listedIn(ports), o.Log); err != nil {
-		return joinProblems(problems, err)
+		return joinProblems(problems, errors.Join(toolsError(missing, false), err))
 	}
 	problems = Problems(Doctor(ctx, failing, o.Compilers, o.QEMU))
 	if ctx.Err() != nil {
@@ -372,7 +383,30 @@ func Ensure(ctx context.Context, ports []arch.Port, o Options) error {
 	for _, p := range problems {
 		p.Installed = true
 	}
-	return joinProblems(problems, nil)
+	return joinProblems(problems, toolsError(missingTools(o.Tools), true))
+}
+
+func missingTools(tools []Tool) []Tool {
+	var missing []Tool
+	for _, t := range tools {
+		if _, err := exec.LookPath(t.Binary); err != nil {
+			missing = append(missing, t)
+		}
+	}
+	return missing
+}
+
+// toolsError is one line per missing tool, or nil.
+func toolsError(missing []Tool, installed bool) error {
+	var errs []error
+	for _, t := range missing {
+		fix := "install: " + t.Package
+		if installed {
+			fix = "still missing after installing " + t.Package
+		}
+		errs = append(errs, fmt.Errorf("%s: not found on PATH; %s", t.Binary, fix))
+	}
+	return errors.Join(errs...)
 }
 
 func joinProblems(problems []*Problem, also error) error {

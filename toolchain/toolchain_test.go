@@ -243,3 +243,11 @@ func pretend(t *testing.T, prefix []string, ok bool) {
 	asRoot = func(context.Context) ([]string, bool) { return prefix, ok }
 	t.Cleanup(func() { asRoot = saved })
 }
+
+func TestEnsureNamesAMissingTool(t *testing.T) {
+	pretend(t, nil, false)
+	err := Ensure(context.Background(), nil, Options{Tools: []Tool{{Binary: "no-such-pkg-config", Package: "pkg-config"}, {Binary: "sh", Package: "dash"}}, Install: true})
+	require.Error(t, err)
+	assert.Equal(t, "no-such-pkg-config: not found on PATH; install: pkg-config\n"+
+		"not root and no password-less sudo: install them with: sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends pkg-config'", err.Error())
+}

@@ -1,5 +1,7 @@
 /* Memory: bounded over many coroutines; a failed save changes nothing. */
 #include "check.h"
+
+#include <errno.h>
 #include "slice_debug.h"
 
 #include <stdint.h>
@@ -57,6 +59,12 @@ void case_memory_failed_save_changes_nothing(void) {
     EXPECT_EQ(sl_state(c), SL_ACTIVE);
     EXPECT_EQ(sl_saved_bytes(c), saved);
     EXPECT_EQ(sl_saved_bytes(main_coro), 0);
+    /* Creating one needs memory, and says so when there is none. */
+    sl_debug_fail_allocs_after(0);
+    errno = 0;
+    EXPECT_PTR(sl_new(yield_then_return, NULL), NULL);
+    EXPECT_EQ(errno, ENOMEM);
+    sl_debug_fail_allocs_after(-1);
     /* Starting a new one needs a save too. */
     sl_coro *fresh = sl_new(yield_then_return, NULL);
     sl_debug_fail_allocs_after(0);

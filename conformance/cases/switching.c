@@ -1,6 +1,8 @@
 /* Switching: values both ways, return to parent, dead targets, self, errors. */
 #include "check.h"
 
+#include <errno.h>
+
 #include <stdint.h>
 
 static sl_coro *main_coro;
@@ -119,7 +121,10 @@ void case_switch_errors(void) {
     EXPECT_EQ(sl_switch(NULL, NULL, &r), SL_EINVAL);
     EXPECT_PTR(r, (void *)1);
     EXPECT_EQ(sl_throw(NULL, 1, &r), SL_EINVAL);
+    errno = 0;
     EXPECT_PTR(sl_new(NULL, NULL), NULL);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(sl_version(), SL_VERSION);
     sl_coro *c = sl_new(never_runs, NULL);
     EXPECT_EQ(sl_throw(c, 0, &r), SL_EINVAL);
     EXPECT_EQ(sl_throw(c, -3, &r), SL_EINVAL);

@@ -2,6 +2,7 @@
 #include "check.h"
 #include "workload.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 
@@ -57,7 +58,9 @@ void case_threads_cross_thread_refused(void) {
     EXPECT_EQ(sl_set_parent(mine, foreign_new), SL_ETHREAD);
     EXPECT_EQ(sl_set_parent(foreign_new, mine), SL_ETHREAD);
     EXPECT_EQ(sl_free(foreign_new), SL_ETHREAD);
+    errno = 0;
     EXPECT_PTR(sl_new(idle, foreign_new), NULL);
+    EXPECT_EQ(errno, EPERM);
     EXPECT_PTR(sl_parent(mine), sl_current());
     EXPECT_EQ(sl_switch(mine, (void *)8, &r), 0);
     EXPECT_EQ((intptr_t)r, 8);

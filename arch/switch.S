@@ -1,0 +1,24 @@
+// arch/switch.S: the port of the architecture the compiler targets, chosen by
+// the compiler's predefined macros, so that a C project builds the core with
+// one line:
+//
+//     cc -Icore core/*.c arch/switch.S
+//
+// Generated from the "predefined" condition of every arch/<name>/port.json by
+// mage port:new and mage port:select (go test ./arch fails when it is stale):
+// do not edit.
+#if defined(__i386__)
+#include "386/switch.S"
+#elif defined(__x86_64__) && !defined(__ILP32__)
+#include "amd64/switch.S"
+#elif defined(__aarch64__) && !defined(__ILP32__)
+#include "arm64/switch.S"
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#include "ppc64le/switch.S"
+#elif defined(__riscv) && __riscv_xlen == 64
+#include "riscv64/switch.S"
+#elif defined(__s390x__)
+#include "s390x/switch.S"
+#else
+#error "stackslice has no port for this target: no arch/<name>/port.json matches its predefined macros (docs/ports.md)"
+#endif
