@@ -21,10 +21,17 @@ extern const uint64_t sl_probe_mask[];
  * its own caller's registers and returns sl_switch's result. */
 int sl_probe_switch(const uint64_t *load, uint64_t *seen, sl_coro *to);
 
-/* The same, but straight into the port: loads the canaries, calls
- * sl_debug_arm_switch(to) and then sl_arch_switch(), stores, restores and
- * returns sl_arch_switch's result. Only the port itself stands between the
- * canaries and the other side. `to` must be started and suspended. */
+/* The same, but straight into the port: loads the canaries and calls
+ * sl_debug_arm_switch(to). When arming fails, it returns that error
+ * (SL_EINVAL, SL_ETHREAD) without entering the port, after storing and
+ * restoring as usual. Otherwise it enters sl_arch_switch() with no frame of
+ * its own in between, so that only the port stands between the canaries and
+ * the other side, then stores, restores and returns sl_arch_switch's
+ * result. Every port implements it the same way: a helper, switch_direct,
+ * that probe_via calls in place of sl_switch, which calls
+ * sl_debug_arm_switch, returns to probe_via on a non-zero result, and
+ * otherwise leaves its own frame and branches (does not call) to
+ * sl_arch_switch, whose return then goes straight back to probe_via. */
 int sl_probe_switch_direct(const uint64_t *load, uint64_t *seen, sl_coro *to);
 
 /* The stack pointer of the call site: the value the ABI requires to be a

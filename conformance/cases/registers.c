@@ -82,9 +82,20 @@ void case_registers_canaries_direct(void) {
     EXPECT(sl_probe_count > 0 && sl_probe_count <= SLOTS_MAX);
     if (sl_probe_count == 0 || sl_probe_count > SLOTS_MAX) return;
     main_coro = sl_current();
+    /* A switch the core refuses to arm never enters the port, and the
+     * canaries survive it: the probe's own frame and sl_debug_arm_switch
+     * (plain C) are all that ran. */
+    uint64_t seed = 0xa11ed;
+    sl_coro *refused[] = {NULL, main_coro};
+    for (int i = 0; i < 2; i++) {
+        uint64_t load[SLOTS_MAX], seen[SLOTS_MAX] = {0};
+        make_canaries(load, &seed);
+        EXPECT_EQ(sl_probe_switch_direct(load, seen, refused[i]), SL_EINVAL);
+        compare("refused (direct)", i, load, seen);
+    }
     sl_coro *c = sl_new(direct_side, NULL);
     EXPECT_EQ(sl_switch(c, NULL, NULL), 0); /* started: from now on both sides are suspended */
-    uint64_t seed = 0xfeed;
+    seed = 0xfeed;
     for (int round = 0; round < ROUNDS; round++) {
         uint64_t load[SLOTS_MAX], seen[SLOTS_MAX] = {0};
         make_canaries(load, &seed);
