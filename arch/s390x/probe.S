@@ -3,69 +3,75 @@
  * Canary slots of load[] and seen[] (big-endian: the 32-bit FPC is the low
  * half of its slot, bytes 4-7):
  *
- *   slot  register              fixed    mask
- *   0*8   r6                    0        all
- *   1*8   r7                    0        all
- *   2*8   r8                    0        all
- *   3*8   r9                    0        all
- *   4*8   r10                   0        all
- *   5*8   r11                   0        all
- *   6*8   r12                   0        all
- *   7*8   r13                   0        all
- *   8*8   f8                    0        all
- *   9*8   f9                    0        all
- *   10*8  f10                   0        all
- *   11*8  f11                   0        all
- *   12*8  f12                   0        all
- *   13*8  f13                   0        all
- *   14*8  f14                   0        all
- *   15*8  f15                   0        all
- *   16*8  FPC (32 bits)         0        DFP and BFP rounding modes
+ *   slot            register                 fixed    mask
+ *   0*8 .. 7*8      r6 .. r13                0        all
+ *   8*8 .. 15*8     f8 .. f15                0        all
+ *   16*8            FPC (32 bits)            0        DFP and BFP rounding modes (0x73)
  *
  * r14 (return address) and r15 (stack pointer) get no canaries. FPC: the
  * IEEE exception mask bits (0-4) stay zero, so no exception traps.
  *
  * Frame of probe_via, the body of sl_probe_switch and sl_probe_switch_direct,
- * from r15 after its prologue: the 160-byte register save area for its
- * callees, then at 160 + offset:
+ * from r15 after its prologue: the register save area for its callees, then
+ * at SAVE_AREA + offset:
  *
- *   offset  content
- *   0*8     seen
- *   1*8     caller's FPC (bytes 0-3)
- *   2*8     r6
- *   3*8     r7
- *   4*8     r8
- *   5*8     r9
- *   6*8     r10
- *   7*8     r11
- *   8*8     r12
- *   9*8     r13
- *   10*8    r14 (return address)
- *   11*8    f8
- *   12*8    f9
- *   13*8    f10
- *   14*8    f11
- *   15*8    f12
- *   16*8    f13
- *   17*8    f14
- *   18*8    f15 */
+ *   offset          content
+ *   0*8 .. 16*8     the caller's registers, laid out as the canary slots
+ *   17*8            seen
+ *   18*8            r14 (return address) */
+#define GPRS	r6, r7, r8, r9, r10, r11, r12, r13
+#define FPRS	f8, f9, f10, f11, f12, f13, f14, f15
+/* Any callee may write the bottom 160 bytes of its caller's frame. */
+#define SAVE_AREA	160
+#define SEEN	(SAVE_AREA+17*8)
+#define RA	(SAVE_AREA+18*8)
+#define FRAME	(SAVE_AREA+19*8)
+
 	.section .rodata
 	.globl	sl_probe_count, sl_probe_names, sl_probe_fixed, sl_probe_mask, sl_probe_stack_align
-	.balign	8
-sl_probe_count:
-	.long	17
-sl_probe_stack_align:
-	.long	8
 sl_probe_names:
-	.asciz	"r6", "r7", "r8", "r9", "r10", "r11", "r12", "r13"
-	.asciz	"f8", "f9", "f10", "f11", "f12", "f13", "f14", "f15", "fpc"
+	.irp	reg, GPRS, FPRS, fpc
+	.asciz	"\reg"
+	.endr
 	.balign	8
 sl_probe_fixed:
-	.quad	0, 0, 0, 0, 0, 0, 0, 0
-	.quad	0, 0, 0, 0, 0, 0, 0, 0, 0
+	.irp	reg, GPRS, FPRS, fpc
+	.quad	0
+	.endr
 sl_probe_mask:
-	.quad	-1, -1, -1, -1, -1, -1, -1, -1
-	.quad	-1, -1, -1, -1, -1, -1, -1, -1, 0x73
+	.irp	reg, GPRS, FPRS
+	.quad	-1
+	.endr
+	.quad	0x73
+sl_probe_count:
+	.long	(sl_probe_mask - sl_probe_fixed) / 8	/* fixed's length */
+sl_probe_stack_align:
+	.long	8
+
+	/* One walk of the lists for every slot sequence, slot*8 past off(base):
+	 * loading the canaries, saving and restoring the caller's registers (the
+	 * frame mirrors the slots) and filling seen[]. The lists name registers
+	 * without their %, as the names table does. */
+	.macro	each op, off, base, regs:vararg
+	.irp	reg, \regs
+	\op	%\reg, \off+slot*8(\base)
+	.set	slot, slot+1
+	.endr
+	.endm
+
+	.macro	store_slots off, base
+	.set	slot, 0
+	each	stg, \off, \base, GPRS
+	each	std, \off, \base, FPRS
+	stfpc	\off+slot*8+4(\base)
+	.endm
+
+	.macro	load_slots off, base
+	.set	slot, 0
+	each	lg, \off, \base, GPRS
+	each	ld, \off, \base, FPRS
+	lfpc	\off+slot*8+4(\base)
+	.endm
 
 	.text
 	/* Both probes share one body; r1 holds what it calls with the canaries
@@ -85,108 +91,46 @@ sl_probe_switch_direct:
 	j	probe_via
 	.size	sl_probe_switch_direct, .-sl_probe_switch_direct
 
-	/* switch_direct(to): arm the core, then enter the port as if called from
-	 * probe_via. r14 (back into probe_via) goes to its slot in probe_via's
-	 * register save area, which a callee may write; the callee of
-	 * switch_direct gets a 160-byte save area of its own, which keeps r15
-	 * 8-byte aligned. r6-r13, f8-f15 and the FPC rounding modes survive the C
-	 * call, so the canaries reach sl_arch_switch as probe_via loaded them. */
+	/* switch_direct(to), as core/probe.h describes it. r14 (into probe_via)
+	 * waits in its slot of probe_via's register save area, which a callee
+	 * may write; sl_debug_arm_switch gets a save area of its own, which
+	 * keeps r15 8-byte aligned. ltr tests the low word: the result is an
+	 * int. r6-r13, f8-f15 and the FPC rounding modes survive the C call, so
+	 * the canaries reach sl_arch_switch as probe_via loaded them. */
 	.type	switch_direct, @function
 switch_direct:
 	stg	%r14, 14*8(%r15)
-	lay	%r15, -160(%r15)
+	lay	%r15, -SAVE_AREA(%r15)
 	brasl	%r14, sl_debug_arm_switch@PLT
-	la	%r15, 160(%r15)
+	la	%r15, SAVE_AREA(%r15)
 	lg	%r14, 14*8(%r15)
-	/* tail call: sl_arch_switch returns straight to probe_via */
+	ltr	%r2, %r2
+	bner	%r14
 	jg	sl_arch_switch@PLT
 	.size	switch_direct, .-switch_direct
 
 	.type	probe_via, @function
 probe_via:
 	/* 1. save the caller's callee-saved registers and FP control state */
-	lay	%r15, -(160+19*8)(%r15)
-	stg	%r3, 160+0*8(%r15)
-	stfpc	160+1*8(%r15)
-	stg	%r6, 160+2*8(%r15)
-	stg	%r7, 160+3*8(%r15)
-	stg	%r8, 160+4*8(%r15)
-	stg	%r9, 160+5*8(%r15)
-	stg	%r10, 160+6*8(%r15)
-	stg	%r11, 160+7*8(%r15)
-	stg	%r12, 160+8*8(%r15)
-	stg	%r13, 160+9*8(%r15)
-	stg	%r14, 160+10*8(%r15)
-	std	%f8, 160+11*8(%r15)
-	std	%f9, 160+12*8(%r15)
-	std	%f10, 160+13*8(%r15)
-	std	%f11, 160+14*8(%r15)
-	std	%f12, 160+15*8(%r15)
-	std	%f13, 160+16*8(%r15)
-	std	%f14, 160+17*8(%r15)
-	std	%f15, 160+18*8(%r15)
+	lay	%r15, -FRAME(%r15)
+	stg	%r14, RA(%r15)
+	stg	%r3, SEEN(%r15)
+	store_slots SAVE_AREA, %r15
 	/* 2. load the canaries */
-	lg	%r6, 0*8(%r2)
-	lg	%r7, 1*8(%r2)
-	lg	%r8, 2*8(%r2)
-	lg	%r9, 3*8(%r2)
-	lg	%r10, 4*8(%r2)
-	lg	%r11, 5*8(%r2)
-	lg	%r12, 6*8(%r2)
-	lg	%r13, 7*8(%r2)
-	ld	%f8, 8*8(%r2)
-	ld	%f9, 9*8(%r2)
-	ld	%f10, 10*8(%r2)
-	ld	%f11, 11*8(%r2)
-	ld	%f12, 12*8(%r2)
-	ld	%f13, 13*8(%r2)
-	ld	%f14, 14*8(%r2)
-	ld	%f15, 15*8(%r2)
-	lfpc	16*8+4(%r2)
+	load_slots 0, %r2
 	/* 3. sl_switch(to, NULL, NULL) or switch_direct(to) */
 	lgr	%r2, %r4
 	lghi	%r3, 0
 	lghi	%r4, 0
 	basr	%r14, %r1
 	/* 4. store what the registers hold now */
-	lg	%r1, 160+0*8(%r15)
-	stg	%r6, 0*8(%r1)
-	stg	%r7, 1*8(%r1)
-	stg	%r8, 2*8(%r1)
-	stg	%r9, 3*8(%r1)
-	stg	%r10, 4*8(%r1)
-	stg	%r11, 5*8(%r1)
-	stg	%r12, 6*8(%r1)
-	stg	%r13, 7*8(%r1)
-	std	%f8, 8*8(%r1)
-	std	%f9, 9*8(%r1)
-	std	%f10, 10*8(%r1)
-	std	%f11, 11*8(%r1)
-	std	%f12, 12*8(%r1)
-	std	%f13, 13*8(%r1)
-	std	%f14, 14*8(%r1)
-	std	%f15, 15*8(%r1)
-	stfpc	16*8+4(%r1)
-	/* 5. restore the caller's state; r2 holds sl_switch's or sl_arch_switch's result */
-	lfpc	160+1*8(%r15)
-	lg	%r6, 160+2*8(%r15)
-	lg	%r7, 160+3*8(%r15)
-	lg	%r8, 160+4*8(%r15)
-	lg	%r9, 160+5*8(%r15)
-	lg	%r10, 160+6*8(%r15)
-	lg	%r11, 160+7*8(%r15)
-	lg	%r12, 160+8*8(%r15)
-	lg	%r13, 160+9*8(%r15)
-	lg	%r14, 160+10*8(%r15)
-	ld	%f8, 160+11*8(%r15)
-	ld	%f9, 160+12*8(%r15)
-	ld	%f10, 160+13*8(%r15)
-	ld	%f11, 160+14*8(%r15)
-	ld	%f12, 160+15*8(%r15)
-	ld	%f13, 160+16*8(%r15)
-	ld	%f14, 160+17*8(%r15)
-	ld	%f15, 160+18*8(%r15)
-	la	%r15, 160+19*8(%r15)
+	lg	%r1, SEEN(%r15)
+	store_slots 0, %r1
+	/* 5. restore the caller's state; r2 holds the result of sl_switch,
+	 * sl_debug_arm_switch or sl_arch_switch */
+	load_slots SAVE_AREA, %r15
+	lg	%r14, RA(%r15)
+	la	%r15, FRAME(%r15)
 	br	%r14
 	.size	probe_via, .-probe_via
 
