@@ -16,23 +16,22 @@ extern const char sl_probe_names[];
 extern const uint64_t sl_probe_fixed[];
 extern const uint64_t sl_probe_mask[];
 
-/* Loads every slot's register from load[], calls sl_switch(to, NULL, NULL),
- * stores every slot's register into seen[] (zeroed by the caller), restores
- * its own caller's registers and returns sl_switch's result. */
-int sl_probe_switch(const uint64_t *load, uint64_t *seen, sl_coro *to);
+/* What a probe calls with the canaries loaded: sl_switch, or sl_probe_direct. */
+typedef int (*sl_probe_target)(sl_coro *to, void *value, void **result);
 
-/* The same, but straight into the port: loads the canaries and calls
- * sl_debug_arm_switch(to). When arming fails, it returns that error
- * (SL_EINVAL, SL_ETHREAD) without entering the port, after storing and
- * restoring as usual. Otherwise it enters sl_arch_switch() with no frame of
- * its own in between, so that only the port stands between the canaries and
- * the other side, then stores, restores and returns sl_arch_switch's
- * result. Every port implements it the same way: a helper, switch_direct,
- * that probe_via calls in place of sl_switch, which calls
- * sl_debug_arm_switch, returns to probe_via on a non-zero result, and
- * otherwise leaves its own frame and branches (does not call) to
- * sl_arch_switch, whose return then goes straight back to probe_via. */
-int sl_probe_switch_direct(const uint64_t *load, uint64_t *seen, sl_coro *to);
+/* Loads every slot's register from load[], calls via(to, NULL, NULL),
+ * stores every slot's register into seen[] (zeroed by the caller), restores
+ * its own caller's registers and returns via's result. */
+int sl_probe_switch(const uint64_t *load, uint64_t *seen, sl_coro *to, sl_probe_target via);
+
+/* Straight into the port, for sl_probe_switch to call: it calls
+ * sl_debug_arm_switch(to); when arming fails it returns that error
+ * (SL_EINVAL, SL_ETHREAD) without entering the port; otherwise it leaves its
+ * own frame and branches (does not call) to sl_arch_switch, whose return
+ * goes straight back to sl_probe_switch: only the port stands between the
+ * canaries and the other side. `to` must be started and suspended; value
+ * and result are ignored. */
+int sl_probe_direct(sl_coro *to, void *value, void **result);
 
 /* The stack pointer of the call site: the value the ABI requires to be a
  * multiple of sl_probe_stack_align at every call. */

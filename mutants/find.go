@@ -39,6 +39,7 @@ type Site struct {
 	mnemonic string
 	ops      []string
 	move     move
+	cpu      string
 }
 
 // Mutant is switch.S with one register of one site no longer saved or
@@ -244,7 +245,7 @@ func readSite(l line, step Step, cpu string) (Site, error) {
 	if !ok {
 		return Site{}, fmt.Errorf("the check does not know %q as a %s instruction", l.mnemonic, step)
 	}
-	s := Site{Line: l.number, Text: l.text, Step: step, mnemonic: l.mnemonic, ops: l.ops, move: mv}
+	s := Site{Line: l.number, Text: l.text, Step: step, mnemonic: l.mnemonic, ops: l.ops, move: mv, cpu: cpu}
 	regs := func(names ...string) {
 		for _, n := range names {
 			s.Regs = append(s.Regs, Reg{Name: regName(n), Class: classify(n, cpu)})

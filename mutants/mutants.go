@@ -44,6 +44,9 @@ var singles = map[string]string{"stp": "str", "ldp": "ldr", "strd": "str", "ldrd
 
 func (m Mutant) replacement() (string, error) {
 	s := m.Site
+	if adjust, ok := stackAdjustment(s); ok {
+		return adjust, nil
+	}
 	switch s.move.form {
 	case pair:
 		keep := 1 - m.Drop
@@ -72,6 +75,27 @@ func (m Mutant) replacement() (string, error) {
 		return strings.Join(parts, "; "), nil
 	}
 	return "", nil
+}
+
+// stackAdjustment is what replaces a dropped push or pop: the same move of
+// the stack pointer without the register, so that every other slot stays
+// where the port put it and the register probes, not a stack shifted under
+// the return address, judge the mutant.
+func stackAdjustment(s Site) (string, bool) {
+	var op string
+	switch {
+	case strings.HasPrefix(s.mnemonic, "push"):
+		op = "sub"
+	case strings.HasPrefix(s.mnemonic, "pop"):
+		op = "add"
+	default:
+		return "", false
+	}
+	wide := strings.HasSuffix(s.mnemonic, "q") || (!strings.HasSuffix(s.mnemonic, "l") && s.cpu == "x86_64")
+	if wide {
+		return op + "q\t$8, %rsp", true
+	}
+	return op + "l\t$4, %esp", true
 }
 
 // displace moves a memory operand by bytes: [sp, #16] → [sp, #16+8],

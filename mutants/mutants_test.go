@@ -333,3 +333,21 @@ func TestMutantCaseTimeout(t *testing.T) {
 	assert.Equal(t, 10*time.Second, MutantCaseTimeout(Baseline{Slowest: 50 * time.Millisecond}))
 	assert.Equal(t, 30*time.Second, MutantCaseTimeout(Baseline{Slowest: 3 * time.Second}))
 }
+
+// A push or pop that is dropped keeps its stack move, so every other slot
+// stays put and the probes judge the register.
+func TestApplyKeepsTheStackMoveOfAPushOrPop(t *testing.T) {
+	tests := []struct{ cpu, src, want string }{
+		{"x86_64", "\t/* 1. save */\n\tpushq\t%rbx\n\t/* 2. */", "subq\t$8, %rsp"},
+		{"x86_64", "\t/* 5. restore */\n\tpopq\t%rbx\n\tret", "addq\t$8, %rsp"},
+		{"i686", "\t/* 1. save */\n\tpushl\t%ebx\n\t/* 2. */", "subl\t$4, %esp"},
+		{"i686", "\t/* 5. restore */\n\tpop\t%ebx\n\tret", "addl\t$4, %esp"},
+	}
+	for _, tt := range tests {
+		sites, err := Find(tt.src, tt.cpu)
+		require.NoError(t, err)
+		out, err := Apply(tt.src, Mutants(sites)[0])
+		require.NoError(t, err)
+		assert.Contains(t, strings.Split(out, "\n")[1], "\t"+tt.want+" /* mutant: ", tt.src)
+	}
+}

@@ -7,8 +7,7 @@
  *   6*8          MXCSR (32 bits)         0x1f80   RC, FZ, DAZ
  *   7*8          x87 control (16 bits)   0x037f   RC
  *
- * Frame of probe_via, the body of sl_probe_switch and sl_probe_switch_direct,
- * from rsp after its prologue:
+ * Frame of sl_probe_switch, from rsp after its prologue:
  *
  *   offset       content
  *   0*8          seen
@@ -19,7 +18,7 @@
 #define GPRS	rbx, rbp, r12, r13, r14, r15
 #define FRAME	9*8
 #define SAVED	2*8
-/* switch_direct's frame: padding, as probe_via's call left rsp 8 mod 16 */
+/* sl_probe_direct's frame: padding, as sl_probe_switch's call left rsp 8 mod 16 */
 #define DIRECT	1*8
 
 	/* dir=to stores each of GPRS into its slot at base+off, dir=from loads it:
@@ -36,57 +35,26 @@
 	.endr
 	.endm
 
-	.section .rodata
-	.globl	sl_probe_count, sl_probe_names, sl_probe_fixed, sl_probe_mask, sl_probe_stack_align
-sl_probe_names:
-	.set	NGPRS, 0
-	.irp	reg, GPRS
-	.asciz	"\reg"
-	.set	NGPRS, NGPRS+1
-	.endr
-	.asciz	"mxcsr", "x87cw"
-	.balign	8
-sl_probe_fixed:
-	.space	NGPRS*8
-	.quad	0x1f80, 0x037f
-sl_probe_mask:
-	.space	NGPRS*8, 0xff
-	.quad	0xe040, 0x0c00
-sl_probe_count:
-	.long	(sl_probe_mask - sl_probe_fixed) / 8
-sl_probe_stack_align:
-	.long	16
+#include "probe.inc"
 
-	.text
-	.globl	sl_probe_switch, sl_probe_switch_direct, sl_probe_call_sp
-	/* Both probes share one body; rax holds what it calls with the canaries loaded. */
-	.macro	probe name, callee
-	.type	\name, @function
-\name:
-	leaq	\callee(%rip), %rax
-	jmp	probe_via
-	.size	\name, .-\name
+	.macro	slots
+	sl_slots GPRS
+	slot	mxcsr, 0x1f80, 0xe040
+	slot	x87cw, 0x037f, 0x0c00
 	.endm
-	probe	sl_probe_switch, sl_switch
-	probe	sl_probe_switch_direct, switch_direct
+	sl_probe_tables 16
 
-	/* switch_direct(to): arm the core, then enter the port as if called from
-	 * probe_via: with its own frame gone, the jump leaves probe_via's return
-	 * address on top, so sl_arch_switch returns straight there. A refused
-	 * switch armed nothing: its error goes back without entering the port. */
-	.type	switch_direct, @function
-switch_direct:
+	/* sl_probe_direct (core/probe.h): with its frame gone, the jump leaves
+	 * the return address into sl_probe_switch on top for sl_arch_switch. */
+	sl_func	sl_probe_direct
 	subq	$DIRECT, %rsp
 	call	sl_debug_arm_switch
 	addq	$DIRECT, %rsp
 	testl	%eax, %eax
-	jnz	1f
-	jmp	sl_arch_switch
-1:	ret
-	.size	switch_direct, .-switch_direct
-
-	.type	probe_via, @function
-probe_via:
+	jz	sl_arch_switch
+	ret
+	sl_end	sl_probe_direct
+	sl_func	sl_probe_switch
 	/* 1. save the caller's callee-saved registers and FP control state */
 	subq	$FRAME, %rsp
 	gprs	to, %rsp, SAVED
@@ -95,31 +63,26 @@ probe_via:
 	fnstcw	1*8+4(%rsp)
 	/* 2. load the canaries */
 	gprs	from, %rdi
-	ldmxcsr	NGPRS*8(%rdi)
-	fldcw	NGPRS*8+1*8(%rdi)
-	/* 3. sl_switch(to, NULL, NULL) or switch_direct(to) */
+	ldmxcsr	slot*8(%rdi)
+	fldcw	(slot+1)*8(%rdi)
+	/* 3. via(to, NULL, NULL): sl_switch or sl_probe_direct */
 	movq	%rdx, %rdi
 	xorl	%esi, %esi
 	xorl	%edx, %edx
-	call	*%rax
+	call	*%rcx
 	/* 4. store what the registers hold now */
 	movq	0*8(%rsp), %rcx
 	gprs	to, %rcx
-	stmxcsr	NGPRS*8(%rcx)
-	fnstcw	NGPRS*8+1*8(%rcx)
-	/* 5. restore the caller's state; eax holds the result to return */
+	stmxcsr	slot*8(%rcx)
+	fnstcw	(slot+1)*8(%rcx)
+	/* 5. restore the caller's state; eax holds via's result */
 	ldmxcsr	1*8(%rsp)
 	fldcw	1*8+4(%rsp)
 	gprs	from, %rsp, SAVED
 	addq	$FRAME, %rsp
 	ret
-	.size	probe_via, .-probe_via
-
-	.type	sl_probe_call_sp, @function
-sl_probe_call_sp:
-	/* the call pushed the return address: the call site's rsp is one slot up */
+	sl_end	sl_probe_switch
+	sl_func	sl_probe_call_sp
 	leaq	1*8(%rsp), %rax
 	ret
-	.size	sl_probe_call_sp, .-sl_probe_call_sp
-
-	.section .note.GNU-stack,"",@progbits
+	sl_end	sl_probe_call_sp

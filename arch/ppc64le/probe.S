@@ -14,12 +14,12 @@
  * VE, OE, UE, ZE, XE, which stay 0; VSCR leaves out the sticky SAT bit.
  * A vector's .hi slot is doubleword element 0 (lxvd2x/stxvd2x).
  *
- * Frame of probe_via, the body of sl_probe_switch and sl_probe_switch_direct,
- * from r1 after its stdu:
+ * Frame of sl_probe_switch, from r1 after its stdu:
  *
  *   offset          content
  *   0*8             back chain
- *   1*8 .. 3*8      frame header of the callee (CR save, LR save, TOC save)
+ *   1*8 .. 3*8      frame header of the callee (CR save, LR save, TOC save:
+ *                   r2 across the call of via)
  *   4*8             seen
  *   5*8 .. 67*8     the caller's registers, laid out as the canary slots
  *   FRAME+2*8       return address (LR), in the caller's LR save word */
@@ -32,45 +32,25 @@
 #define FRAME	68*8
 
 	.abiversion 2
-	.section .rodata
-	.globl	sl_probe_count, sl_probe_names, sl_probe_fixed, sl_probe_mask, sl_probe_stack_align
-sl_probe_names:
-	.irp	reg, GPRS, FPRS
-	.asciz	"\reg"
-	.endr
+#include "probe.inc"
+
+	.macro	slots
+	sl_slots GPRS, FPRS
 	.irp	vr, VRS
-	.asciz	"v\vr\().hi", "v\vr\().lo"
+	slot	v\vr, 0, -1, .hi
+	slot	v\vr, 0, -1, .lo
 	.endr
-	.asciz	"cr", "fpscr", "vscr"
-	.balign	8
-	/* VRS twice in the tables: a vector register fills two slots */
-sl_probe_fixed:
-	.irp	reg, GPRS, FPRS, VRS, VRS, cr, fpscr, vscr
-	.quad	0
-	.endr
-sl_probe_mask:
-	.irp	reg, GPRS, FPRS, VRS, VRS
-	.quad	-1
-	.endr
-	.quad	0x00fff000, 0x700000007, 0x00010000
-sl_probe_count:
-	.long	(sl_probe_mask - sl_probe_fixed) / 8	/* fixed's length */
-sl_probe_stack_align:
-	.long	16
-
-	/* One walk of the lists for every slot sequence, slot*8 past off(base):
-	 * loading the canaries, saving and restoring the caller's registers (the
-	 * frame mirrors the slots) and filling seen[]. Scratch: r12 (index, CR,
-	 * VSCR), f0 and v0, none a canary, a base or one of r4-r6. VSCR moves
-	 * only through a vector register, as word 3: xxswapd brings it within
-	 * reach of mfvsrd/mtvsrd (POWER8), which move doubleword 0. */
-	.macro	each op, off, base, regs:vararg
-	.irp	reg, \regs
-	\op	%\reg, \off+slot*8(\base)
-	.set	slot, slot+1
-	.endr
+	slot	cr, 0, 0x00fff000
+	slot	fpscr, 0, 0x700000007
+	slot	vscr, 0, 0x00010000
 	.endm
+	sl_probe_tables 16
 
+	/* Every slot sequence, slot*8 past off(base): the frame mirrors the
+	 * slots. Scratch: r12 (index, CR, VSCR), f0 and v0, none a canary, a
+	 * base or one of r4-r6. VSCR moves only through a vector register, as
+	 * word 3: xxswapd brings it within reach of mfvsrd/mtvsrd (POWER8),
+	 * which move doubleword 0. */
 	.macro	each_vr op, off, base
 	.irp	vr, VRS
 	li	%r12, \off+slot*8
@@ -81,8 +61,8 @@ sl_probe_stack_align:
 
 	.macro	store_slots off, base
 	.set	slot, 0
-	each	std, \off, \base, GPRS
-	each	stfd, \off, \base, FPRS
+	sl_each	std, \off, \base, GPRS
+	sl_each	stfd, \off, \base, FPRS
 	each_vr	stxvd2x, \off, \base
 	mfcr	%r12
 	std	%r12, \off+slot*8(\base)
@@ -96,8 +76,8 @@ sl_probe_stack_align:
 
 	.macro	load_slots off, base
 	.set	slot, 0
-	each	ld, \off, \base, GPRS
-	each	lfd, \off, \base, FPRS
+	sl_each	ld, \off, \base, GPRS
+	sl_each	lfd, \off, \base, FPRS
 	each_vr	lxvd2x, \off, \base
 	ld	%r12, \off+slot*8(\base)
 	mtcrf	0x38, %r12
@@ -109,38 +89,14 @@ sl_probe_stack_align:
 	mtvscr	%v0
 	.endm
 
-	/* Both probes share one body; r6 says what it calls with the canaries
-	 * loaded: 0 sl_switch, else switch_direct. A flag and two direct calls
-	 * rather than a function address in a register: an indirect call would
-	 * need r12/ctr and r2 saved and restored around it. */
-	.macro	probe name, direct
-	.globl	\name
-	.type	\name, @function
-	.p2align 4
-\name:
-	addis	%r2, %r12, .TOC.-\name\()@ha
-	addi	%r2, %r2, .TOC.-\name\()@l
-	.localentry \name, .-\name
-	li	%r6, \direct
-	b	probe_via
-	.size	\name, .-\name
-	.endm
-
-	.text
-	probe	sl_probe_switch, 0
-	probe	sl_probe_switch_direct, 1
-
-	/* switch_direct(to), as core/probe.h describes it. Reached only by bl
-	 * from probe_via, so r2 is already this module's TOC: no global entry
-	 * point. LR goes to probe_via's LR save word (the ABI lets a callee
-	 * write it); the minimum 32-byte frame keeps r1 16-byte aligned and
-	 * gives sl_debug_arm_switch a header to write. cmpwi tests the low word:
-	 * the result is an int. After b (not bl), sl_arch_switch writes
-	 * probe_via's callee header and returns straight to probe_via, as if
-	 * probe_via had called it. */
-	.type	switch_direct, @function
-	.p2align 4
-switch_direct:
+	/* sl_probe_direct (core/probe.h), called through a pointer: the global
+	 * entry sets r2 from r12. LR goes to the caller's LR save word; the
+	 * minimum frame gives sl_debug_arm_switch a header to write. cmpwi tests
+	 * the low word, as the result is an int. */
+	sl_func	sl_probe_direct, 4
+	addis	%r2, %r12, .TOC.-sl_probe_direct@ha
+	addi	%r2, %r2, .TOC.-sl_probe_direct@l
+	.localentry sl_probe_direct, .-sl_probe_direct
 	mflr	%r0
 	std	%r0, 2*8(%r1)
 	stdu	%r1, -4*8(%r1)
@@ -152,11 +108,11 @@ switch_direct:
 	cmpwi	%r3, 0
 	bnelr
 	b	sl_arch_switch
-	.size	switch_direct, .-switch_direct
-
-	.type	probe_via, @function
-	.p2align 4
-probe_via:
+	sl_end	sl_probe_direct
+	sl_func	sl_probe_switch, 4
+	addis	%r2, %r12, .TOC.-sl_probe_switch@ha
+	addi	%r2, %r2, .TOC.-sl_probe_switch@l
+	.localentry sl_probe_switch, .-sl_probe_switch
 	/* 1. save the caller's callee-saved registers and FP control state */
 	mflr	%r0
 	std	%r0, 2*8(%r1)
@@ -165,38 +121,29 @@ probe_via:
 	store_slots SLOTS, %r1
 	/* 2. load the canaries */
 	load_slots 0, %r3
-	/* 3. sl_switch(to, NULL, NULL) or switch_direct(to); cr0 is volatile,
-	 * not a canary, and r6 is untouched since entry */
+	/* 3. via(to, NULL, NULL): sl_switch or sl_probe_direct, called as the
+	 * ELFv2 ABI calls through a pointer: the callee's address in r12 and
+	 * ctr, r2 kept in the TOC save word. r6 is untouched since entry. */
 	mr	%r3, %r5
 	li	%r4, 0
 	li	%r5, 0
-	cmpdi	%r6, 0
-	bne	1f
-	bl	sl_switch
-	nop
-	b	2f
-1:	bl	switch_direct
-	nop
-2:
+	mr	%r12, %r6
+	mtctr	%r12
+	std	%r2, 3*8(%r1)
+	bctrl
+	ld	%r2, 3*8(%r1)
 	/* 4. store what the registers hold now */
 	ld	%r11, SEEN(%r1)
 	store_slots 0, %r11
-	/* 5. restore the caller's state; r3 holds the result of sl_switch,
-	 * sl_debug_arm_switch or sl_arch_switch */
+	/* 5. restore the caller's state; r3 holds via's result */
 	load_slots SLOTS, %r1
 	addi	%r1, %r1, FRAME
 	ld	%r0, 2*8(%r1)
 	mtlr	%r0
 	blr
-	.size	probe_via, .-probe_via
-
-	.globl	sl_probe_call_sp
-	.type	sl_probe_call_sp, @function
-	.p2align 4
-sl_probe_call_sp:
+	sl_end	sl_probe_switch
+	sl_func	sl_probe_call_sp, 4
 	/* bl pushes nothing: r1 at entry is the call site's r1 */
 	mr	%r3, %r1
 	blr
-	.size	sl_probe_call_sp, .-sl_probe_call_sp
-
-	.section .note.GNU-stack,"",@progbits
+	sl_end	sl_probe_call_sp

@@ -12,8 +12,7 @@
  * fflags (bits 0-4) are status and are loaded as 0 but not compared.
  * ra, sp, gp and tp never receive canaries.
  *
- * Frame of probe_via, the body of sl_probe_switch and sl_probe_switch_direct,
- * from sp after its prologue:
+ * Frame of sl_probe_switch, from sp after its prologue:
  *
  *   offset          content
  *   0*8 .. 24*8     the caller's registers, laid out as the canary slots
@@ -26,30 +25,16 @@
 #define RA	26*8
 #define FRAME	28*8
 
-	.section .rodata
-	.globl	sl_probe_count, sl_probe_names, sl_probe_fixed, sl_probe_mask, sl_probe_stack_align
-sl_probe_names:
-	.irp	reg, GPRS, FPRS, fcsr
-	.asciz	"\reg"
-	.endr
-	.balign	8
-sl_probe_fixed:
-	.irp	reg, GPRS, FPRS, fcsr
-	.quad	0
-	.endr
-sl_probe_mask:
-	.irp	reg, GPRS, FPRS
-	.quad	-1
-	.endr
-	.quad	0x60
-sl_probe_count:
-	.long	(sl_probe_mask - sl_probe_fixed) / 8	/* fixed's length */
-sl_probe_stack_align:
-	.long	16
+#include "probe.inc"
 
-	/* One walk of the lists for every slot sequence: loading the canaries,
-	 * saving and restoring the caller's registers (the frame mirrors the
-	 * slots) and filling seen[]. t1 carries fcsr: no canary, base or t2. */
+	.macro	slots
+	sl_slots GPRS, FPRS
+	slot	fcsr, 0, 0x60
+	.endm
+	sl_probe_tables 16
+
+	/* One walk of the lists for every slot sequence (the frame mirrors the
+	 * slots). t1 carries fcsr: no canary, base or a3. */
 	.macro	each op, base, regs:vararg
 	.irp	reg, \regs
 	\op	\reg, slot*8(\base)
@@ -73,31 +58,10 @@ sl_probe_stack_align:
 	fscsr	t1
 	.endm
 
-	.text
-	/* Both probes share one body; t2 holds what it calls with the canaries
-	 * loaded (t2 is caller-saved and carries no canary, and steps 1 and 2
-	 * use only t1). */
-	.globl	sl_probe_switch
-	.type	sl_probe_switch, @function
-sl_probe_switch:
-	la	t2, sl_switch
-	j	probe_via
-	.size	sl_probe_switch, .-sl_probe_switch
-
-	.globl	sl_probe_switch_direct
-	.type	sl_probe_switch_direct, @function
-sl_probe_switch_direct:
-	la	t2, switch_direct
-	j	probe_via
-	.size	sl_probe_switch_direct, .-sl_probe_switch_direct
-
-	/* switch_direct(to), as core/probe.h describes it. ra (into probe_via)
-	 * waits in a 16-byte frame, which keeps sp 16-byte aligned at the call;
-	 * with ra back, the tail jump makes sl_arch_switch return straight to
-	 * probe_via. Only caller-saved registers change: the canaries reach the
-	 * port untouched. */
-	.type	switch_direct, @function
-switch_direct:
+	/* sl_probe_direct (core/probe.h): ra waits in a 16-byte frame across
+	 * the call, which keeps sp aligned; with it back, the tail jump makes
+	 * sl_arch_switch return straight to sl_probe_switch. */
+	sl_func	sl_probe_direct
 	addi	sp, sp, -16
 	sd	ra, 8(sp)
 	call	sl_debug_arm_switch
@@ -106,10 +70,8 @@ switch_direct:
 	bnez	a0, 1f
 	tail	sl_arch_switch
 1:	ret
-	.size	switch_direct, .-switch_direct
-
-	.type	probe_via, @function
-probe_via:
+	sl_end	sl_probe_direct
+	sl_func	sl_probe_switch
 	/* 1. save the caller's callee-saved registers and FP control state */
 	addi	sp, sp, -FRAME
 	sd	ra, RA(sp)
@@ -117,28 +79,22 @@ probe_via:
 	store_slots sp
 	/* 2. load the canaries */
 	load_slots a0
-	/* 3. sl_switch(to, NULL, NULL) or switch_direct(to) */
+	/* 3. via(to, NULL, NULL): sl_switch or sl_probe_direct */
 	mv	a0, a2
 	li	a1, 0
 	li	a2, 0
-	jalr	ra, 0(t2)
+	jalr	ra, 0(a3)
 	/* 4. store what the registers hold now */
 	ld	t0, SEEN(sp)
 	store_slots t0
-	/* 5. restore the caller's state; a0 holds the result of sl_switch,
-	 * sl_debug_arm_switch or sl_arch_switch */
+	/* 5. restore the caller's state; a0 holds via's result */
 	load_slots sp
 	ld	ra, RA(sp)
 	addi	sp, sp, FRAME
 	ret
-	.size	probe_via, .-probe_via
-
-	.globl	sl_probe_call_sp
-	.type	sl_probe_call_sp, @function
-sl_probe_call_sp:
+	sl_end	sl_probe_switch
+	sl_func	sl_probe_call_sp
 	/* a call does not move sp on riscv64: the call site's sp is sp itself */
 	mv	a0, sp
 	ret
-	.size	sl_probe_call_sp, .-sl_probe_call_sp
-
-	.section .note.GNU-stack,"",@progbits
+	sl_end	sl_probe_call_sp

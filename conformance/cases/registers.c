@@ -40,7 +40,7 @@ static void *other_side(void *arg) {
     for (int round = 0; round < ROUNDS; round++) {
         uint64_t load[SLOTS_MAX], seen[SLOTS_MAX] = {0};
         make_canaries(load, &seed);
-        EXPECT_EQ(sl_probe_switch(load, seen, main_coro), 0);
+        EXPECT_EQ(sl_probe_switch(load, seen, main_coro, sl_switch), 0);
         compare("coroutine", round, load, seen);
     }
     return NULL;
@@ -56,7 +56,7 @@ void case_registers_canaries(void) {
         uint64_t load[SLOTS_MAX], seen[SLOTS_MAX] = {0};
         make_canaries(load, &seed);
         /* the first switch starts the other side, and its argument is NULL */
-        EXPECT_EQ(sl_probe_switch(load, seen, c), 0);
+        EXPECT_EQ(sl_probe_switch(load, seen, c, sl_switch), 0);
         compare("main", round, load, seen);
     }
     EXPECT_EQ(sl_state(c), SL_DEAD);
@@ -72,7 +72,7 @@ static void *direct_side(void *arg) {
     for (int round = 0; round < ROUNDS; round++) {
         uint64_t load[SLOTS_MAX], seen[SLOTS_MAX] = {0};
         make_canaries(load, &seed);
-        EXPECT_EQ(sl_probe_switch_direct(load, seen, main_coro), 0);
+        EXPECT_EQ(sl_probe_switch(load, seen, main_coro, sl_probe_direct), 0);
         compare("coroutine (direct)", round, load, seen);
     }
     return NULL;
@@ -90,7 +90,7 @@ void case_registers_canaries_direct(void) {
     for (int i = 0; i < 2; i++) {
         uint64_t load[SLOTS_MAX], seen[SLOTS_MAX] = {0};
         make_canaries(load, &seed);
-        EXPECT_EQ(sl_probe_switch_direct(load, seen, refused[i]), SL_EINVAL);
+        EXPECT_EQ(sl_probe_switch(load, seen, refused[i], sl_probe_direct), SL_EINVAL);
         compare("refused (direct)", i, load, seen);
     }
     sl_coro *c = sl_new(direct_side, NULL);
@@ -99,7 +99,7 @@ void case_registers_canaries_direct(void) {
     for (int round = 0; round < ROUNDS; round++) {
         uint64_t load[SLOTS_MAX], seen[SLOTS_MAX] = {0};
         make_canaries(load, &seed);
-        EXPECT_EQ(sl_probe_switch_direct(load, seen, c), 0);
+        EXPECT_EQ(sl_probe_switch(load, seen, c, sl_probe_direct), 0);
         compare("main (direct)", round, load, seen);
     }
     EXPECT_EQ(sl_state(c), SL_DEAD);
