@@ -127,6 +127,32 @@ func (Port) Select() error {
 	return arch.WriteSelector(filepath.Join(root, "arch"))
 }
 
+// Lib builds the C library of one port, or of every port with "all", into SL_OUT/lib/<arch>/: libstackslice.a, include/slice.h and a relocatable stackslice.pc (lib riscv64, lib all).
+//
+// A C project then builds with
+// PKG_CONFIG_PATH=out/lib/<arch> cc $(pkg-config --cflags stackslice) prog.c $(pkg-config --libs --static stackslice).
+func Lib(ctx context.Context, which string) error {
+	o, err := options()
+	if err != nil {
+		return err
+	}
+	_, err = harness.Lib(ctx, o, which)
+	return err
+}
+
+// Install installs the host's C library under PREFIX (default /usr/local): lib/libstackslice.a, include/slice.h, lib/pkgconfig/stackslice.pc.
+func Install(ctx context.Context) error {
+	o, err := options()
+	if err != nil {
+		return err
+	}
+	prefix := os.Getenv("PREFIX")
+	if prefix == "" {
+		prefix = "/usr/local"
+	}
+	return harness.Install(ctx, o, prefix)
+}
+
 // Lint checks gofmt, go vet and the GitHub workflows (actionlint).
 func Lint(ctx context.Context) error {
 	root, err := harness.Root()

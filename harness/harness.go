@@ -23,6 +23,7 @@ import (
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
 	"github.com/stackslice/stackslice/internal/text"
+	"github.com/stackslice/stackslice/library"
 	"github.com/stackslice/stackslice/mutants"
 	"github.com/stackslice/stackslice/proc"
 	"github.com/stackslice/stackslice/qemu"
@@ -147,7 +148,7 @@ func Setup(ctx context.Context, o Options) error {
 		return err
 	}
 	if err := toolchain.Ensure(ctx, ports, toolchain.Options{Compilers: conformance.Compilers(conformance.Builds),
-		QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: true, Log: o.Out}); err != nil {
+		Tools: []toolchain.Tool{library.PkgConfig}, QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: true, Log: o.Out}); err != nil {
 		return err
 	}
 	return Doctor(ctx, o)
@@ -180,6 +181,19 @@ func Doctor(ctx context.Context, o Options) error {
 type job struct {
 	port  arch.Port
 	build conformance.Build
+	// examples: build the library and the examples against it and run them,
+	// rather than the conformance runner.
+	examples bool
+}
+
+// examplesBuild stands for the examples in the matrix: built with the
+// port's gcc, as a user of the library would.
+var examplesBuild = conformance.Build{Name: library.ExamplesBuild, Compiler: toolchain.GCC}
+
+// withExamples tells whether a run includes the examples: in the default
+// or full builds, with no case filter, and not for the self-test.
+func (o Options) withExamples() bool {
+	return o.Cases == "" && !o.SelfTest && (len(o.Builds) == 0 || (len(o.Builds) == 1 && o.Builds[0] == conformance.AllBuilds))
 }
 
 // plan checks the options and returns the jobs they select and the case
@@ -206,8 +220,11 @@ func plan(o Options) ([]job, *regexp.Regexp, error) {
 	for _, p := range ports {
 		for _, b := range builds {
 			if b.RunsFor(p, o.ForceQEMU) {
-				jobs = append(jobs, job{p, b})
+				jobs = append(jobs, job{port: p, build: b})
 			}
+		}
+		if o.withExamples() {
+			jobs = append(jobs, job{port: p, build: examplesBuild, examples: true})
 		}
 	}
 	if len(jobs) == 0 {
@@ -257,7 +274,7 @@ func (s *session) close() {
 	s.out.release()
 }
 
-func startSession(ctx context.Context, o Options, ports []arch.Port, builds []conformance.Build) (*session, error) {
+func startSession(ctx context.Context, o Options, ports []arch.Port, builds []conformance.Build, tools ...toolchain.Tool) (*session, error) {
 	out, err := openOutDir(o.OutDir)
 	if err != nil {
 		return nil, err
@@ -268,7 +285,7 @@ func startSession(ctx context.Context, o Options, ports []arch.Port, builds []co
 	}
 	ctx, stop := stopContext(ctx)
 	s := &session{ctx: ctx, out: out, stop: stop}
-	err = toolchain.Ensure(ctx, ports, toolchain.Options{Compilers: conformance.Compilers(builds),
+	err = toolchain.Ensure(ctx, ports, toolchain.Options{Compilers: conformance.Compilers(builds), Tools: tools,
 		QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: !o.NoInstall, Log: o.Out})
 	if ctx.Err() != nil {
 		err = fmt.Errorf("interrupted (%s) while checking toolchains", why(ctx))
@@ -295,7 +312,11 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 		return nil, err
 	}
 	ports, builds := jobPortsAndBuilds(jobs)
-	s, err := startSession(ctx, o, ports, builds)
+	var tools []toolchain.Tool
+	if o.withExamples() {
+		tools = append(tools, library.PkgConfig)
+	}
+	s, err := startSession(ctx, o, ports, builds, tools...)
 	if err != nil {
 		return nil, err
 	}
@@ -333,7 +354,12 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				runs[i] = conformance.RunSuite(ctx, o.Root, jobs[i].port, jobs[i].build, opts)
+				if jobs[i].examples {
+					runs[i] = library.RunExamples(ctx, o.Root, jobs[i].port, library.Options{
+						LibDir: filepath.Join(s.out.bin, "lib"), BinDir: s.out.bin, QEMU: opts.QEMU})
+				} else {
+					runs[i] = conformance.RunSuite(ctx, o.Root, jobs[i].port, jobs[i].build, opts)
+				}
 				progress.Finish(runs[i])
 			}
 		}()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -21,8 +22,10 @@ import (
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/library"
 	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/report/jsonreport"
+	"github.com/stackslice/stackslice/toolchain"
 )
 
 func skipIfShort(t *testing.T) {
@@ -479,4 +482,47 @@ func TestMutantsRefuseALineTheyCannotRead(t *testing.T) {
 	assert.Regexp(t, `switch\.S:\d+: stnp x21, x22, \[sp, #12\*8\]: the check does not know "stnp" as a save instruction`, err.Error())
 	assert.NotContains(t, out.String(), "mutants killed")
 	assert.Less(t, time.Since(start), 30*time.Second)
+}
+
+// mage install puts the host's library where pkg-config finds it, and a C
+// program builds and runs with nothing but that.
+func TestInstallThenBuildThroughPkgConfig(t *testing.T) {
+	skipIfShort(t)
+	require.NoError(t, toolchain.Ensure(context.Background(), nil, toolchain.Options{Tools: []toolchain.Tool{library.PkgConfig}, Install: true}))
+	prefix := t.TempDir()
+	require.NoError(t, Install(context.Background(), Options{Out: &bytes.Buffer{}}, prefix))
+	for _, f := range []string{"lib/libstackslice.a", "include/slice.h", "lib/pkgconfig/stackslice.pc"} {
+		assert.FileExists(t, filepath.Join(prefix, f))
+	}
+	root := testkit.Root(t)
+	bin := filepath.Join(t.TempDir(), "generator")
+	build := exec.Command("sh", "-c", `cc $(pkg-config --cflags stackslice) "$1" $(pkg-config --libs --static stackslice) -o "$2"`, "sh",
+		filepath.Join(root, "examples", "generator.c"), bin)
+	build.Env = append(os.Environ(), "PKG_CONFIG_PATH="+filepath.Join(prefix, "lib", "pkgconfig"))
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	got, err := exec.Command(bin).Output()
+	require.NoError(t, err)
+	want, err := os.ReadFile(filepath.Join(root, "examples", "generator.out"))
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
+
+	err = Install(context.Background(), Options{Out: &bytes.Buffer{}}, "relative/prefix")
+	assert.EqualError(t, err, `PREFIX="relative/prefix": want an absolute path`)
+}
+
+func TestLibBuildsEveryPort(t *testing.T) {
+	skipIfShort(t)
+	out := t.TempDir()
+	dirs, err := Lib(context.Background(), Options{OutDir: out, Out: &bytes.Buffer{}}, "all")
+	require.NoError(t, err)
+	ports, err := Ports(Options{})
+	require.NoError(t, err)
+	require.Len(t, dirs, len(ports))
+	for i, p := range ports {
+		assert.Equal(t, filepath.Join(out, "lib", p.Name), dirs[i])
+		assert.FileExists(t, filepath.Join(dirs[i], "libstackslice.a"))
+	}
+	_, err = Lib(context.Background(), Options{OutDir: out, Out: &bytes.Buffer{}}, "mips")
+	assert.ErrorContains(t, err, `unknown port "mips"`)
 }

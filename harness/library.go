@@ -1,0 +1,92 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/library"
+	"github.com/stackslice/stackslice/qemu"
+	"github.com/stackslice/stackslice/toolchain"
+)
+
+// Lib builds the C library of the named port, or of every port for "all":
+// libstackslice.a, include/slice.h and stackslice.pc (relocatable) in
+// <out>/lib/<arch>/. It returns the folders written.
+func Lib(ctx context.Context, o Options, which string) ([]string, error) {
+	if err := o.fill(); err != nil {
+		return nil, err
+	}
+	if which != conformance.AllBuilds {
+		o.Ports = []string{which}
+	}
+	ports, err := Ports(o)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckOutDir(o.OutDir); err != nil {
+		return nil, err
+	}
+	libDir := filepath.Join(o.OutDir, "lib")
+	if fi, err := os.Lstat(libDir); err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("refusing %s for libraries: it is not a folder; set SL_OUT to another folder", libDir)
+	}
+	if err := ensureGCC(ctx, o, ports); err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, p := range ports {
+		dir := filepath.Join(libDir, p.Name)
+		if err := buildLibrary(ctx, o.Root, p, library.InDir(dir)); err != nil {
+			return dirs, err
+		}
+		fmt.Fprintf(o.Out, "%s: %s\n", p.Name, dir)
+		dirs = append(dirs, dir)
+	}
+	return dirs, nil
+}
+
+// Install builds the library for the host's own arch and installs it under
+// prefix: lib/libstackslice.a, include/slice.h, lib/pkgconfig/stackslice.pc.
+func Install(ctx context.Context, o Options, prefix string) error {
+	if err := o.fill(); err != nil {
+		return err
+	}
+	if !filepath.IsAbs(prefix) {
+		return fmt.Errorf("PREFIX=%q: want an absolute path", prefix)
+	}
+	all, err := Ports(o)
+	if err != nil {
+		return err
+	}
+	host, err := library.HostPort(all, runtime.GOARCH)
+	if err != nil {
+		return err
+	}
+	if err := ensureGCC(ctx, o, []arch.Port{host}); err != nil {
+		return err
+	}
+	if err := buildLibrary(ctx, o.Root, host, library.Installed(prefix)); err != nil {
+		return err
+	}
+	fmt.Fprintf(o.Out, "installed %s under %s\n", library.Name, prefix)
+	return nil
+}
+
+func ensureGCC(ctx context.Context, o Options, ports []arch.Port) error {
+	return toolchain.Ensure(ctx, ports, toolchain.Options{Compilers: []toolchain.Compiler{toolchain.GCC},
+		QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: !o.NoInstall, Log: o.Out})
+}
+
+func buildLibrary(ctx context.Context, root string, p arch.Port, l library.Layout) error {
+	work, err := os.MkdirTemp("", "stackslice-lib-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	return library.Build(ctx, root, p, l, work)
+}

@@ -1,0 +1,125 @@
+package library
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/qemu"
+)
+
+func ports(t *testing.T, root string) []arch.Port {
+	all, err := arch.Load(filepath.Join(root, "arch"))
+	require.NoError(t, err)
+	return all
+}
+
+func skipIfShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs target binaries")
+	}
+}
+
+func TestVersionComesFromTheHeader(t *testing.T) {
+	v, err := Version(testkit.Root(t))
+	require.NoError(t, err)
+	assert.Regexp(t, `^\d+\.\d+$`, v)
+	_, err = Version(t.TempDir())
+	assert.Error(t, err)
+}
+
+func TestPkgConfigFiles(t *testing.T) {
+	p := arch.Port{Name: "toy"}
+	assert.Equal(t, `prefix=${pcfiledir}
+libdir=${prefix}
+includedir=${prefix}/include
+
+Name: stackslice
+Description: greenlet-style stack-slicing coroutines (toy port)
+Version: 1.2
+Cflags: -I${includedir}
+Libs: -L${libdir} -lstackslice
+Libs.private: -lpthread
+`, pkgConfig(InDir("/out/lib/toy"), p, "1.2"))
+	installed := pkgConfig(Installed("/opt/sl"), p, "1.2")
+	assert.True(t, strings.HasPrefix(installed, "prefix=/opt/sl\nlibdir=${prefix}/lib\nincludedir=${prefix}/include\n"), installed)
+}
+
+// The core builds with one line on every arch: arch/switch.S picks the
+// port by the compiler's predefined macros.
+func TestOneLineBuildOnEveryArch(t *testing.T) {
+	skipIfShort(t)
+	root := testkit.Root(t)
+	cores, err := filepath.Glob(filepath.Join(root, "core", "*.c"))
+	require.NoError(t, err)
+	want, err := os.ReadFile(filepath.Join(root, "examples", "generator.out"))
+	require.NoError(t, err)
+	for _, p := range ports(t, root) {
+		t.Run(p.Name, func(t *testing.T) {
+			bin := filepath.Join(t.TempDir(), "generator")
+			args := append([]string{"-static", "-I" + filepath.Join(root, "core")}, cores...)
+			args = append(args, filepath.Join(root, "arch", "switch.S"), filepath.Join(root, "examples", "generator.c"), "-o", bin, "-lpthread")
+			out, err := exec.Command(p.CC, args...).CombinedOutput()
+			require.NoError(t, err, "%s", out)
+			res, err := qemu.Run(context.Background(), qemu.For(p, qemu.Options{}), bin, nil, time.Minute)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), res.Stdout, res.Describe())
+		})
+	}
+}
+
+// A target no port matches stops at one clear #error.
+func TestUnknownArchStopsWithOneError(t *testing.T) {
+	skipIfShort(t)
+	root := testkit.Root(t)
+	out, err := exec.Command("clang", "--target=mips64el-linux-gnuabi64", "-c", filepath.Join(root, "arch", "switch.S"),
+		"-o", filepath.Join(t.TempDir(), "switch.o")).CombinedOutput()
+	require.Error(t, err)
+	var errorLines []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "error:") {
+			errorLines = append(errorLines, line)
+		}
+	}
+	require.Len(t, errorLines, 1, "%s", out)
+	assert.Contains(t, errorLines[0], "stackslice has no port for this target")
+}
+
+// The examples build through the library and its pkg-config file and run,
+// natively and under QEMU; one that prints other than its .out fails.
+func TestRunExamples(t *testing.T) {
+	skipIfShort(t)
+	root := testkit.Copy(t, "go.mod", "arch", "core", "examples")
+	testkit.Edit(t, root, "examples/pipeline.out", func(s string) string {
+		return strings.Replace(s, "39 letters in all", "40 letters in all", 1)
+	})
+	for _, name := range []string{runtime.GOARCH, "riscv64"} {
+		var p arch.Port
+		for _, q := range ports(t, root) {
+			if q.Name == name {
+				p = q
+			}
+		}
+		out := t.TempDir()
+		run := RunExamples(context.Background(), root, p, Options{LibDir: filepath.Join(out, "lib"), BinDir: out})
+		require.NoError(t, run.Err, name)
+		require.Len(t, run.Cases, 2, name)
+		gen, pipe := run.Cases[0], run.Cases[1]
+		assert.Equal(t, "example_generator", gen.Name)
+		assert.Equal(t, conformance.Pass, gen.Status, "%s: %s", name, gen.Reason)
+		assert.Equal(t, conformance.Fail, pipe.Status, name)
+		assert.Equal(t, `printed other than examples/pipeline.out: line 10 is "producer: 39 letters in all", want "producer: 40 letters in all"`, pipe.Reason)
+		assert.FileExists(t, filepath.Join(out, "lib", name, "stackslice.pc"))
+	}
+}
