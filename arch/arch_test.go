@@ -100,16 +100,6 @@ func TestRunsNativelyOn(t *testing.T) {
 	assert.False(t, p.RunsNativelyOn("arm64"))
 }
 
-// arch/switch.S is what the ports' data files make it.
-func TestSelectorIsCurrent(t *testing.T) {
-	ports, err := Load(".")
-	require.NoError(t, err)
-	current, err := os.ReadFile(SelectorFile)
-	require.NoError(t, err)
-	assert.Equal(t, string(Selector(ports)), string(current),
-		"arch/switch.S is stale: run `go run github.com/magefile/mage port:select`")
-}
-
 func TestSelector(t *testing.T) {
 	got := string(Selector([]Port{{Name: "a", Predefined: "defined(__a__)"}, {Name: "b", Predefined: "defined(__b__) && X"}}))
 	assert.Contains(t, got, "#if defined(__a__)\n#include \"a/switch.S\"\n#elif defined(__b__) && X\n#include \"b/switch.S\"\n#else\n#error \"stackslice has no port for this target")

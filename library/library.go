@@ -1,8 +1,7 @@
 // Package library builds the core as a C library, so that a C project uses
-// it without the harness: for a port, libstackslice.a (core/*.c and
-// arch/switch.S, which picks the port by the compiler's predefined macros),
-// slice.h and a pkg-config file; and it builds and runs the examples that
-// use only the public API through them.
+// it without the harness: for a port, libstackslice.a (core/*.c and the
+// port's switch.S), slice.h and a pkg-config file; and it builds and runs
+// the examples that use only the public API through them.
 package library
 
 import (
@@ -78,7 +77,10 @@ func Build(ctx context.Context, root string, p arch.Port, l Layout, work string)
 	if err != nil {
 		return err
 	}
-	srcs = append(srcs, filepath.Join(root, "arch", arch.SelectorFile))
+	// The port's own switch.S: arch/switch.S would pick the same one by the
+	// compiler's macros, but is rewritten only by port:select, and a port
+	// just dropped in builds before that.
+	srcs = append(srcs, filepath.Join(p.Dir, "switch.S"))
 	for _, dir := range []string{work, l.LibDir, l.IncludeDir, l.PkgConfigDir} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err

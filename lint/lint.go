@@ -18,9 +18,11 @@ import (
 	"strings"
 
 	"github.com/rhysd/actionlint"
+
+	"github.com/stackslice/stackslice/arch"
 )
 
-// All runs Gofmt, `go vet ./...` (in root) and Workflows, in that order, and
+// All runs Gofmt, `go vet ./...` (in root), Workflows and Selector, in that order, and
 // returns every failure joined, one line each; go vet's and actionlint's own
 // output goes to out.
 func All(ctx context.Context, root string, out io.Writer) error {
@@ -34,7 +36,33 @@ func All(ctx context.Context, root string, out io.Writer) error {
 	if err := Workflows(root, out); err != nil {
 		errs = append(errs, err)
 	}
+	if err := Selector(root); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// Selector checks that arch/switch.S, generated from the ports' port.json,
+// is current. A tree without arch/ has nothing to check. It is a lint
+// rather than a test, so that a port dropped in as a folder passes the
+// tests before port:select has run.
+func Selector(root string) error {
+	archDir := filepath.Join(root, "arch")
+	if _, err := os.Stat(archDir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	ports, err := arch.Load(archDir)
+	if err != nil {
+		return fmt.Errorf("arch/%s: %w", arch.SelectorFile, err)
+	}
+	current, err := os.ReadFile(filepath.Join(archDir, arch.SelectorFile))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("arch/%s: %w", arch.SelectorFile, err)
+	}
+	if !bytes.Equal(current, arch.Selector(ports)) {
+		return fmt.Errorf("arch/%s is stale: it does not pick the ports of arch/*/port.json; run `go run github.com/magefile/mage port:select`", arch.SelectorFile)
+	}
+	return nil
 }
 
 // vet runs `go vet ./...` in root, its output going to out.

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/harness"
 )
 
@@ -236,4 +237,14 @@ func TestAll(t *testing.T) {
 	assert.Equal(t, "actionlint: 1 problem in .github/workflows/ci.yml", lines[2])
 	assert.Contains(t, out.String(), "Printf format %d has arg \"s\" of wrong type string")
 	assert.Contains(t, out.String(), `label "ubuntu-nope" is unknown`)
+}
+
+// A stale arch/switch.S is a lint failure that names the fix.
+func TestSelector(t *testing.T) {
+	port := `{"name":"toy","triple":"toy-linux-gnu","cc":"toy-gcc","packages":["gcc-toy"],"qemu":"qemu-toy","qemu_cpu":"max","predefined":"defined(__toy__)","abi":"toy"}`
+	root := writeTree(t, map[string]string{"arch/toy/port.json": port})
+	require.EqualError(t, Selector(root), "arch/switch.S is stale: it does not pick the ports of arch/*/port.json; run `go run github.com/magefile/mage port:select`")
+	require.NoError(t, arch.WriteSelector(filepath.Join(root, "arch")))
+	require.NoError(t, Selector(root))
+	require.NoError(t, Selector(t.TempDir()), "no arch/: nothing to check")
 }

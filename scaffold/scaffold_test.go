@@ -23,6 +23,7 @@ import (
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/harness"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/lint"
 	"github.com/stackslice/stackslice/report"
 )
 
@@ -406,4 +407,37 @@ func TestTemplatesFailWithTheirOwnErrorOnly(t *testing.T) {
 	for cpu := range mustCheck {
 		assert.Contains(t, checked, cpu)
 	}
+}
+
+// A 7th port dropped in as one folder (here a copy of riscv64 under a new
+// name) passes test:arch, examples included, and test:mutants, with no
+// other file changed: every list of ports is derived. Only the one-line
+// build's arch/switch.S waits for port:select, which mage lint points out.
+func TestADroppedInPortPasses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a port")
+	}
+	root := testkit.Copy(t, "go.mod", "arch", "core", "conformance", "examples")
+	require.NoError(t, os.CopyFS(filepath.Join(root, "arch", "riscv64b"), os.DirFS(filepath.Join(root, "arch", "riscv64"))))
+	testkit.Edit(t, root, "arch/riscv64b/port.json", func(s string) string {
+		return strings.Replace(s, `"name": "riscv64"`, `"name": "riscv64b"`, 1)
+	})
+	before := snapshot(t, root)
+
+	var out bytes.Buffer
+	runs, err := harness.Test(context.Background(), harness.Options{Root: root, Ports: []string{"riscv64b"}, OutDir: t.TempDir(), Out: &out})
+	require.NoError(t, err, out.String())
+	var builds []string
+	for _, r := range runs {
+		builds = append(builds, r.Build)
+	}
+	assert.Equal(t, []string{"gcc-O0", "gcc-O2", "examples"}, builds)
+	out.Reset()
+	require.NoError(t, harness.Mutants(context.Background(), harness.Options{Root: root, Ports: []string{"riscv64b"}, OutDir: t.TempDir(), Out: &out}), out.String())
+	assert.Contains(t, out.String(), "riscv64b: 52 of 52 mutants killed (100%)")
+
+	assert.Equal(t, before, snapshot(t, root), "nothing in the tree was written")
+	assert.ErrorContains(t, lint.Selector(root), "arch/switch.S is stale")
+	require.NoError(t, arch.WriteSelector(filepath.Join(root, "arch")))
+	assert.NoError(t, lint.Selector(root))
 }
