@@ -19,12 +19,6 @@ import (
 	"github.com/stackslice/stackslice/qemu"
 )
 
-func ports(t *testing.T, root string) []arch.Port {
-	all, err := arch.Load(filepath.Join(root, "arch"))
-	require.NoError(t, err)
-	return all
-}
-
 func skipIfShort(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs target binaries")
@@ -67,7 +61,7 @@ func TestOneLineBuildOnEveryArch(t *testing.T) {
 	require.NoError(t, err)
 	want, err := os.ReadFile(filepath.Join(root, "examples", "generator.out"))
 	require.NoError(t, err)
-	for _, p := range ports(t, root) {
+	for _, p := range testkit.Ports(t, root) {
 		t.Run(p.Name, func(t *testing.T) {
 			bin := filepath.Join(t.TempDir(), "generator")
 			args := append([]string{"-static", "-I" + filepath.Join(root, "core")}, cores...)
@@ -108,7 +102,7 @@ func TestRunExamples(t *testing.T) {
 	})
 	for _, name := range []string{runtime.GOARCH, "riscv64"} {
 		var p arch.Port
-		for _, q := range ports(t, root) {
+		for _, q := range testkit.Ports(t, root) {
 			if q.Name == name {
 				p = q
 			}

@@ -20,13 +20,6 @@ import (
 	"github.com/stackslice/stackslice/qemu"
 )
 
-// ports are the repository's ports, from arch/*/port.json.
-func ports(t *testing.T) []arch.Port {
-	all, err := arch.Load(filepath.Join(testkit.Root(t), "arch"))
-	require.NoError(t, err)
-	return all
-}
-
 func names(sites []Site) []string {
 	var out []string
 	for _, s := range sites {
@@ -188,7 +181,7 @@ func TestApplyKeepsTheOtherRegistersInTheirSlots(t *testing.T) {
 
 // Every port's switch.S reads whole, saves what it restores, class by class.
 func TestEveryPortReadsWhole(t *testing.T) {
-	for _, p := range ports(t) {
+	for _, p := range testkit.Ports(t, testkit.Root(t)) {
 		t.Run(p.Name, func(t *testing.T) {
 			_, sites, err := Load(p)
 			require.NoError(t, err)
@@ -206,7 +199,7 @@ func TestEveryMutantAssembles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the ports' assemblers")
 	}
-	for _, p := range ports(t) {
+	for _, p := range testkit.Ports(t, testkit.Root(t)) {
 		t.Run(p.Name, func(t *testing.T) {
 			src, sites, err := Load(p)
 			require.NoError(t, err)
@@ -248,7 +241,7 @@ var gccO0 = []conformance.Build{conformance.DefaultBuilds()[0]}
 
 // cpuOf is the first part of the triple of the port named goarch.
 func cpuOf(t *testing.T, goarch string) string {
-	for _, p := range ports(t) {
+	for _, p := range testkit.Ports(t, testkit.Root(t)) {
 		if p.Name == goarch {
 			cpu, _, _ := strings.Cut(p.Triple, "-")
 			return cpu

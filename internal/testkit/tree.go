@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stackslice/stackslice/arch"
 )
 
 // Root is the repository this package lives in.
@@ -75,4 +77,12 @@ func BreakSwitch(t testing.TB, root, port string) {
 		require.NotEqual(t, s, broken, "no sl_arch_switch label in arch/%s/switch.S", port)
 		return broken
 	})
+}
+
+// Ports are the ports of the tree at root, from arch/*/port.json.
+func Ports(t testing.TB, root string) []arch.Port {
+	t.Helper()
+	ports, err := arch.Load(filepath.Join(root, "arch"))
+	require.NoError(t, err)
+	return ports
 }
