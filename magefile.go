@@ -44,7 +44,7 @@ func run(ctx context.Context, pick func(*harness.Options)) error {
 	return err
 }
 
-// All runs every port in the default builds (gcc -O0 and -O2), after proving each toolchain (installing what is missing).
+// All runs every port in the default builds (gcc -O0 and -O2) and its examples, after proving each toolchain (installing what is missing).
 //
 // Knobs (environment): SL_CASES=<regexp> runs only the matching cases;
 // SL_REPEAT=<n> runs them n times; SL_BUILDS=<build,...> or "all" picks
@@ -153,7 +153,7 @@ func Install(ctx context.Context) error {
 	return harness.Install(ctx, o, prefix)
 }
 
-// Lint checks gofmt, go vet and the GitHub workflows (actionlint).
+// Lint checks gofmt, go vet, the GitHub workflows (actionlint) and that the generated arch/switch.S is current.
 func Lint(ctx context.Context) error {
 	root, err := harness.Root()
 	if err != nil {

@@ -135,6 +135,7 @@ func loadPort(t *testing.T, name string) (root string, p arch.Port) {
 	require.NoError(t, err)
 	selected, err := arch.Select(ports, []string{name})
 	require.NoError(t, err)
+	testkit.NeedToolchains(t, selected[0])
 	return root, selected[0]
 }
 

@@ -25,7 +25,6 @@ import (
 	"github.com/stackslice/stackslice/library"
 	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/report/jsonreport"
-	"github.com/stackslice/stackslice/toolchain"
 )
 
 func skipIfShort(t *testing.T) {
@@ -367,6 +366,7 @@ func withBugs(t *testing.T, root, port string, bugs map[string]string) {
 }
 
 func caseNames(t *testing.T) []string {
+	testkit.NeedToolchains(t, mustPort(t, runtime.GOARCH))
 	_, names, err := conformance.List(context.Background(), testkit.Root(t), mustPort(t, runtime.GOARCH), conformance.DefaultBuilds()[0],
 		conformance.Options{OutDir: t.TempDir()}, nil)
 	require.NoError(t, err)
@@ -489,7 +489,7 @@ func TestMutantsRefuseALineTheyCannotRead(t *testing.T) {
 // program builds and runs with nothing but that.
 func TestInstallThenBuildThroughPkgConfig(t *testing.T) {
 	skipIfShort(t)
-	require.NoError(t, toolchain.Ensure(context.Background(), nil, toolchain.Options{Tools: []toolchain.Tool{library.PkgConfig}, Install: true}))
+	testkit.Need(t, library.PkgConfig)
 	prefix := t.TempDir()
 	require.NoError(t, Install(context.Background(), Options{Out: &bytes.Buffer{}}, prefix))
 	for _, f := range []string{"lib/libstackslice.a", "include/slice.h", "lib/pkgconfig/stackslice.pc"} {

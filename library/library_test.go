@@ -17,6 +17,7 @@ import (
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/qemu"
+	"github.com/stackslice/stackslice/toolchain"
 )
 
 func skipIfShort(t *testing.T) {
@@ -61,7 +62,9 @@ func TestOneLineBuildOnEveryArch(t *testing.T) {
 	require.NoError(t, err)
 	want, err := os.ReadFile(filepath.Join(root, "examples", "generator.out"))
 	require.NoError(t, err)
-	for _, p := range testkit.Ports(t, root) {
+	all := testkit.Ports(t, root)
+	testkit.NeedToolchains(t, all...)
+	for _, p := range all {
 		t.Run(p.Name, func(t *testing.T) {
 			bin := filepath.Join(t.TempDir(), "generator")
 			args := append([]string{"-static", "-I" + filepath.Join(root, "core")}, cores...)
@@ -78,6 +81,7 @@ func TestOneLineBuildOnEveryArch(t *testing.T) {
 // A target no port matches stops at one clear #error.
 func TestUnknownArchStopsWithOneError(t *testing.T) {
 	skipIfShort(t)
+	testkit.Need(t, toolchain.ClangTool)
 	root := testkit.Root(t)
 	out, err := exec.Command("clang", "--target=mips64el-linux-gnuabi64", "-c", filepath.Join(root, "arch", "switch.S"),
 		"-o", filepath.Join(t.TempDir(), "switch.o")).CombinedOutput()
@@ -100,6 +104,7 @@ func TestRunExamples(t *testing.T) {
 	testkit.Edit(t, root, "examples/pipeline.out", func(s string) string {
 		return strings.Replace(s, "39 letters in all", "40 letters in all", 1)
 	})
+	testkit.Need(t, PkgConfig)
 	for _, name := range []string{runtime.GOARCH, "riscv64"} {
 		var p arch.Port
 		for _, q := range testkit.Ports(t, root) {
@@ -107,6 +112,7 @@ func TestRunExamples(t *testing.T) {
 				p = q
 			}
 		}
+		testkit.NeedToolchains(t, p)
 		out := t.TempDir()
 		run := RunExamples(context.Background(), root, p, Options{LibDir: filepath.Join(out, "lib"), BinDir: out})
 		require.NoError(t, run.Err, name)

@@ -199,7 +199,9 @@ func TestEveryMutantAssembles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the ports' assemblers")
 	}
-	for _, p := range testkit.Ports(t, testkit.Root(t)) {
+	all := testkit.Ports(t, testkit.Root(t))
+	testkit.NeedToolchains(t, all...)
+	for _, p := range all {
 		t.Run(p.Name, func(t *testing.T) {
 			src, sites, err := Load(p)
 			require.NoError(t, err)
@@ -230,6 +232,7 @@ func hostPort(t *testing.T, edit func(string) string) (root string, p arch.Port)
 	require.NoError(t, err)
 	selected, err := arch.Select(ports, []string{runtime.GOARCH})
 	require.NoError(t, err)
+	testkit.NeedToolchains(t, selected[0])
 	return root, selected[0]
 }
 

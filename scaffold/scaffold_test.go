@@ -25,6 +25,7 @@ import (
 	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/lint"
 	"github.com/stackslice/stackslice/report"
+	"github.com/stackslice/stackslice/toolchain"
 )
 
 // repoRoot is the repository this package lives in.
@@ -375,6 +376,7 @@ func TestTemplatesFailWithTheirOwnErrorOnly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs assemblers")
 	}
+	testkit.Need(t, toolchain.ClangTool)
 	mustCheck := map[string]bool{"x86_64": true, "i686": true, "aarch64": true, "arm": true, "powerpc64le": true,
 		"riscv64": true, "s390x": true, "mips64el": true}
 	var checked []string

@@ -64,6 +64,9 @@ const (
 	ClangPackage = "clang"
 )
 
+// ClangTool is clang as a host tool, for what runs it directly.
+var ClangTool = Tool{Binary: "clang", Package: ClangPackage}
+
 // NativePackages build a port on a host of its own arch: the host's gcc
 // answers to the port's triple (x86_64-linux-gnu-gcc on amd64), and its C
 // library is libc6-dev, not a -cross package.

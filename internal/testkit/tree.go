@@ -4,6 +4,7 @@
 package testkit
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/toolchain"
 )
 
 // Root is the repository this package lives in.
@@ -85,4 +87,21 @@ func Ports(t testing.TB, root string) []arch.Port {
 	ports, err := arch.Load(filepath.Join(root, "arch"))
 	require.NoError(t, err)
 	return ports
+}
+
+// Need makes sure the tools a test runs directly are there, installing
+// them as the harness would (clang for an assembler test, pkg-config), so
+// that the test never depends on another having installed them first; it
+// fails the test at once, naming what is missing, when that cannot be.
+func Need(t testing.TB, tools ...toolchain.Tool) {
+	t.Helper()
+	require.NoError(t, toolchain.Ensure(context.Background(), nil, toolchain.Options{Tools: tools, Install: true}))
+}
+
+// NeedToolchains proves, and installs when missing, the toolchains of ports
+// for a test that builds or runs their binaries without the harness.
+func NeedToolchains(t testing.TB, ports ...arch.Port) {
+	t.Helper()
+	require.NoError(t, toolchain.Ensure(context.Background(), ports, toolchain.Options{
+		Compilers: []toolchain.Compiler{toolchain.GCC}, Install: true}))
 }
