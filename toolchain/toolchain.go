@@ -9,15 +9,20 @@ package toolchain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/proc"
@@ -116,10 +121,17 @@ func install(ctx context.Context, pkgs []string, listedIn func(pkg string) []str
 	if !ok {
 		return fmt.Errorf("not root and no password-less sudo: install them with: sudo sh -c '%s'", InstallCommand(pkgs))
 	}
+	unlock, err := lockInstalls(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	fmt.Fprintf(log, "installing %s\n", strings.Join(pkgs, " "))
+	// Other apt users of the machine are waited for too, rather than failed on.
+	wait := []string{"-o", "DPkg::Lock::Timeout=300"}
 	for _, args := range [][]string{
-		{"apt-get", "update", "-qq"},
-		append([]string{"apt-get", "install", "-y", "-qq", "--no-install-recommends"}, pkgs...),
+		append([]string{"apt-get", "update", "-qq"}, wait...),
+		append(append([]string{"apt-get", "install", "-y", "-qq", "--no-install-recommends"}, wait...), pkgs...),
 	} {
 		args = append(slices.Clone(prefix), args...)
 		// Stopped as a group, SIGTERM first: apt and dpkg get to leave the
@@ -142,6 +154,36 @@ func install(ctx context.Context, pkgs []string, listedIn func(pkg string) []str
 		}
 	}
 	return nil
+}
+
+// installLock serializes installs across the harness's processes (the
+// test packages of `go test ./...` run at once, and apt-get refuses to run
+// beside another). A variable so tests can point it elsewhere.
+var installLock = filepath.Join(os.TempDir(), "stackslice-install.lock")
+
+// lockInstalls waits, as long as ctx lets it, until no other process of the
+// harness installs, and returns the function that lets the next one in.
+func lockInstalls(ctx context.Context) (func(), error) {
+	f, err := os.OpenFile(installLock, os.O_RDWR|os.O_CREATE, 0o666)
+	if err != nil {
+		return nil, fmt.Errorf("install lock %s: %w", installLock, err)
+	}
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			return func() { f.Close() }, nil
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("install lock %s: %w", installLock, err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // aptError is the first "E:" line of apt-get's output, or its last line.

@@ -3,6 +3,7 @@ package toolchain
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -206,7 +207,8 @@ func TestEnsureInstallsThenChecksAgain(t *testing.T) {
 	assert.Equal(t, "toolchain: toy: compile failed: not found on PATH (port.json \"cc\")\ninstalling gcc-toy-linux-gnu libc6-dev-toy-cross qemu-user\n", log.String())
 	ran, err := os.ReadFile(record)
 	require.NoError(t, err)
-	assert.Equal(t, "apt-get update -qq\napt-get install -y -qq --no-install-recommends gcc-toy-linux-gnu libc6-dev-toy-cross qemu-user\n", string(ran))
+	assert.Equal(t, "apt-get update -qq -o DPkg::Lock::Timeout=300\n"+
+		"apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 gcc-toy-linux-gnu libc6-dev-toy-cross qemu-user\n", string(ran))
 }
 
 func TestEnsureTracesAnUnknownPackageToItsPort(t *testing.T) {
@@ -250,4 +252,27 @@ func TestEnsureNamesAMissingTool(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, "no-such-pkg-config: not found on PATH; install: pkg-config\n"+
 		"not root and no password-less sudo: install them with: sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends pkg-config'", err.Error())
+}
+
+// Installs from processes running at once (the test packages of go test
+// ./...) take turns: apt-get refuses to run beside another.
+func TestInstallsTakeTurns(t *testing.T) {
+	dir := t.TempDir()
+	saved := installLock
+	installLock = filepath.Join(dir, "install.lock")
+	t.Cleanup(func() { installLock = saved })
+	// The fake apt fails as the real one does when another one runs.
+	fake := filepath.Join(dir, "fake-root")
+	busy := filepath.Join(dir, "busy")
+	require.NoError(t, os.WriteFile(fake, []byte("#!/bin/sh\n"+
+		"if ! mkdir "+busy+" 2>/dev/null; then echo 'E: Could not get lock /var/lib/dpkg/lock-frontend'; exit 100; fi\n"+
+		"sleep 0.2; rmdir "+busy+"\n"), 0o755))
+	pretend(t, []string{fake}, true)
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() { errs <- install(context.Background(), []string{"pkg"}, func(string) []string { return nil }, io.Discard) }()
+	}
+	for range 3 {
+		assert.NoError(t, <-errs)
+	}
 }
