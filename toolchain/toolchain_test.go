@@ -270,7 +270,9 @@ func TestInstallsTakeTurns(t *testing.T) {
 	pretend(t, []string{fake}, true)
 	errs := make(chan error, 3)
 	for range 3 {
-		go func() { errs <- install(context.Background(), []string{"pkg"}, func(string) []string { return nil }, io.Discard) }()
+		go func() {
+			errs <- install(context.Background(), []string{"pkg"}, func(string) []string { return nil }, io.Discard)
+		}()
 	}
 	for range 3 {
 		assert.NoError(t, <-errs)
