@@ -27,17 +27,11 @@ import (
 	"github.com/stackslice/stackslice/report/jsonreport"
 )
 
-func skipIfShort(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs target binaries")
-	}
-}
-
 // The whole promise: every port, in the full build matrix, passes every
 // case. Toolchains are installed when missing; a port that cannot be built
 // or run fails here.
 func TestEveryPortConforms(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	var out bytes.Buffer
 	runs, err := Test(context.Background(), Options{Builds: []string{conformance.AllBuilds}, OutDir: t.TempDir(), Out: &out})
 	t.Log("\n" + out.String())
@@ -98,7 +92,7 @@ func TestBadInputIsOneClearError(t *testing.T) {
 }
 
 func TestCaseFilterThatMatchesNothingIsOneClearError(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	var out bytes.Buffer
 	_, err := Test(context.Background(), Options{Ports: []string{runtime.GOARCH}, Cases: "^nope$", OutDir: t.TempDir(), Out: &out})
 	require.Error(t, err)
@@ -156,7 +150,7 @@ func TestBinariesGoToAFolderTheHarnessOwns(t *testing.T) {
 }
 
 func TestDuplicateBuildsAndPortsRunOnce(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	runs, err := Test(context.Background(), Options{Ports: []string{runtime.GOARCH, runtime.GOARCH}, Builds: []string{"gcc-O0", "gcc-O0"},
 		Cases: "^switch_ping_pong$", OutDir: t.TempDir(), Out: &bytes.Buffer{}})
 	require.NoError(t, err)
@@ -166,7 +160,7 @@ func TestDuplicateBuildsAndPortsRunOnce(t *testing.T) {
 // A missing toolchain stops the run within seconds, with the toolchain
 // doctor's line: never a wait for timeouts of cases that cannot start.
 func TestMissingToolchainFailsWithinSeconds(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	tests := []struct {
 		name, field, value, want string
 	}{
@@ -203,7 +197,7 @@ func replaceField(t *testing.T, data, field, value string) string {
 // reason and output, and the other cases still run and pass; never a pass
 // and never a harness error. No process is left behind.
 func TestMisbehavingCasesAreReportedNeverPassed(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	out := t.TempDir()
 	var log bytes.Buffer
 	runs, err := Test(context.Background(), Options{Ports: []string{"amd64", "s390x"}, Builds: []string{"gcc-O0"},
@@ -249,7 +243,7 @@ func TestMisbehavingCasesAreReportedNeverPassed(t *testing.T) {
 // A case printing hundreds of megabytes, or one line of 20 MiB, leaves the
 // harness's memory bounded and its verdict intact.
 func TestHugeOutputKeepsMemoryBounded(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -272,7 +266,7 @@ func TestHugeOutputKeepsMemoryBounded(t *testing.T) {
 // `ulimit -c unlimited` leaves no core file in the checkout, natively or
 // under QEMU.
 func TestCrashesLeaveNoCoreFiles(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	var saved unix.Rlimit
 	require.NoError(t, unix.Getrlimit(unix.RLIMIT_CORE, &saved))
 	t.Cleanup(func() { _ = unix.Setrlimit(unix.RLIMIT_CORE, &saved) })
@@ -310,7 +304,7 @@ func coreFiles(t *testing.T, dir string) []string {
 // The sanitizer build is only worth its time if it fails on what it exists
 // to catch: a leak and a heap overflow.
 func TestSanitizerBuildCatchesLeaksAndOverflows(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	var log bytes.Buffer
 	runs, err := Test(context.Background(), Options{Ports: []string{runtime.GOARCH}, Builds: []string{"gcc-asan-ubsan"},
 		SelfTest: true, Cases: "^selftest_(pass|leak|overflow)$", OutDir: t.TempDir(), Out: &log})
@@ -326,7 +320,7 @@ func TestSanitizerBuildCatchesLeaksAndOverflows(t *testing.T) {
 }
 
 func TestFilterRepeatAndProgress(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	var log bytes.Buffer
 	runs, err := Test(context.Background(), Options{Ports: []string{"riscv64"}, Builds: []string{"gcc-O2"},
 		Cases: "^switch_|alignment", Repeat: 3, OutDir: t.TempDir(), Out: &log})
@@ -377,7 +371,7 @@ func caseNames(t *testing.T) []string {
 // than a quarter of the cases, and a run whose every case failed or was
 // excused fails.
 func TestEmulatorBugsCannotExcuseABrokenPort(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	names := caseNames(t)
 	every := map[string]string{}
 	for _, n := range names {
@@ -436,7 +430,7 @@ func TestEmulatorBugsCannotExcuseABrokenPort(t *testing.T) {
 
 // Every port's emulator_bugs must name real cases, few enough.
 func TestEmulatorBugsNameRealCases(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	ports, err := Ports(Options{})
 	require.NoError(t, err)
 	names := caseNames(t)
@@ -454,7 +448,7 @@ func mustPort(t *testing.T, name string) arch.Port {
 // setup installs what is missing, and the doctor then proves every port's
 // toolchain for every compiler of the matrix: one row each, all ok.
 func TestSetupThenDoctorProvesEveryToolchain(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	require.NoError(t, Setup(context.Background(), Options{Out: &bytes.Buffer{}}))
 	var out bytes.Buffer
 	require.NoError(t, Doctor(context.Background(), Options{Out: &out}))
@@ -488,7 +482,7 @@ func TestMutantsRefuseALineTheyCannotRead(t *testing.T) {
 // mage install puts the host's library where pkg-config finds it, and a C
 // program builds and runs with nothing but that.
 func TestInstallThenBuildThroughPkgConfig(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	testkit.Need(t, library.PkgConfig)
 	prefix := t.TempDir()
 	require.NoError(t, Install(context.Background(), Options{Out: &bytes.Buffer{}}, prefix))
@@ -513,7 +507,7 @@ func TestInstallThenBuildThroughPkgConfig(t *testing.T) {
 }
 
 func TestLibBuildsEveryPort(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	out := t.TempDir()
 	dirs, err := Lib(context.Background(), Options{OutDir: out, Out: &bytes.Buffer{}}, "all")
 	require.NoError(t, err)

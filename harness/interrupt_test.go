@@ -44,7 +44,7 @@ func TestInterruptChild(t *testing.T) {
 // that would outlive a runner killed on its own. The reports it leaves say
 // the run was interrupted.
 func TestSignalStopsEverythingPromptly(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(unix.SignalName(sig), func(t *testing.T) {
 			out := t.TempDir()
@@ -107,7 +107,7 @@ func waitFor(t *testing.T, exited chan error, output fmt.Stringer, ready func() 
 // the terminal's process group), a SIGTERM to go, or go's death must each stop
 // everything below it within 5 s.
 func TestGoRunEntryPointStops(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	tests := []struct {
 		name  string
 		group bool

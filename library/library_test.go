@@ -20,12 +20,6 @@ import (
 	"github.com/stackslice/stackslice/toolchain"
 )
 
-func skipIfShort(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs target binaries")
-	}
-}
-
 func TestVersionComesFromTheHeader(t *testing.T) {
 	v, err := Version(testkit.Root(t))
 	require.NoError(t, err)
@@ -55,7 +49,7 @@ Libs.private: -lpthread
 // port by the compiler's predefined macros. The selector is the one the
 // ports' data files make (mage lint checks that the committed one is).
 func TestOneLineBuildOnEveryArch(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	root := testkit.Copy(t, "go.mod", "arch", "core", "examples")
 	require.NoError(t, arch.WriteSelector(filepath.Join(root, "arch")))
 	cores, err := filepath.Glob(filepath.Join(root, "core", "*.c"))
@@ -80,7 +74,7 @@ func TestOneLineBuildOnEveryArch(t *testing.T) {
 
 // A target no port matches stops at one clear #error.
 func TestUnknownArchStopsWithOneError(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	testkit.Need(t, toolchain.ClangTool)
 	root := testkit.Root(t)
 	out, err := exec.Command("clang", "--target=mips64el-linux-gnuabi64", "-c", filepath.Join(root, "arch", "switch.S"),
@@ -99,7 +93,7 @@ func TestUnknownArchStopsWithOneError(t *testing.T) {
 // The examples build through the library and its pkg-config file and run,
 // natively and under QEMU; one that prints other than its .out fails.
 func TestRunExamples(t *testing.T) {
-	skipIfShort(t)
+	testkit.Integration(t)
 	root := testkit.Copy(t, "go.mod", "arch", "core", "examples")
 	testkit.Edit(t, root, "examples/pipeline.out", func(s string) string {
 		return strings.Replace(s, "39 letters in all", "40 letters in all", 1)

@@ -105,3 +105,12 @@ func NeedToolchains(t testing.TB, ports ...arch.Port) {
 	require.NoError(t, toolchain.Ensure(context.Background(), ports, toolchain.Options{
 		Compilers: []toolchain.Compiler{toolchain.GCC}, Install: true}))
 }
+
+// Integration skips a test in the quick tier (go test -short), which runs
+// no compiler, QEMU or apt-get.
+func Integration(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration: builds and runs target binaries")
+	}
+}
