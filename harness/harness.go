@@ -15,13 +15,13 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
+	"github.com/stackslice/stackslice/internal/parallel"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/library"
 	"github.com/stackslice/stackslice/mutants"
@@ -346,32 +346,16 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	started := time.Now()
 	opts.Progress = progress.Update
 	runs := make([]conformance.Run, len(jobs))
-	// Workers take the jobs in matrix order, so the progress fills top down.
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(o.Parallel, len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if jobs[i].examples {
-					runs[i] = library.RunExamples(ctx, o.Root, jobs[i].port, library.Options{
-						LibDir: filepath.Join(s.out.bin, "lib"), BinDir: s.out.bin, QEMU: opts.QEMU})
-				} else {
-					runs[i] = conformance.RunSuite(ctx, o.Root, jobs[i].port, jobs[i].build, opts)
-				}
-				progress.Finish(runs[i])
-			}
-		}()
-	}
-	for i := range jobs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
+	// Jobs are taken in matrix order, so the progress fills top down.
+	parallel.Each(ctx, len(jobs), o.Parallel, func(i int) {
+		if jobs[i].examples {
+			runs[i] = library.RunExamples(ctx, o.Root, jobs[i].port, library.Options{
+				LibDir: filepath.Join(s.out.bin, "lib"), BinDir: s.out.bin, QEMU: opts.QEMU})
+		} else {
+			runs[i] = conformance.RunSuite(ctx, o.Root, jobs[i].port, jobs[i].build, opts)
 		}
-	}
-	close(next)
-	wg.Wait()
+		progress.Finish(runs[i])
+	})
 	progress.Close()
 	outcome := conformance.Outcome{Runs: runs, Interrupted: ctx.Err() != nil}
 	if outcome.Interrupted {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/parallel"
 	"github.com/stackslice/stackslice/internal/text"
 )
 
@@ -232,34 +233,22 @@ func Load(p arch.Port) (src string, sites []Site, err error) {
 // Run judges every mutant of p's switch.S against base: it builds the suite
 // with the mutant in each build until a case that passed at baseline fails.
 // Outcomes come in mutant order, each reported to done (when set) as it ends.
-func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Build, base Baseline, opts conformance.Options, parallel int, done func(Outcome)) ([]Outcome, error) {
+func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Build, base Baseline, opts conformance.Options, parallelism int, done func(Outcome)) ([]Outcome, error) {
 	src, sites, err := Load(p)
 	if err != nil {
 		return nil, err
 	}
 	all := Mutants(sites)
 	outcomes := make([]Outcome, len(all))
-	sem := make(chan struct{}, max(parallel, 1))
-	var wg sync.WaitGroup
 	var mu sync.Mutex
-	for i, m := range all {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if ctx.Err() != nil {
-				return
-			}
-			outcomes[i] = judge(ctx, root, p, m, src, builds, base, opts)
-			if done != nil && ctx.Err() == nil {
-				mu.Lock()
-				done(outcomes[i])
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.Each(ctx, len(all), parallelism, func(i int) {
+		outcomes[i] = judge(ctx, root, p, all[i], src, builds, base, opts)
+		if done != nil && ctx.Err() == nil {
+			mu.Lock()
+			done(outcomes[i])
+			mu.Unlock()
+		}
+	})
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

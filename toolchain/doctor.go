@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/internal/parallel"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/proc"
 	"github.com/stackslice/stackslice/qemu"
@@ -103,20 +104,9 @@ func cacheKey(p arch.Port, c Compiler, runner string) string {
 // the suite would. Results come in port order, then compiler order.
 func Doctor(ctx context.Context, ports []arch.Port, compilers []Compiler, opts qemu.Options) []Result {
 	results := make([]Result, len(ports)*len(compilers))
-	sem := make(chan struct{}, runtime.NumCPU())
-	var wg sync.WaitGroup
-	for i, p := range ports {
-		for j, c := range compilers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				results[i*len(compilers)+j] = check(ctx, p, c, opts)
-			}()
-		}
-	}
-	wg.Wait()
+	parallel.Each(ctx, len(results), runtime.NumCPU(), func(i int) {
+		results[i] = check(ctx, ports[i/len(compilers)], compilers[i%len(compilers)], opts)
+	})
 	return results
 }
 
