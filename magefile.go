@@ -73,6 +73,17 @@ func (Test) Arch(ctx context.Context, name string) error {
 	return run(ctx, func(o *harness.Options) { o.Ports = []string{name} })
 }
 
+// Foreign runs foreign ports (foreign/<name>/port.json, and folders of SL_FOREIGN_PATH) through the suite: one by name, or "all" (test:foreign greenlet-arm64).
+//
+// A foreign port is someone else's switch on top of our port of its arch:
+// an SLP-style header (greenlet's slp_switch) through foreign/adapter, or
+// a source defining sl_arch_switch. Its declared gaps (not_claimed) and
+// unsupported builds are reported, never counted as passes. Takes the knobs
+// of test:all, and SL_FOREIGN_PATH (colon-separated folders).
+func (Test) Foreign(ctx context.Context, name string) error {
+	return run(ctx, func(o *harness.Options) { o.Foreign = []string{name} })
+}
+
 // Mutants checks that the suite kills every mutant of one port's switch.S, each dropping one register save or restore (test:mutants arm64).
 //
 // A control run of the unmutated port comes first and must pass every case;

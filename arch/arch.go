@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -49,21 +50,64 @@ type Port struct {
 
 	// Dir is the port's folder, set when it is loaded.
 	Dir string `json:"-"`
+
+	// Foreign is set for a port of the foreign registry (package foreign):
+	// someone else's switch on top of our port of its arch.
+	Foreign *Foreign `json:"-"`
+}
+
+// Foreign is what a foreign port changes in the port of its base arch:
+// the switch sources, and what it declares it does not do.
+type Foreign struct {
+	// Base is the arch: our port it inherits triple, compilers, QEMU,
+	// probe and emulator bugs from.
+	Base string
+	// Data is its data file as people know it.
+	Data string
+	// Switch are the sources compiled in place of switch.S; Flags adds
+	// compiler flags by source, and Inputs are the files those sources read
+	// besides themselves (a header the adapter includes), for the object
+	// cache's key.
+	Switch []string
+	Flags  map[string][]string
+	Inputs []string
+	// SwitchFile is the switch source its data file names, and SHA256 its
+	// digest, for the reports.
+	SwitchFile, SHA256 string
+	// NotClaimed maps a register (a probe slot name) it does not preserve
+	// to why; UnsupportedBuilds maps a build it cannot work in to why.
+	NotClaimed        map[string]string
+	UnsupportedBuilds map[string]string
+}
+
+// Arch is the architecture the port targets: its name, or a foreign
+// port's base.
+func (p Port) Arch() string {
+	if p.Foreign != nil {
+		return p.Foreign.Base
+	}
+	return p.Name
 }
 
 // DataPath is the port's data file as people know it: arch/<name>/port.json.
 func (p Port) DataPath() string {
+	if p.Foreign != nil {
+		return p.Foreign.Data
+	}
 	return filepath.Join(filepath.Base(filepath.Dir(p.Dir)), filepath.Base(p.Dir), DataFile)
 }
 
 // Sources are the port's assembly files, in link order.
 func (p Port) Sources() []string {
+	if p.Foreign != nil {
+		return append(slices.Clone(p.Foreign.Switch), filepath.Join(p.Dir, "probe.S"))
+	}
 	return []string{filepath.Join(p.Dir, "switch.S"), filepath.Join(p.Dir, "probe.S")}
 }
 
 // RunsNativelyOn tells whether a host of the given GOARCH executes the port's binaries.
 func (p Port) RunsNativelyOn(hostArch string) bool {
-	if hostArch == p.Name {
+	if hostArch == p.Arch() {
 		return true
 	}
 	for _, a := range p.NativeOn {

@@ -35,7 +35,7 @@ type Build struct {
 
 // RunsFor tells whether b applies to port p on this host.
 func (b Build) RunsFor(p arch.Port, forceQEMU bool) bool {
-	return !b.HostOnly || (p.Name == runtime.GOARCH && !forceQEMU)
+	return !b.HostOnly || (p.Arch() == runtime.GOARCH && !forceQEMU)
 }
 
 // Builds is the full matrix every port is tested in: the flag sets that
@@ -174,7 +174,11 @@ func Compile(ctx context.Context, root string, p arch.Port, b Build, outDir, cac
 	}
 	var objs, failed []string
 	for _, src := range srcs {
-		obj, out, err := compileObject(ctx, cacheDir, compiler, flags, src, headers)
+		srcFlags := flags
+		if p.Foreign != nil {
+			srcFlags = append(slices.Clone(flags), p.Foreign.Flags[src]...)
+		}
+		obj, out, err := compileObject(ctx, cacheDir, compiler, srcFlags, src, headers)
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
@@ -205,7 +209,8 @@ func Compile(ctx context.Context, root string, p arch.Port, b Build, outDir, cac
 }
 
 // headerDigest hashes what a source may include: the headers of the core
-// and the cases, and the other files of the port's folder.
+// and the cases, the other files of the port's folder, and what a foreign
+// port's switch sources read (the SLP header the adapter includes).
 func headerDigest(root string, p arch.Port) (string, error) {
 	var files []string
 	for _, pattern := range []string{"core/*.h", "conformance/cases/*.h"} {
@@ -225,6 +230,9 @@ func headerDigest(root string, p arch.Port) (string, error) {
 		if !e.IsDir() && !slices.Contains(p.Sources(), path) && e.Name() != arch.DataFile {
 			files = append(files, path)
 		}
+	}
+	if p.Foreign != nil {
+		files = append(files, p.Foreign.Inputs...)
 	}
 	sort.Strings(files)
 	h := sha256.New()

@@ -69,6 +69,14 @@ type Run struct {
 	Duration time.Duration
 	// Notes are things to act on that are not failures.
 	Notes []string
+
+	// For a foreign port (conformance/foreign.go): its switch source and
+	// that file's SHA-256; its declared gaps that showed, each with the
+	// declaration's reason; and why its data file says it cannot work in
+	// this build, which makes the run neither a pass nor a failure.
+	Switch, SwitchSHA256 string
+	Gaps                 []string
+	Unsupported          string
 }
 
 // Counts returns how many cases passed and failed; known emulator failures
@@ -105,12 +113,14 @@ func (r Run) DidNotRun() bool { return r.Err != nil || len(r.Cases) == 0 }
 // passed: a run whose every case failed or was excused proves nothing.
 func (r Run) OK() bool {
 	passed, failed := r.Counts()
-	return !r.DidNotRun() && failed == 0 && passed > 0
+	return r.Unsupported == "" && !r.DidNotRun() && failed == 0 && passed > 0
 }
 
 // Why says in two words why a run did not run, for a matrix cell.
 func (r Run) Why() string {
 	switch {
+	case r.Unsupported != "":
+		return "unsupported"
 	case errors.Is(r.Err, ErrCompile):
 		return "build error"
 	case errors.Is(r.Err, ErrNoCaseMatches):
@@ -128,9 +138,13 @@ func (r Run) Why() string {
 
 // Totals counts cases over runs, and each run that did not run or passed
 // no case as one failure, so that the totals alone decide whether the suite
-// passed.
+// passed. A run of a build a foreign port declares unsupported counts
+// neither way.
 func Totals(runs []Run) (passed, failed int) {
 	for _, r := range runs {
+		if r.Unsupported != "" {
+			continue
+		}
 		p, f := r.Counts()
 		passed += p
 		failed += f
@@ -163,6 +177,9 @@ func RunSuite(ctx context.Context, root string, p arch.Port, b Build, opts Optio
 	backend := qemu.For(p, opts.QEMU)
 	run = Run{Port: p.Name, Build: b.Name, Backend: backend.Name()}
 	defer func() { run.Duration = time.Since(start) }()
+	if p.Foreign != nil && !opts.SelfTest {
+		defer func() { judgeForeign(&run, p) }()
+	}
 	report := func(stage Stage, done, total int) {
 		if opts.Progress != nil {
 			opts.Progress(Progress{Port: p.Name, Build: b.Name, Stage: stage, Done: done, Total: total})
@@ -191,7 +208,7 @@ func RunSuite(ctx context.Context, root string, p arch.Port, b Build, opts Optio
 		timeout = 2 * time.Minute
 	}
 	repeat := max(opts.Repeat, 1)
-	args := append(append(selfTestArgs(opts), "--timeout", strconv.Itoa(int(max(timeout.Seconds(), 1)))), names...)
+	args := append(append(runnerArgs(p, opts), "--timeout", strconv.Itoa(int(max(timeout.Seconds(), 1)))), names...)
 	total := repeat * len(names)
 	report(Running, 0, total)
 	for iteration := 1; iteration <= repeat; iteration++ {
@@ -301,8 +318,8 @@ func List(ctx context.Context, root string, p arch.Port, b Build, opts Options, 
 	if timeout <= 0 {
 		timeout = DefaultListTimeout
 	}
-	argv := backend.Command(bin, append(selfTestArgs(opts), "--list")...)
-	list, err := qemu.Run(ctx, backend, bin, append(selfTestArgs(opts), "--list"), timeout)
+	argv := backend.Command(bin, append(runnerArgs(p, opts), "--list")...)
+	list, err := qemu.Run(ctx, backend, bin, append(runnerArgs(p, opts), "--list"), timeout)
 	switch {
 	case err != nil:
 		return "", nil, err
@@ -317,11 +334,17 @@ func List(ctx context.Context, root string, p arch.Port, b Build, opts Options, 
 	return bin, names, err
 }
 
-func selfTestArgs(opts Options) []string {
+// runnerArgs are the options every invocation of p's runner takes: the
+// self-test, and a foreign port's undeclared registers.
+func runnerArgs(p arch.Port, opts Options) []string {
+	var args []string
 	if opts.SelfTest {
-		return []string{"--selftest"}
+		args = append(args, "--selftest")
 	}
-	return nil
+	if p.Foreign != nil && len(p.Foreign.NotClaimed) > 0 {
+		args = append(args, "--not-claimed", strings.Join(sortedKeys(p.Foreign.NotClaimed), ","))
+	}
+	return args
 }
 
 // SelectCases keeps the names filter matches, all of them when it is nil.

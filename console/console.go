@@ -206,7 +206,10 @@ func (p *Progress) rowLine(row Row) string {
 func RunLine(r conformance.Run) string {
 	passed, failed := r.Counts()
 	verdict := "PASS"
-	if !r.OK() {
+	switch {
+	case r.Unsupported != "":
+		verdict = "UNSUP"
+	case !r.OK():
 		verdict = "FAIL"
 	}
 	line := fmt.Sprintf("%s %-8s %-20s %3d passed %3d failed  %-20s %6.1fs",
@@ -214,7 +217,12 @@ func RunLine(r conformance.Run) string {
 	if known := r.Known(); known > 0 {
 		line += fmt.Sprintf("  %d known emulator failure(s)", known)
 	}
-	if r.Err != nil {
+	if len(r.Gaps) > 0 {
+		line += fmt.Sprintf("  %d declared gap(s)", len(r.Gaps))
+	}
+	if r.Unsupported != "" {
+		line += "  unsupported: " + r.Unsupported
+	} else if r.Err != nil {
 		line += "  " + text.FirstLine(r.Err.Error())
 	} else if passed == 0 && failed == 0 {
 		line += "  no case passed"
@@ -257,6 +265,8 @@ func cell(r conformance.Run, ok bool, build string) string {
 		return conformance.Absent(build)
 	case !ok:
 		return "-"
+	case r.Unsupported != "":
+		return "unsupported"
 	case r.DidNotRun():
 		return fmt.Sprintf("FAIL (%s) %.1fs", r.Why(), r.Duration.Seconds())
 	}
@@ -268,6 +278,9 @@ func cell(r conformance.Run, ok bool, build string) string {
 	text := fmt.Sprintf("%s %d/%d %.1fs", verdict, passed, len(r.Cases), r.Duration.Seconds())
 	if known := r.Known(); known > 0 {
 		text += fmt.Sprintf(" (%d known)", known)
+	}
+	if len(r.Gaps) > 0 {
+		text += fmt.Sprintf(" (%d gaps)", len(r.Gaps))
 	}
 	return text
 }
@@ -295,10 +308,17 @@ func WriteFailures(w io.Writer, runs []conformance.Run) {
 }
 
 // WriteNotes lists what to act on that is not a failure: a run's notes, and
-// each case's, such as an emulator bug that did not show.
+// each case's, such as an emulator bug that did not show; a foreign port's
+// switch source with its SHA-256 and its declared gaps that showed.
 func WriteNotes(w io.Writer, runs []conformance.Run) {
 	var b strings.Builder
 	for _, r := range runs {
+		if r.Switch != "" {
+			fmt.Fprintf(&b, "switch: %s %s: %s (sha256 %s)\n", r.Port, r.Build, r.Switch, r.SwitchSHA256)
+		}
+		for _, g := range r.Gaps {
+			fmt.Fprintf(&b, "gap: %s %s: %s\n", r.Port, r.Build, g)
+		}
 		for _, n := range r.Notes {
 			fmt.Fprintf(&b, "note: %s %s: %s\n", r.Port, r.Build, n)
 		}

@@ -13,13 +13,16 @@ const (
 	EnvBuilds    = "SL_BUILDS"
 	EnvForceQEMU = "SL_FORCE_QEMU"
 	EnvOut       = "SL_OUT"
+	// EnvForeignPath is foreign.PathVariable: folders of foreign ports
+	// outside the repository, colon-separated.
+	EnvForeignPath = "SL_FOREIGN_PATH"
 )
 
 // FromEnv reads the knobs the test targets share: SL_CASES, SL_REPEAT,
-// SL_BUILDS, SL_FORCE_QEMU and SL_OUT. A value that does not parse is an
+// SL_BUILDS, SL_FORCE_QEMU, SL_OUT and SL_FOREIGN_PATH. A value that does not parse is an
 // error naming the variable, never silently ignored.
 func FromEnv(getenv func(string) string) (Options, error) {
-	o := Options{Cases: getenv(EnvCases), OutDir: getenv(EnvOut)}
+	o := Options{Cases: getenv(EnvCases), OutDir: getenv(EnvOut), ForeignPath: getenv(EnvForeignPath)}
 	force, err := parseSwitch(EnvForceQEMU, getenv(EnvForceQEMU))
 	if err != nil {
 		return o, err

@@ -21,6 +21,7 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
+	"github.com/stackslice/stackslice/foreign"
 	"github.com/stackslice/stackslice/internal/parallel"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/library"
@@ -51,6 +52,10 @@ type Options struct {
 	// SelfTest runs the runner's own misbehaving cases instead of the
 	// conformance cases: how the harness tests its failure reporting.
 	SelfTest bool
+	// Foreign runs foreign ports instead of ours (test:foreign): these
+	// names, or every one for "all". ForeignPath is SL_FOREIGN_PATH.
+	Foreign     []string
+	ForeignPath string
 }
 
 // Root finds the repository root: the nearest folder upward from the
@@ -101,10 +106,18 @@ func (o *Options) fill() error {
 	return nil
 }
 
-// Ports loads the selected ports of the repository, each once.
+// Ports loads the selected ports of the repository, each once: ours, or
+// the foreign ones when o.Foreign is set.
 func Ports(o Options) ([]arch.Port, error) {
 	if err := o.fill(); err != nil {
 		return nil, err
+	}
+	if len(o.Foreign) > 0 {
+		all, err := foreign.Load(filepath.Join(o.Root, "arch"), foreign.Dirs(o.Root, o.ForeignPath))
+		if err != nil {
+			return nil, err
+		}
+		return foreign.Select(all, unique(o.Foreign))
 	}
 	all, err := arch.Load(filepath.Join(o.Root, "arch"))
 	if err != nil {
@@ -193,7 +206,7 @@ var examplesBuild = conformance.Build{Name: library.ExamplesBuild, Compiler: too
 // withExamples tells whether a run includes the examples: in the default
 // or full builds, with no case filter, and not for the self-test.
 func (o Options) withExamples() bool {
-	return o.Cases == "" && !o.SelfTest && (len(o.Builds) == 0 || (len(o.Builds) == 1 && o.Builds[0] == conformance.AllBuilds))
+	return o.Cases == "" && !o.SelfTest && len(o.Foreign) == 0 && (len(o.Builds) == 0 || (len(o.Builds) == 1 && o.Builds[0] == conformance.AllBuilds))
 }
 
 // plan checks the options and returns the jobs they select and the case

@@ -81,7 +81,7 @@ var NativePackages = []string{"gcc", "libc6-dev"}
 // and, when its binaries run emulated, to run them.
 func Packages(p arch.Port, c Compiler, emulated bool) []string {
 	pkgs := slices.Clone(p.Packages)
-	if p.Name == runtime.GOARCH {
+	if p.Arch() == runtime.GOARCH {
 		pkgs = slices.Clone(NativePackages)
 	}
 	if c == Clang {

@@ -14,6 +14,10 @@
  * A newline always goes before SL-END, so that the marker starts a line even
  * when the case's output did not end with one; the parser removes it again.
  *
+ * `--not-claimed REG,...` leaves the named registers out of the register
+ * canary cases, which report each as changed or preserved instead (a
+ * foreign port's declared gaps, registers.c).
+ *
  * `--selftest` swaps the conformance cases for the runner's own misbehaving
  * ones (selftest.c), with which the harness tests its failure reporting.
  *
@@ -278,6 +282,8 @@ static int run_case(const struct sl_case *c, int timeout_s) {
 
 extern const struct sl_case sl_selftests[];
 extern const int sl_selftest_count;
+/* registers.c: the registers a foreign port does not claim to preserve */
+int sl_set_not_claimed(const char *list);
 
 /* The cases this run draws from: the conformance cases, or with --selftest
  * the runner's own. */
@@ -299,6 +305,8 @@ int main(int argc, char **argv) {
         } else if (strcmp(argv[first], "--selftest") == 0) {
             cases = sl_selftests;
             case_count = sl_selftest_count;
+        } else if (strcmp(argv[first], "--not-claimed") == 0 && first + 1 < argc) {
+            if (sl_set_not_claimed(argv[++first]) != 0) return 2;
         } else if (strcmp(argv[first], "--timeout") == 0 && first + 1 < argc) {
             timeout_s = atoi(argv[++first]);
             if (timeout_s <= 0) {
@@ -306,7 +314,7 @@ int main(int argc, char **argv) {
                 return 2;
             }
         } else {
-            fprintf(stderr, "runner: unknown option %s (use --list, --selftest, --timeout SEC, case names)\n",
+            fprintf(stderr, "runner: unknown option %s (use --list, --selftest, --timeout SEC, --not-claimed REG,..., case names)\n",
                     argv[first]);
             return 2;
         }

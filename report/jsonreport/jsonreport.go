@@ -39,7 +39,13 @@ type Run struct {
 	OK              bool     `json:"ok"`
 	Error           string   `json:"error,omitempty"`
 	Notes           []string `json:"notes,omitempty"`
-	Cases           []Case   `json:"cases"`
+	// A foreign port's switch source and its SHA-256, its declared gaps
+	// that showed, and why it declares this build unsupported.
+	Switch       string   `json:"switch,omitempty"`
+	SwitchSHA256 string   `json:"switch_sha256,omitempty"`
+	Gaps         []string `json:"gaps,omitempty"`
+	Unsupported  string   `json:"unsupported,omitempty"`
+	Cases        []Case   `json:"cases"`
 }
 
 // Case repeats its run's arch and build so that cases can be filtered or
@@ -71,6 +77,10 @@ func New(o conformance.Outcome) Report {
 			Failed:          failed,
 			OK:              r.OK(),
 			Notes:           r.Notes,
+			Switch:          r.Switch,
+			SwitchSHA256:    r.SwitchSHA256,
+			Gaps:            r.Gaps,
+			Unsupported:     r.Unsupported,
 			// Never null, so that consumers can iterate without a check.
 			Cases: make([]Case, 0, len(r.Cases)),
 		}

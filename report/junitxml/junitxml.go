@@ -14,6 +14,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -112,7 +113,12 @@ func newSuite(r conformance.Run) TestSuite {
 		Name:       r.Port + "/" + r.Build,
 		Time:       seconds(r.Duration),
 		Properties: []Property{{Name: "runner", Value: r.Backend}},
-		SystemOut:  xmlChars(strings.Join(r.Notes, "\n")),
+		SystemOut:  xmlChars(strings.Join(append(slices.Clone(r.Gaps), r.Notes...), "\n")),
+	}
+	if r.Unsupported != "" {
+		suite.Tests, suite.Skipped = 1, 1
+		suite.Cases = []TestCase{{Classname: classname, Name: DidNotRunCase, Skipped: &Problem{Message: "unsupported: " + r.Unsupported}}}
+		return suite
 	}
 	if r.DidNotRun() {
 		detail := "the runner reported no cases"

@@ -103,6 +103,9 @@ func writeMatrix(b *strings.Builder, runs []conformance.Run) {
 }
 
 func cell(r conformance.Run) string {
+	if r.Unsupported != "" {
+		return "unsupported"
+	}
 	if r.DidNotRun() {
 		return failMark + " " + r.Why()
 	}
@@ -114,6 +117,9 @@ func cell(r conformance.Run) string {
 	text := fmt.Sprintf("%s %d/%d · %.1fs", mark, passed, len(r.Cases), r.Duration.Seconds())
 	if known := r.Known(); known > 0 {
 		text += fmt.Sprintf(" · %d known emulator failure(s)", known)
+	}
+	if len(r.Gaps) > 0 {
+		text += fmt.Sprintf(" · %d declared gap(s)", len(r.Gaps))
 	}
 	return text
 }
@@ -155,6 +161,9 @@ func writeFailures(b *strings.Builder, runs []conformance.Run) {
 		}
 	}
 	for _, r := range runs {
+		if r.Unsupported != "" {
+			continue
+		}
 		if r.DidNotRun() {
 			section()
 			detail := "the runner reported no cases"
@@ -187,6 +196,14 @@ func writeNotes(b *strings.Builder, runs []conformance.Run) {
 		}
 	}
 	for _, r := range runs {
+		if r.Switch != "" {
+			section()
+			fmt.Fprintf(b, "- **%s %s**: switch %s, SHA-256 %s\n", inline(r.Port), inline(r.Build), inline(r.Switch), inline(r.SwitchSHA256))
+		}
+		for _, g := range r.Gaps {
+			section()
+			fmt.Fprintf(b, "- **%s %s**: gap: %s\n", inline(r.Port), inline(r.Build), inline(g))
+		}
 		for _, n := range r.Notes {
 			section()
 			fmt.Fprintf(b, "- **%s %s**: %s\n", inline(r.Port), inline(r.Build), inline(n))

@@ -1,0 +1,90 @@
+/* The SLP adapter: turns an SLP-style switch header (greenlet's convention,
+ * from Stackless Python) into a stackslice port, with the header unedited.
+ *
+ * Such a header defines `static int slp_switch(void)`: it saves registers
+ * (mostly through clobber lists, so the compiler's prologue and epilogue do
+ * it), takes its stack pointer into `stackref`, calls
+ * SLP_SAVE_STATE(stackref, stsizediff), adds `stsizediff` to the stack
+ * pointer (and frame pointer), calls SLP_RESTORE_STATE() and restores. The
+ * macros map onto the port contract of core/port.h like this:
+ *
+ *   SLP_SAVE_STATE(stackref, stsizediff)
+ *       stackref += STACK_MAGIC (the header's, in units of *stackref), which
+ *       must come to the area a callee may write above its caller's stack
+ *       pointer (SL_SLP_AREA below: 32 bytes on ppc64le, 160 on s390x, 0
+ *       elsewhere; checked at compile time); then
+ *       stsizediff = sl_core_save(stackref) - stackref, in bytes (step 2).
+ *       greenlet's version may return -1 (the save failed) or 1 (the target
+ *       was never started, so there is no stack to go to); the core needs
+ *       neither: a failed save comes back from sl_core_restore as SL_ENOMEM,
+ *       and a new coroutine starts on the same stack pointer (stsizediff 0)
+ *       with SL_STARTED from sl_core_restore. So the macro never returns.
+ *   the header's own stack shift
+ *       sp += stsizediff is step 3: sp = returned slice start - SL_SLP_AREA.
+ *   SLP_RESTORE_STATE()
+ *       sl_core_restore() (step 4); its result (0, a throw code, SL_STARTED
+ *       or SL_ENOMEM) is kept per thread for the trampoline.
+ *   slp_switch's own return value
+ *       must be 0 after a switch (greenlet's code treats anything else as
+ *       an error or "started"); the trampoline hands it to sl_slp_result,
+ *       which returns the kept result, and aborts the process, naming the
+ *       value, when it is not 0: the greenlet #28 class of bug (a return
+ *       value produced by code that ran on the other stack) fails the case.
+ *
+ * foreign/adapter/<arch>.S exports sl_arch_switch: it calls slp_switch
+ * (through the hidden alias sl_slp_switch) and sl_slp_result and saves no
+ * callee-saved register itself, so a register the header forgets is seen
+ * by the register canaries. A C wrapper would save some in its own frame.
+ *
+ * The harness compiles this file with -DSL_SLP_HEADER="<path>" and the
+ * foreign port's cflags. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "port.h"
+
+#if defined(__powerpc64__)
+#define SL_SLP_AREA 32
+#elif defined(__s390x__)
+#define SL_SLP_AREA 160
+#elif defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || (defined(__riscv) && __riscv_xlen == 64)
+#define SL_SLP_AREA 0
+#else
+#error "foreign/adapter/slp.c: no stack area for this arch; add it here and foreign/adapter/<arch>.S"
+#endif
+
+#ifndef SL_SLP_HEADER
+#error "foreign/adapter/slp.c: compile with -DSL_SLP_HEADER=\"<the SLP-style switch header>\""
+#endif
+
+static __thread int sl_slp_restored;
+
+#define SLP_SAVE_STATE(stackref, stsizediff)                                                         \
+    do {                                                                                             \
+        _Static_assert((STACK_MAGIC) * sizeof *(stackref) == SL_SLP_AREA,                            \
+                       "STACK_MAGIC * sizeof *stackref must be the area a callee may write above "  \
+                       "its caller's stack pointer on this arch (core/port.h)");                     \
+        (stackref) += STACK_MAGIC;                                                                   \
+        (stsizediff) = (char *)sl_core_save((void *)(stackref)) - (char *)(stackref);                \
+    } while (0)
+
+#define SLP_RESTORE_STATE() (sl_slp_restored = sl_core_restore())
+
+/* greenlet compiles the bodies of its headers under SLP_EVAL. */
+#define SLP_EVAL 1
+#include SL_SLP_HEADER
+
+/* What the trampoline calls: slp_switch is static in the header. */
+SL_INTERNAL int sl_slp_switch(void) __attribute__((alias("slp_switch")));
+
+SL_INTERNAL int sl_slp_result(int slp_returned);
+
+int sl_slp_result(int slp_returned) {
+    if (slp_returned != 0) {
+        fprintf(stderr, "slp_switch returned %d after a switch (it must return 0): %s\n", slp_returned,
+                SL_SLP_HEADER);
+        abort();
+    }
+    return sl_slp_restored;
+}

@@ -1,0 +1,286 @@
+// Package foreign is the registry of foreign ports: someone else's switch
+// (greenlet's slp_switch headers, another library's assembly) run through
+// the conformance suite on top of our port of its arch. Each is a folder
+// with a port.json, under the repository's foreign/ or a folder of
+// SL_FOREIGN_PATH; none is ever part of test:all.
+package foreign
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/conformance"
+)
+
+// PathVariable names the colon-separated folders of ports kept outside the
+// repository: each holds <name>/port.json folders, or is one itself.
+const PathVariable = "SL_FOREIGN_PATH"
+
+// The styles of switch source a foreign port may have.
+const (
+	// StyleSL defines int sl_arch_switch(void) itself (core/port.h).
+	StyleSL = "sl"
+	// StyleSLP is an SLP-style header defining slp_switch() with
+	// SLP_SAVE_STATE and SLP_RESTORE_STATE: foreign/adapter makes it a port.
+	StyleSLP = "slp"
+)
+
+// Spec is a foreign port's port.json.
+type Spec struct {
+	Name string `json:"name"`
+	// Base is our port whose triple, compilers, QEMU, probe and emulator
+	// bugs it inherits.
+	Base string `json:"base"`
+	// Switch is the switch source, relative to Source when that is a
+	// folder, else to the data file's folder; empty when Source is the file.
+	Switch string `json:"switch,omitempty"`
+	Style  string `json:"style"`
+	// CFlags are added when compiling the switch source.
+	CFlags []string `json:"cflags,omitempty"`
+	// Source is a folder or file outside the repository (a checkout of
+	// greenlet), relative to the data file's folder unless absolute.
+	Source string `json:"source,omitempty"`
+	// NotClaimed maps a register it does not preserve to why.
+	NotClaimed map[string]string `json:"not_claimed,omitempty"`
+	// UnsupportedBuilds maps a build it cannot work in to why.
+	UnsupportedBuilds map[string]string `json:"unsupported_builds,omitempty"`
+	// Description says what it is, for people.
+	Description string `json:"description,omitempty"`
+}
+
+// Dirs are the folders foreign ports are looked up in: root's foreign/,
+// then each folder of path (SL_FOREIGN_PATH's value), in order.
+func Dirs(root, path string) []string {
+	dirs := []string{filepath.Join(root, "foreign")}
+	for _, d := range strings.Split(path, ":") {
+		if d != "" {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+// Load reads every foreign port under dirs (see Dirs) and resolves each
+// against the ports of archDir, sorted by name. A name found twice, a base
+// that is not a port, a style, build or register declaration that cannot
+// be right, or a switch source that is missing is an error naming the
+// data file.
+func Load(archDir string, dirs []string) ([]arch.Port, error) {
+	bases, err := arch.Load(archDir)
+	if err != nil {
+		return nil, err
+	}
+	var ports []arch.Port
+	where := map[string]string{}
+	for i, dir := range dirs {
+		files, err := dataFiles(dir, i == 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, file := range files {
+			p, err := load(file, bases)
+			if err != nil {
+				return nil, err
+			}
+			if other, dup := where[p.Name]; dup {
+				return nil, fmt.Errorf("foreign port %q is defined twice: %s and %s", p.Name, other, file)
+			}
+			where[p.Name] = file
+			ports = append(ports, p)
+		}
+	}
+	sort.Slice(ports, func(i, j int) bool { return ports[i].Name < ports[j].Name })
+	return ports, nil
+}
+
+// dataFiles lists the port.json of dir itself, or else of its folders. The
+// repository's foreign/ may be missing; a folder of SL_FOREIGN_PATH may not.
+func dataFiles(dir string, optional bool) ([]string, error) {
+	if _, err := os.Stat(filepath.Join(dir, arch.DataFile)); err == nil {
+		return []string{filepath.Join(dir, arch.DataFile)}, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) && optional {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("foreign ports (%s): %w", PathVariable, err)
+	}
+	var files []string
+	for _, e := range entries {
+		file := filepath.Join(dir, e.Name(), arch.DataFile)
+		if _, err := os.Stat(file); e.IsDir() && err == nil {
+			files = append(files, file)
+		}
+	}
+	return files, nil
+}
+
+func load(file string, bases []arch.Port) (arch.Port, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return arch.Port{}, err
+	}
+	var s Spec
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return arch.Port{}, fmt.Errorf("%s: %w", file, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return arch.Port{}, fmt.Errorf("%s: trailing data after the JSON object", file)
+	}
+	p, err := resolve(s, filepath.Dir(file), bases)
+	if err != nil {
+		return arch.Port{}, fmt.Errorf("%s: %w", file, err)
+	}
+	p.Foreign.Data = file
+	return p, nil
+}
+
+// resolve checks s, read from dir, and turns it into the port the harness
+// runs: its base, with the switch sources replaced.
+func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
+	switch {
+	case s.Name == "":
+		return arch.Port{}, errors.New("missing name")
+	case !nameRE.MatchString(s.Name):
+		return arch.Port{}, fmt.Errorf("name %q: use lower-case letters, digits, '.', '_' and '-'", s.Name)
+	case s.Name != filepath.Base(dir):
+		return arch.Port{}, fmt.Errorf("name %q differs from its folder %q", s.Name, filepath.Base(dir))
+	}
+	i := slices.IndexFunc(bases, func(b arch.Port) bool { return b.Name == s.Base })
+	if i < 0 {
+		return arch.Port{}, fmt.Errorf("base %q is not a port (ports: %s)", s.Base, strings.Join(arch.Names(bases), ", "))
+	}
+	if s.Name == s.Base {
+		return arch.Port{}, fmt.Errorf("name %q is our own port's: pick another", s.Name)
+	}
+	file, err := switchFile(s, dir)
+	if err != nil {
+		return arch.Port{}, err
+	}
+	for reg, why := range s.NotClaimed {
+		if !nameRE.MatchString(reg) || strings.TrimSpace(why) == "" {
+			return arch.Port{}, fmt.Errorf("not_claimed: %q needs a register name and a reason", reg)
+		}
+	}
+	known := make([]string, len(conformance.Builds))
+	for i, b := range conformance.Builds {
+		known[i] = b.Name
+	}
+	for build, why := range s.UnsupportedBuilds {
+		if !slices.Contains(known, build) {
+			return arch.Port{}, fmt.Errorf("unsupported_builds names %q, which is no build (builds: %s)", build, strings.Join(known, ", "))
+		}
+		if strings.TrimSpace(why) == "" {
+			return arch.Port{}, fmt.Errorf("unsupported_builds: %q needs a reason", build)
+		}
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return arch.Port{}, fmt.Errorf("switch source: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	p := bases[i]
+	p.Name = s.Name
+	p.Foreign = &arch.Foreign{
+		Base: s.Base, SwitchFile: file, SHA256: hex.EncodeToString(sum[:]),
+		NotClaimed: s.NotClaimed, UnsupportedBuilds: s.UnsupportedBuilds, Flags: map[string][]string{},
+	}
+	// Someone else's code: its warnings are not our errors.
+	flags := append([]string{"-Wno-error"}, s.CFlags...)
+	switch s.Style {
+	case StyleSL:
+		p.Foreign.Switch = []string{file}
+		p.Foreign.Flags[file] = flags
+	case StyleSLP:
+		root := filepath.Dir(filepath.Dir(p.Dir)) // arch/<base> → the repository
+		adapter := filepath.Join(root, "foreign", "adapter")
+		c, tramp := filepath.Join(adapter, "slp.c"), filepath.Join(adapter, s.Base+".S")
+		if _, err := os.Stat(tramp); err != nil {
+			return arch.Port{}, fmt.Errorf("style %q: no adapter trampoline for %s (%s)", StyleSLP, s.Base, tramp)
+		}
+		p.Foreign.Switch = []string{c, tramp}
+		p.Foreign.Flags[c] = append(flags, fmt.Sprintf("-DSL_SLP_HEADER=%q", file))
+		p.Foreign.Inputs = []string{file}
+	default:
+		return arch.Port{}, fmt.Errorf("style %q: use %q (it defines sl_arch_switch) or %q (an SLP-style header defining slp_switch)", s.Style, StyleSL, StyleSLP)
+	}
+	return p, nil
+}
+
+// switchFile finds the switch source s names, and checks its kind fits the style.
+func switchFile(s Spec, dir string) (string, error) {
+	file := s.Switch
+	if s.Source != "" {
+		src := s.Source
+		if !filepath.IsAbs(src) {
+			src = filepath.Join(dir, src)
+		}
+		info, err := os.Stat(src)
+		if err != nil {
+			return "", fmt.Errorf("source: %w", err)
+		}
+		switch {
+		case info.IsDir() && file == "":
+			return "", errors.New("source is a folder: name the switch source in it with \"switch\"")
+		case info.IsDir():
+			file = filepath.Join(src, file)
+		case file != "":
+			return "", errors.New("source is a file: it is the switch source, so leave \"switch\" out")
+		default:
+			file = src
+		}
+	} else if file == "" {
+		return "", errors.New("missing switch (or source)")
+	} else if !filepath.IsAbs(file) {
+		file = filepath.Join(dir, file)
+	}
+	file, err := filepath.Abs(file)
+	if err != nil {
+		return "", err
+	}
+	if info, err := os.Stat(file); err != nil || info.IsDir() {
+		return "", fmt.Errorf("switch source %s: not a file", file)
+	}
+	ext := filepath.Ext(file)
+	ok := map[string][]string{StyleSL: {".S", ".s", ".c"}, StyleSLP: {".h", ".c"}}[s.Style]
+	if ok != nil && !slices.Contains(ok, ext) {
+		return "", fmt.Errorf("switch source %s: style %q takes %s", file, s.Style, strings.Join(ok, ", "))
+	}
+	return file, nil
+}
+
+// Select returns the named foreign ports; every one for "all" or no name.
+// An unknown name lists the known ones.
+func Select(ports []arch.Port, names []string) ([]arch.Port, error) {
+	if len(names) == 0 || (len(names) == 1 && names[0] == "all") {
+		if len(ports) == 0 {
+			return nil, fmt.Errorf("no foreign ports (foreign/<name>/port.json, or folders in %s)", PathVariable)
+		}
+		return ports, nil
+	}
+	if len(ports) == 0 {
+		return nil, fmt.Errorf("unknown foreign port %q: there are none (foreign/<name>/port.json, or folders in %s)", names[0], PathVariable)
+	}
+	sel, err := arch.Select(ports, names)
+	if err != nil {
+		return nil, fmt.Errorf("foreign: %w", err)
+	}
+	return sel, nil
+}
