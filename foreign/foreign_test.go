@@ -1,0 +1,129 @@
+package foreign
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/internal/testkit"
+)
+
+func archDir(t *testing.T) string { return filepath.Join(testkit.Root(t), "arch") }
+
+// writePort writes <dir>/<name>/port.json with body, and a switch.h beside it.
+func writePort(t *testing.T, dir, name, body string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, name), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name, arch.DataFile), []byte(body), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name, "switch.h"), []byte("#define STACK_MAGIC 0\n"), 0o644))
+}
+
+func TestRegistryAndPath(t *testing.T) {
+	root := testkit.Root(t)
+	ports, err := Load(archDir(t), Dirs(root, filepath.Join(root, "foreign", "testdata")))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"slp-example-amd64", "slp-example-arm64", "slp-leaky-amd64", "slp-leaky-arm64"}, arch.Names(ports))
+	for _, p := range ports {
+		require.NotNil(t, p.Foreign)
+		// Inherited from the base, but with the adapter in place of switch.S.
+		assert.Equal(t, strings.TrimPrefix(p.Name[strings.LastIndex(p.Name, "-")+1:], ""), p.Arch())
+		assert.Contains(t, p.Sources(), filepath.Join(root, "foreign", "adapter", "slp.c"))
+		assert.Contains(t, p.Sources(), filepath.Join(root, "foreign", "adapter", p.Arch()+".S"))
+		assert.Contains(t, p.Sources(), filepath.Join(root, "arch", p.Arch(), "probe.S"))
+		assert.NotContains(t, p.Sources(), filepath.Join(root, "arch", p.Arch(), "switch.S"))
+		assert.Len(t, p.Foreign.SHA256, 64)
+		assert.Equal(t, []string{p.Foreign.SwitchFile}, p.Foreign.Inputs)
+		assert.Contains(t, p.Foreign.Flags[filepath.Join(root, "foreign", "adapter", "slp.c")], "-DSL_SLP_HEADER=\""+p.Foreign.SwitchFile+"\"")
+	}
+	// Never part of our own ports (test:all, port:list, the every-port tests).
+	own, err := arch.Load(archDir(t))
+	require.NoError(t, err)
+	for _, p := range own {
+		assert.NotContains(t, p.Name, "slp-")
+		assert.Nil(t, p.Foreign)
+	}
+}
+
+func TestEveryArchHasATrampoline(t *testing.T) {
+	own, err := arch.Load(archDir(t))
+	require.NoError(t, err)
+	for _, p := range own {
+		data, err := os.ReadFile(filepath.Join(testkit.Root(t), "foreign", "adapter", p.Name+".S"))
+		require.NoError(t, err, p.Name)
+		// It exports the port, calls the header's switch, and saves no
+		// callee-saved register itself: no push, no register pair or range.
+		assert.Contains(t, string(data), ".hidden\tsl_arch_switch", p.Name)
+		assert.Contains(t, string(data), "sl_slp_switch", p.Name)
+		assert.Contains(t, string(data), "sl_slp_result", p.Name)
+		for _, save := range []string{"push", "stp\t", "stmg", "stmw", "std\t%r1", "std\t%r2", "std\t%r3"} {
+			assert.NotContains(t, string(data), save, p.Name)
+		}
+	}
+}
+
+func TestSourceOutsideAndSelect(t *testing.T) {
+	outside := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(outside, "switch_x.h"), []byte("x"), 0o644))
+	dir := t.TempDir()
+	writePort(t, dir, "theirs", `{"name": "theirs", "base": "riscv64", "style": "slp", "source": "`+outside+`", "switch": "switch_x.h",
+	  "not_claimed": {"fcsr": "not kept"}, "unsupported_builds": {"clang-O2": "crashes"}}`)
+	ports, err := Load(archDir(t), []string{filepath.Join(t.TempDir(), "no-foreign"), dir})
+	require.NoError(t, err)
+	require.Len(t, ports, 1)
+	p := ports[0]
+	assert.Equal(t, filepath.Join(outside, "switch_x.h"), p.Foreign.SwitchFile)
+	// sha256("x")
+	assert.Equal(t, "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881", p.Foreign.SHA256)
+	assert.Equal(t, map[string]string{"fcsr": "not kept"}, p.Foreign.NotClaimed)
+	assert.Equal(t, "riscv64", p.Arch())
+	assert.Equal(t, filepath.Join(dir, "theirs", arch.DataFile), p.DataPath())
+
+	sel, err := Select(ports, []string{"all"})
+	require.NoError(t, err)
+	assert.Len(t, sel, 1)
+	_, err = Select(ports, []string{"nope"})
+	assert.ErrorContains(t, err, `unknown port "nope" (known ports: theirs)`)
+	_, err = Select(nil, []string{"all"})
+	assert.ErrorContains(t, err, "no foreign ports")
+}
+
+func TestBadDataFileIsOneClearError(t *testing.T) {
+	for _, tc := range []struct{ name, body, want string }{
+		{"unknown-field", `{"name": "unknown-field", "base": "amd64", "style": "slp", "switch": "switch.h", "frobs": 1}`, `unknown field "frobs"`},
+		{"trailing", `{"name": "trailing", "base": "amd64", "style": "slp", "switch": "switch.h"} {}`, "trailing data"},
+		{"other-folder", `{"name": "elsewhere", "base": "amd64", "style": "slp", "switch": "switch.h"}`, `differs from its folder`},
+		{"no-base", `{"name": "no-base", "base": "vax", "style": "slp", "switch": "switch.h"}`, `base "vax" is not a port (ports: 386, amd64`},
+		{"amd64", `{"name": "amd64", "base": "amd64", "style": "slp", "switch": "switch.h"}`, `our own port's`},
+		{"bad-style", `{"name": "bad-style", "base": "amd64", "style": "boost", "switch": "switch.h"}`, `style "boost": use "sl"`},
+		{"wrong-kind", `{"name": "wrong-kind", "base": "amd64", "style": "sl", "switch": "switch.h"}`, `style "sl" takes .S, .s, .c`},
+		{"missing", `{"name": "missing", "base": "amd64", "style": "slp", "switch": "nope.h"}`, "not a file"},
+		{"no-switch", `{"name": "no-switch", "base": "amd64", "style": "slp"}`, "missing switch"},
+		{"no-reason", `{"name": "no-reason", "base": "amd64", "style": "slp", "switch": "switch.h", "not_claimed": {"fpcr": " "}}`, `needs a register name and a reason`},
+		{"bad-build", `{"name": "bad-build", "base": "amd64", "style": "slp", "switch": "switch.h", "unsupported_builds": {"gcc-O1": "x"}}`, `"gcc-O1", which is no build (builds: gcc-O0`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writePort(t, dir, tc.name, tc.body)
+			_, err := Load(archDir(t), []string{dir})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Contains(t, err.Error(), filepath.Join(dir, tc.name, arch.DataFile))
+			assert.NotContains(t, err.Error(), "\n")
+		})
+	}
+	// The same name twice, in two folders of the path.
+	a, b := t.TempDir(), t.TempDir()
+	body := `{"name": "twice", "base": "amd64", "style": "slp", "switch": "switch.h"}`
+	writePort(t, a, "twice", body)
+	writePort(t, b, "twice", body)
+	_, err := Load(archDir(t), []string{a, b})
+	assert.ErrorContains(t, err, `foreign port "twice" is defined twice`)
+	// A folder of SL_FOREIGN_PATH that does not exist.
+	_, err = Load(archDir(t), []string{t.TempDir(), filepath.Join(t.TempDir(), "gone")})
+	assert.ErrorContains(t, err, "SL_FOREIGN_PATH")
+}

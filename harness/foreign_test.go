@@ -1,0 +1,105 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/console"
+	"github.com/stackslice/stackslice/internal/testkit"
+)
+
+// variant writes <dir>/<name>/port.json: the project's fixture switch of
+// fixture (a folder under foreign/), with its own declarations.
+func variant(t *testing.T, dir, name, fixture, base, extra string) {
+	t.Helper()
+	src := filepath.Join(testkit.Root(t), "foreign", fixture, "switch.h")
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, name), 0o755))
+	body := `{"name": "` + name + `", "base": "` + base + `", "style": "slp", "source": "` + src + `"` + extra + "}"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name, "port.json"), []byte(body), 0o644))
+}
+
+// test:foreign judges the project's own SLP-style fixtures: the complete
+// switches pass; the leaky ones fail naming the register they forget, and
+// report FP control as a gap once declared, fail on it when not; a declared
+// gap that is preserved is reported; a declared unsupported build is
+// reported and never a pass.
+func TestForeignPortsAreJudged(t *testing.T) {
+	testkit.Integration(t)
+	path := t.TempDir()
+	const fp = `, "not_claimed": {"mxcsr": "no FP control", "x87cw": "no FP control"}`
+	variant(t, path, "leaky-undeclared-amd64", "testdata/slp-leaky-amd64", "amd64", "")
+	variant(t, path, "leaky-undeclared-arm64", "testdata/slp-leaky-arm64", "arm64", "")
+	variant(t, path, "stale-gap-amd64", "slp-example-amd64", "amd64", fp)
+	variant(t, path, "unsupported-amd64", "slp-example-amd64", "amd64", `, "unsupported_builds": {"gcc-O0": "said to fail"}`)
+	var out bytes.Buffer
+	runs, err := Test(context.Background(), Options{
+		Foreign: []string{"all"}, ForeignPath: filepath.Join(testkit.Root(t), "foreign", "testdata") + ":" + path,
+		Builds: []string{"gcc-O0"}, Cases: `^(registers|fp)_`, OutDir: t.TempDir(), Out: &out,
+	})
+	t.Log("\n" + out.String())
+	require.Error(t, err)
+	byPort := map[string]conformance.Run{}
+	for _, r := range runs {
+		byPort[r.Port] = r
+	}
+	require.Len(t, byPort, 8, "the repository's two examples, the two leaky fixtures and the four variants; none of our own ports")
+	failures := func(r conformance.Run) string {
+		var b strings.Builder
+		for _, c := range r.Cases {
+			if c.Status == conformance.Fail {
+				b.WriteString(c.Name + ": " + c.Reason + "\n" + c.Output + "\n")
+			}
+		}
+		return b.String()
+	}
+	for _, name := range []string{"slp-example-amd64", "slp-example-arm64"} {
+		r := byPort[name]
+		assert.True(t, r.OK(), console.RunLine(r))
+		assert.Empty(t, r.Gaps)
+		assert.Len(t, r.SwitchSHA256, 64)
+	}
+	for name, want := range map[string][]string{
+		"slp-leaky-amd64":        {"register r15 changed"},
+		"slp-leaky-arm64":        {"register x28 changed"},
+		"leaky-undeclared-amd64": {"register r15 changed", "register mxcsr changed", "register x87cw changed"},
+		"leaky-undeclared-arm64": {"register x28 changed", "register fpcr changed"},
+	} {
+		r := byPort[name]
+		assert.False(t, r.OK(), name)
+		for _, w := range want {
+			assert.Contains(t, failures(r), w, name)
+		}
+	}
+	// Declared: a gap, not a failure, and the fp_* cases it explains are known failures.
+	for name, regs := range map[string][]string{"slp-leaky-amd64": {"mxcsr", "x87cw"}, "slp-leaky-arm64": {"fpcr"}} {
+		r := byPort[name]
+		require.Len(t, r.Gaps, len(regs), name)
+		for i, reg := range regs {
+			assert.True(t, strings.HasPrefix(r.Gaps[i], reg+": not preserved"), r.Gaps[i])
+			assert.NotContains(t, failures(r), "register "+reg+" changed", name)
+		}
+		assert.NotContains(t, failures(r), "fp_rounding_per_coroutine", name)
+		assert.Positive(t, r.Known(), name)
+	}
+	stale := byPort["stale-gap-amd64"]
+	assert.True(t, stale.OK(), console.RunLine(stale))
+	assert.Empty(t, stale.Gaps)
+	assert.Contains(t, strings.Join(stale.Notes, "\n"), "mxcsr is declared in not_claimed")
+	assert.Contains(t, strings.Join(stale.Notes, "\n"), "x87cw is declared in not_claimed")
+	unsupported := byPort["unsupported-amd64"]
+	assert.False(t, unsupported.OK())
+	assert.Equal(t, "said to fail", unsupported.Unsupported)
+	assert.Contains(t, unsupported.Notes[0], "every case passed: if it works now, remove the build")
+	for _, w := range []string{"gap: slp-leaky-arm64 gcc-O0: fpcr: not preserved", "unsupported-amd64  native", "unsupported",
+		"switch: slp-example-arm64 gcc-O0: " + filepath.Join(testkit.Root(t), "foreign", "slp-example-arm64", "switch.h") + " (sha256 "} {
+		assert.Contains(t, out.String(), w)
+	}
+}
