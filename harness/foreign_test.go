@@ -103,3 +103,40 @@ func TestForeignPortsAreJudged(t *testing.T) {
 		assert.Contains(t, out.String(), w)
 	}
 }
+
+// A switch that keeps its saved registers in "=m" operands is right under
+// gcc and wrong under clang on arm64, which reads the restore through an
+// address computed before the stack shift (the slot of the coroutine that
+// left): the register canaries name fpcr, and a declaration of fpcr does
+// not hide it, since the alignment case fails on the wrong rounding too.
+func TestForeignStaleAddressIsCaught(t *testing.T) {
+	testkit.Integration(t)
+	path := t.TempDir()
+	const fixture = "testdata/hazards/stale-address-arm64"
+	variant(t, path, "stale-address-arm64", fixture, "arm64", "")
+	variant(t, path, "stale-address-declared-arm64", fixture, "arm64", `, "not_claimed": {"fpcr": "declared"}`)
+	var out bytes.Buffer
+	runs, err := Test(context.Background(), Options{
+		Foreign: []string{"stale-address-arm64", "stale-address-declared-arm64"}, ForeignPath: path,
+		Builds: []string{"clang-O2"}, Cases: `^(registers_canaries|alignment_entry_and_resume)$`, OutDir: t.TempDir(), Out: &out,
+	})
+	t.Log("\n" + out.String())
+	require.Error(t, err)
+	require.Len(t, runs, 2)
+	failed := func(r conformance.Run, name string) conformance.CaseResult {
+		for _, c := range r.Cases {
+			if c.Name == name {
+				assert.Equal(t, conformance.Fail, c.Status, "%s %s", r.Port, name)
+				return c
+			}
+		}
+		t.Fatalf("%s: no case %s", r.Port, name)
+		return conformance.CaseResult{}
+	}
+	for _, r := range runs {
+		failed(r, "alignment_entry_and_resume")
+		if r.Port == "stale-address-arm64" {
+			assert.Contains(t, failed(r, "registers_canaries").Output, "register fpcr changed")
+		}
+	}
+}

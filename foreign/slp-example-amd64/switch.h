@@ -3,7 +3,11 @@
  * rbx and r12-r15 through the clobber lists (the compiler's prologue and
  * epilogue save them), and rbp and the FP control words by hand in its
  * frame, which moves with the stack. Values kept across the shift live in
- * memory ("=m"), so they are read back from the other side's frame. */
+ * memory ("=m"), so they are read back from the other side's frame:
+ * on x86 an "m" local is always addressed from %rsp or %rbp, which the
+ * shift moves both (checked: gcc -O0, -O2, -O3, -fno-omit-frame-pointer,
+ * clang -O2), never through an address kept in another register, the
+ * hazard the arm64 example has to avoid. */
 #define STACK_MAGIC 0
 
 struct sl_example_saved {
