@@ -21,6 +21,7 @@
 
 #include <limits.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +33,10 @@
 #else
 #define SL_NOINLINE __attribute__((noinline))
 #endif
+/* The switch's fast path is one function: its helpers are folded in, and
+ * what is rare (allocation) is kept out of line. */
+#define SL_INLINE static inline __attribute__((always_inline))
+#define SL_COLD __attribute__((noinline, cold))
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SL_ASAN 1
@@ -52,6 +57,7 @@ struct sl_coro {
     char *slice_stop;      /* top (exclusive) of the region it owns; set when started */
     char *copy;            /* heap copy of [slice_start, slice_start + saved) */
     size_t saved;
+    size_t cap;            /* size of the block at copy, kept between saves */
     sl_coro *stack_prev;   /* next coroutine along the chain of stack owners */
     sl_coro *parent;
     sl_coro *first_child;  /* children, so freeing a parent can re-parent them */
@@ -79,9 +85,11 @@ static _Thread_local struct sl_thread tls = {.allocs_left = -1};
 
 /* ---- memory accounting ------------------------------------------------ */
 
+/* Only real allocations and frees touch these: a switch that fits the
+ * buffers its coroutines keep allocates nothing and counts nothing. */
 static atomic_long live_blocks, live_bytes, peak_bytes, total_allocs;
 
-static int alloc_allowed(void) {
+SL_INLINE int alloc_allowed(void) {
     if (tls.allocs_left < 0) return 1;
     if (tls.allocs_left == 0) return 0;
     tls.allocs_left--;
@@ -89,18 +97,17 @@ static int alloc_allowed(void) {
 }
 
 static void account(long blocks, long bytes) {
-    atomic_fetch_add(&live_blocks, blocks);
-    long now = atomic_fetch_add(&live_bytes, bytes) + bytes;
-    long peak = atomic_load(&peak_bytes);
+    atomic_fetch_add_explicit(&live_blocks, blocks, memory_order_relaxed);
+    long now = atomic_fetch_add_explicit(&live_bytes, bytes, memory_order_relaxed) + bytes;
+    long peak = atomic_load_explicit(&peak_bytes, memory_order_relaxed);
     while (now > peak && !atomic_compare_exchange_weak(&peak_bytes, &peak, now)) {
     }
 }
 
 static void *mem_resize(void *p, size_t old_size, size_t new_size) {
-    if (!alloc_allowed()) return NULL;
     void *q = realloc(p, new_size);
     if (!q) return NULL;
-    atomic_fetch_add(&total_allocs, 1);
+    atomic_fetch_add_explicit(&total_allocs, 1, memory_order_relaxed);
     account(p ? 0 : 1, (long)new_size - (long)old_size);
     return q;
 }
@@ -135,29 +142,60 @@ __attribute__((no_sanitize_address)) static void copy_stack(void *dst, const voi
 #define copy_stack memcpy
 #endif
 
-static intptr_t distance(const char *from, const char *to) {
+SL_INLINE intptr_t distance(const char *from, const char *to) {
     return (intptr_t)((uintptr_t)to - (uintptr_t)from);
 }
 
-static int below(const char *a, const char *b) { return (uintptr_t)a < (uintptr_t)b; }
+SL_INLINE int below(const char *a, const char *b) { return (uintptr_t)a < (uintptr_t)b; }
 
-/* Grow c's heap copy until it covers its stack up to `stop`. */
-static int save_upto(sl_coro *c, char *stop) {
+/* Buffers grow in steps of this many bytes, and one this much larger than
+ * a fresh save needs is given back (down to twice the need), so a coroutine
+ * that once held a deep stack does not keep it forever. */
+#define SL_BUF_STEP 256
+#define SL_BUF_SHRINK (64 * 1024)
+
+/* Makes c's buffer fit `need` bytes: grows it, or shrinks one that is far
+ * too big for a fresh save. Growing may fail; shrinking never does (a failed
+ * shrink keeps the block as it is). */
+SL_COLD static int fit_buffer(sl_coro *c, size_t need) {
+    size_t cap = (need + SL_BUF_STEP - 1) / SL_BUF_STEP * SL_BUF_STEP;
+    if (need > c->cap) {
+        char *copy = mem_resize(c->copy, c->cap, cap);
+        if (!copy) return -1;
+        c->copy = copy;
+        c->cap = cap;
+    } else if (c->cap > SL_BUF_SHRINK && need < c->cap / 4 && !c->saved) {
+        cap *= 2;
+        char *copy = mem_resize(c->copy, c->cap, cap);
+        if (copy) {
+            c->copy = copy;
+            c->cap = cap;
+        }
+    }
+    return 0;
+}
+
+/* Extends c's heap copy until it covers its stack up to `stop`. Every save
+ * that copies bytes counts as an allocation for failure injection, whether
+ * or not its buffer has room, so a test can fail the fast path too. */
+SL_INLINE int save_upto(sl_coro *c, char *stop) {
     intptr_t have = (intptr_t)c->saved;
     intptr_t need = distance(c->slice_start, stop);
     if (need <= have) return 0;
-    char *copy = mem_resize(c->copy, (size_t)have, (size_t)need);
-    if (!copy) return -1;
-    copy_stack(copy + have, c->slice_start + have, (size_t)(need - have));
-    c->copy = copy;
+    if (!alloc_allowed()) return -1;
+    if ((size_t)need > c->cap || c->cap > SL_BUF_SHRINK) {
+        if (fit_buffer(c, (size_t)need)) return -1;
+    }
+    copy_stack(c->copy + have, c->slice_start + have, (size_t)(need - have));
     c->saved = (size_t)need;
     return 0;
 }
 
-static void drop_copy(sl_coro *c) {
-    mem_free(c->copy, c->saved);
+/* Gives c's buffer back: it is dead or freed, or its thread ends. */
+static void drop_buffer(sl_coro *c) {
+    mem_free(c->copy, c->cap);
     c->copy = NULL;
-    c->saved = 0;
+    c->saved = c->cap = 0;
 }
 
 /* ---- the two halves called by the port ---------------------------------- */
@@ -166,11 +204,15 @@ void *sl_core_save(void *slice_start) {
     struct sl_thread *t = &tls;
     sl_coro *target = t->target;
     sl_coro *owner = t->current;
-    if (owner->state == SL_DEAD)
-        owner = owner->stack_prev; /* nothing of a finished coroutine is kept */
-    else
+    if (owner->state == SL_DEAD) {
+        drop_buffer(owner); /* nothing of a finished coroutine is kept */
+        owner = owner->stack_prev;
+    } else {
         owner->slice_start = slice_start;
+    }
+#ifdef SL_ASAN
     if (!t->lowest_switch || below(slice_start, t->lowest_switch)) t->lowest_switch = slice_start;
+#endif
     t->save_failed = 0;
     while (below(owner->slice_stop, target->slice_stop)) {
         if (save_upto(owner, owner->slice_stop)) goto failed;
@@ -181,8 +223,9 @@ void *sl_core_save(void *slice_start) {
 
 failed:
     /* The suspended owners' partial copies stay valid: their stack does not
-     * change. The running one keeps running, so its copy would go stale. */
-    if (t->current->state != SL_DEAD) drop_copy(t->current);
+     * change. The running one keeps running, so its copy would go stale:
+     * it keeps its buffer, empty. */
+    t->current->saved = 0;
     t->save_failed = 1;
     return slice_start;
 }
@@ -206,7 +249,7 @@ int sl_core_restore(void) {
 #endif
     if (target->saved) {
         copy_stack(target->slice_start, target->copy, target->saved);
-        drop_copy(target);
+        target->saved = 0; /* the buffer stays, for its next save */
     }
     sl_coro *owner = origin->state == SL_DEAD ? origin->stack_prev : origin;
     while (owner && !below(target->slice_stop, owner->slice_stop)) owner = owner->stack_prev;
@@ -226,9 +269,24 @@ int sl_core_restore(void) {
 
 /* ---- switching ---------------------------------------------------------- */
 
+/* The main coroutine's buffer lives as long as its thread. */
+static pthread_key_t main_key;
+static pthread_once_t main_key_once = PTHREAD_ONCE_INIT;
+
+static void main_exit(void *main) { drop_buffer(main); }
+
+static void make_main_key(void) {
+    if (pthread_key_create(&main_key, main_exit)) {
+        fputs("stackslice: pthread_key_create failed\n", stderr);
+        abort();
+    }
+}
+
 static struct sl_thread *thread_state(void) {
     struct sl_thread *t = &tls;
     if (!t->current) {
+        pthread_once(&main_key_once, make_main_key);
+        pthread_setspecific(main_key, &t->main);
         t->main.state = SL_ACTIVE;
         t->main.is_main = 1;
         t->main.slice_stop = (char *)UINTPTR_MAX;
@@ -242,9 +300,11 @@ static _Noreturn void run_current(void);
 
 /* `mark` lies in the caller's frame: a coroutine started here owns the stack
  * below it. Never inlined, so the frames of the new coroutine all lie below
- * that mark. */
+ * that mark. It is rounded down to 8 bytes (the caller's stack pointer is at
+ * least that aligned on every port, and lies below the mark), so that slices
+ * are whole words and the copies run aligned. */
 SL_NOINLINE static int switch_stack(struct sl_thread *t, sl_coro *to, char *mark) {
-    if (to->state == SL_NEW) to->slice_stop = mark;
+    if (to->state == SL_NEW) to->slice_stop = (char *)((uintptr_t)mark & ~(uintptr_t)7);
     t->target = to;
     int r = sl_arch_switch();
     if (r == SL_STARTED) run_current();
@@ -341,7 +401,7 @@ sl_coro *sl_new(sl_fn fn, sl_coro *parent) {
         errno = EPERM;
         return NULL;
     }
-    sl_coro *c = mem_resize(NULL, 0, sizeof *c);
+    sl_coro *c = alloc_allowed() ? mem_resize(NULL, 0, sizeof *c) : NULL;
     if (!c) {
         errno = ENOMEM;
         return NULL;
@@ -389,7 +449,7 @@ int sl_free(sl_coro *c) {
         link_child(child, grandparent);
     }
     unlink_child(c);
-    drop_copy(c);
+    drop_buffer(c);
     mem_free(c, sizeof *c);
     return 0;
 }

@@ -12,6 +12,10 @@ void case_throw_into_dead(void);
 void case_parents_reparent_and_cycles(void);
 void case_memory_many_coroutines_bounded(void);
 void case_memory_failed_save_changes_nothing(void);
+void case_memory_buffer_reuse_grow_shrink(void);
+void case_memory_enomem_with_kept_buffer(void);
+void case_memory_free_with_kept_buffer(void);
+void case_memory_many_kept_buffers(void);
 void case_nesting_deep_chain(void);
 void case_nesting_siblings(void);
 void case_stack_random_switching(void);
@@ -40,6 +44,10 @@ const struct sl_case sl_cases[] = {
     {"parents_reparent_and_cycles", case_parents_reparent_and_cycles},
     {"memory_many_coroutines_bounded", case_memory_many_coroutines_bounded},
     {"memory_failed_save_changes_nothing", case_memory_failed_save_changes_nothing},
+    {"memory_buffer_reuse_grow_shrink", case_memory_buffer_reuse_grow_shrink},
+    {"memory_enomem_with_kept_buffer", case_memory_enomem_with_kept_buffer},
+    {"memory_free_with_kept_buffer", case_memory_free_with_kept_buffer},
+    {"memory_many_kept_buffers", case_memory_many_kept_buffers},
     {"nesting_deep_chain", case_nesting_deep_chain},
     {"nesting_siblings", case_nesting_siblings},
     {"stack_random_switching", case_stack_random_switching},
