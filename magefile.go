@@ -188,3 +188,26 @@ func Doctor(ctx context.Context) error {
 	}
 	return harness.Doctor(ctx, o)
 }
+
+// Bench measures the cost of a switch on every port: stackslice at slice sizes from 0 to 128 KiB against boost.context fcontext, swapcontext, memcpy of the same bytes and greenlet, with instructions per switch; writes bench.json and bench.svg to SL_OUT.
+//
+// Natively on the host's arch (the only speed figures), under QEMU on the
+// others (instruction counts and relative figures only; times there are
+// labelled emulated). Each time is the minimum of 10 interleaved runs, with
+// the spread. SL_BENCH_QUICK=1 runs short measurements (CI);
+// SL_BENCH_PORTS=<name,...> picks ports; SL_BENCH_RECORD=1 writes the
+// instruction counts to bench/baseline.json. Fails when a count rises more
+// than 5% above that baseline or a steady-state switch allocates; timings
+// never fail it. Takes SL_FORCE_QEMU and SL_OUT.
+func Bench(ctx context.Context) error {
+	o, err := options()
+	if err != nil {
+		return err
+	}
+	bo, err := harness.BenchFromEnv(os.Getenv, &o)
+	if err != nil {
+		return err
+	}
+	_, err = harness.Bench(ctx, o, bo)
+	return err
+}

@@ -148,6 +148,25 @@ func compileFlags(root string, b Build) []string {
 // source and the headers it may include. A rebuild that changes one file (a
 // mutant of switch.S) compiles that file only, then links.
 func Compile(ctx context.Context, root string, p arch.Port, b Build, outDir, cacheDir string) (string, error) {
+	srcs, err := Sources(root)
+	if err != nil {
+		return "", err
+	}
+	return CompileProgram(ctx, root, p, b, Program{Name: "runner", Sources: append(srcs, p.Sources()...)}, outDir, cacheDir)
+}
+
+// Program is a target program built from the core: its name, its sources
+// (the core's and the port's among them) and what it links besides.
+type Program struct {
+	Name    string
+	Sources []string
+	Defines []string // -D flags, without the -D
+	Libs    []string // archives or -l flags, after the objects
+}
+
+// CompileProgram builds prog for p and b into outDir as <name>-<port>-<build>
+// and returns its path, with the object cache of Compile.
+func CompileProgram(ctx context.Context, root string, p arch.Port, b Build, prog Program, outDir, cacheDir string) (string, error) {
 	if cacheDir == "" {
 		cacheDir = outDir
 	}
@@ -156,18 +175,17 @@ func Compile(ctx context.Context, root string, p arch.Port, b Build, outDir, cac
 			return "", fmt.Errorf("creating %s: %w", dir, err)
 		}
 	}
-	bin := filepath.Join(outDir, fmt.Sprintf("runner-%s-%s", p.Name, b.Name))
+	bin := filepath.Join(outDir, fmt.Sprintf("%s-%s-%s", prog.Name, p.Name, b.Name))
 	// A stale binary must not pass for this build's output.
 	if err := os.Remove(bin); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return "", fmt.Errorf("removing the previous %s: %w", bin, err)
 	}
-	srcs, err := Sources(root)
-	if err != nil {
-		return "", err
-	}
-	srcs = append(srcs, p.Sources()...)
+	srcs := prog.Sources
 	compiler := b.Compiler.Command(p)
 	flags := compileFlags(root, b)
+	for _, d := range prog.Defines {
+		flags = append(flags, "-D"+d)
+	}
 	headers, err := headerDigest(root, p)
 	if err != nil {
 		return "", err
@@ -195,7 +213,7 @@ func Compile(ctx context.Context, root string, p arch.Port, b Build, outDir, cac
 	if !b.HostOnly {
 		link = append(link, "-static")
 	}
-	link = append(append(append(link, "-g"), objs...), "-o", bin, "-lpthread", "-lm")
+	link = append(append(append(append(link, "-g"), objs...), prog.Libs...), "-o", bin, "-lpthread", "-lm")
 	if out, err := run(ctx, outDir, link); err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()

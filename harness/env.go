@@ -58,3 +58,33 @@ func parseSwitch(name, value string) (bool, error) {
 	}
 	return false, fmt.Errorf("%s=%q: want 1, true or yes to turn it on (0, false, no or unset: off)", name, value)
 }
+
+// The environment variables `mage bench` reads besides FromEnv's.
+const (
+	EnvBenchQuick  = "SL_BENCH_QUICK"
+	EnvBenchPorts  = "SL_BENCH_PORTS"
+	EnvBenchRecord = "SL_BENCH_RECORD"
+)
+
+// BenchFromEnv reads SL_BENCH_QUICK, SL_BENCH_RECORD and SL_BENCH_PORTS
+// (into o.Ports); like FromEnv, a value that does not parse is an error.
+func BenchFromEnv(getenv func(string) string, o *Options) (BenchOptions, error) {
+	var bo BenchOptions
+	var err error
+	if bo.Quick, err = parseSwitch(EnvBenchQuick, getenv(EnvBenchQuick)); err != nil {
+		return bo, err
+	}
+	if bo.Record, err = parseSwitch(EnvBenchRecord, getenv(EnvBenchRecord)); err != nil {
+		return bo, err
+	}
+	if v := getenv(EnvBenchPorts); v != "" {
+		for _, name := range strings.Split(v, ",") {
+			name = strings.TrimSpace(name)
+			if name == "" {
+				return bo, fmt.Errorf("%s=%q: an empty port name; separate port names with single commas", EnvBenchPorts, v)
+			}
+			o.Ports = append(o.Ports, name)
+		}
+	}
+	return bo, nil
+}

@@ -69,7 +69,7 @@ func WriteFiles(dir string, o conformance.Outcome) (paths []string, err error) {
 		if err := f.write(&buf, o); err != nil {
 			return paths, fmt.Errorf("writing %s: %w", path, err)
 		}
-		if err := writeAtomically(path, buf.Bytes()); err != nil {
+		if err := WriteAtomically(path, buf.Bytes()); err != nil {
 			return paths, fmt.Errorf("writing %s: %w", path, err)
 		}
 		paths = append(paths, path)
@@ -90,9 +90,9 @@ func WriteFiles(dir string, o conformance.Outcome) (paths []string, err error) {
 // write writes a report's bytes; tests replace it to fill the disk.
 var write = (*os.File).Write
 
-// writeAtomically replaces path with data in one rename: readers see the old
+// WriteAtomically replaces path with data in one rename: readers see the old
 // file or the whole new one, never a part.
-func writeAtomically(path string, data []byte) error {
+func WriteAtomically(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return unwrapPath(err)

@@ -313,9 +313,29 @@ func WriteTable(w io.Writer, results []Result) {
 }
 
 // Tool is a host program a run needs besides the compilers, and the Debian
-// package that provides it.
+// package that provides it. A tool that is no program (a library, a Python
+// module) names a File the package installs instead of a Binary.
 type Tool struct {
 	Binary, Package string
+	File            string // an absolute path; replaces the PATH lookup of Binary
+}
+
+// name is what a message calls the tool.
+func (t Tool) name() string {
+	if t.File != "" {
+		return t.File
+	}
+	return t.Binary
+}
+
+// present tells whether the tool is there.
+func (t Tool) present() bool {
+	if t.File != "" {
+		_, err := os.Stat(t.File)
+		return err == nil
+	}
+	_, err := exec.LookPath(t.Binary)
+	return err == nil
 }
 
 // Options choose what Ensure proves and whether it may install.
@@ -379,7 +399,7 @@ func Ensure(ctx context.Context, ports []arch.Port, o Options) error {
 func missingTools(tools []Tool) []Tool {
 	var missing []Tool
 	for _, t := range tools {
-		if _, err := exec.LookPath(t.Binary); err != nil {
+		if !t.present() {
 			missing = append(missing, t)
 		}
 	}
@@ -394,7 +414,11 @@ func toolsError(missing []Tool, installed bool) error {
 		if installed {
 			fix = "still missing after installing " + t.Package
 		}
-		errs = append(errs, fmt.Errorf("%s: not found on PATH; %s", t.Binary, fix))
+		where := "not found on PATH"
+		if t.File != "" {
+			where = "missing"
+		}
+		errs = append(errs, fmt.Errorf("%s: %s; %s", t.name(), where, fix))
 	}
 	return errors.Join(errs...)
 }

@@ -1,0 +1,186 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/qemu"
+)
+
+// Result is a whole benchmark run.
+type Result struct {
+	Machine string `json:"machine"`
+	Quick   bool   `json:"quick"`
+	Rounds  int    `json:"rounds"`
+	Arches  []Arch `json:"arches"`
+	// Regressions are the counts above their baseline, and steady-state
+	// switches that allocate: deterministic, so they fail the run.
+	Regressions []string `json:"regressions,omitempty"`
+}
+
+// Arch finds a port's results.
+func (r Result) Arch(name string) (Arch, bool) {
+	i := slices.IndexFunc(r.Arches, func(a Arch) bool { return a.Arch == name })
+	if i < 0 {
+		return Arch{}, false
+	}
+	return r.Arches[i], true
+}
+
+// Run benchmarks each port: the host's own first and alone (its times are
+// the only speed figures), then the emulated ones. host is the GOARCH of
+// the host, whose port gets fcontext and greenlet.
+func Run(ctx context.Context, ports []arch.Port, host string, o Options) (Result, error) {
+	res := Result{Machine: Machine(), Quick: o.Quick, Rounds: max(o.Rounds, MinRounds)}
+	ports = slices.Clone(ports)
+	sort.SliceStable(ports, func(i, j int) bool { return ports[i].Name == host && ports[j].Name != host })
+	for _, p := range ports {
+		a, err := runArch(ctx, p, host, o)
+		if err != nil {
+			return res, fmt.Errorf("bench %s: %w", p.Name, err)
+		}
+		res.Arches = append(res.Arches, a)
+	}
+	return res, nil
+}
+
+func runArch(ctx context.Context, p arch.Port, host string, o Options) (Arch, error) {
+	b := qemu.For(p, o.QEMU)
+	native := hasFcontext(p, b, host)
+	a := Arch{Arch: p.Name, Runner: b.Name(), Emulated: b.Emulated()}
+	if o.Log != nil {
+		fmt.Fprintf(o.Log, "bench %s (%s): building\n", p.Name, a.Runner)
+	}
+	bin, err := Compile(ctx, p, native, o)
+	if err != nil {
+		return a, err
+	}
+	c := counterFor(b, o.BinDir)
+	a.Counter = c.Name()
+	if o.Log != nil {
+		fmt.Fprintf(o.Log, "bench %s: counting instructions (%s)\n", p.Name, a.Counter)
+	}
+	if a.Counts, err = countArch(ctx, bin, c, b.Emulated(), native); err != nil {
+		return a, err
+	}
+	if o.Log != nil {
+		fmt.Fprintf(o.Log, "bench %s: timing %d interleaved rounds\n", p.Name, max(o.Rounds, MinRounds))
+	}
+	if a.Figures, err = timeArch(ctx, bin, b, native, o); err != nil {
+		return a, err
+	}
+	if a.Emulated {
+		a.Notes = append(a.Notes, "times under emulation are no speed: compare instruction counts, and times only within this arch")
+	}
+	if !native {
+		a.Notes = append(a.Notes, "no fcontext or greenlet: Debian ships boost.context and python3-greenlet for the host's arch only")
+	}
+	return a, nil
+}
+
+// Machine names the host: its CPU model and count.
+func Machine() string {
+	model := ""
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if model == "" {
+		model = "unknown CPU"
+	}
+	return fmt.Sprintf("%s, %d CPUs, %s/%s", model, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+}
+
+// BaselineFile holds the instruction counts the regression check compares
+// with, per arch and "contender@bytes".
+const BaselineFile = "bench/baseline.json"
+
+// Baseline maps arch to "contender@bytes" to instructions per switch.
+type Baseline map[string]map[string]float64
+
+// Tolerance is how far above its baseline a count may go (counts are
+// deterministic; this leaves room for another glibc's memcpy).
+const Tolerance = 0.05
+
+func countKey(c Count) string { return fmt.Sprintf("%s@%d", c.Contender, c.Bytes) }
+
+// LoadBaseline reads root's baseline; a missing file is an empty one.
+func LoadBaseline(root string) (Baseline, error) {
+	data, err := os.ReadFile(filepath.Join(root, BaselineFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return Baseline{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var b Baseline
+	if err := json.Unmarshal(data, &b); err != nil {
+		return nil, fmt.Errorf("%s: %v", BaselineFile, err)
+	}
+	return b, nil
+}
+
+// Record sets the baseline of every arch in r from its stackslice counts.
+func (b Baseline) Record(r Result) {
+	for _, a := range r.Arches {
+		m := map[string]float64{}
+		for _, c := range a.Counts {
+			if strings.HasPrefix(c.Contender, Stackslice) {
+				m[countKey(c)] = math.Round(c.Instructions*10) / 10
+			}
+		}
+		b[a.Arch] = m
+	}
+}
+
+// Write writes the baseline to root.
+func (b Baseline) Write(root string) error {
+	data, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(root, BaselineFile), append(data, '\n'), 0o644)
+}
+
+// Check compares r's stackslice counts with the baseline: a count more
+// than Tolerance above it, or a steady-state switch that allocates, is a
+// regression; a count with no baseline is a note.
+func (b Baseline) Check(r Result) (regressions, notes []string) {
+	for _, a := range r.Arches {
+		for _, c := range a.Counts {
+			if !strings.HasPrefix(c.Contender, Stackslice) {
+				continue
+			}
+			if c.AllocsPerSwitch != 0 {
+				regressions = append(regressions, fmt.Sprintf("%s %s at %d bytes: %.3g heap allocations per switch in steady state, want 0",
+					a.Arch, c.Contender, c.Bytes, c.AllocsPerSwitch))
+			}
+			base, ok := b[a.Arch][countKey(c)]
+			switch {
+			case !ok:
+				notes = append(notes, fmt.Sprintf("%s %s: no baseline in %s (SL_BENCH_RECORD=1 records one)", a.Arch, countKey(c), BaselineFile))
+			case c.Instructions > base*(1+Tolerance):
+				regressions = append(regressions, fmt.Sprintf("%s %s at %d bytes: %.1f instructions per switch, baseline %.1f (+%.0f%%, more than %.0f%%)",
+					a.Arch, c.Contender, c.Bytes, c.Instructions, base, 100*(c.Instructions/base-1), 100*Tolerance))
+			case c.Instructions < base*(1-Tolerance):
+				notes = append(notes, fmt.Sprintf("%s %s: %.1f instructions per switch, well below the baseline %.1f: record the new one (SL_BENCH_RECORD=1)",
+					a.Arch, countKey(c), c.Instructions, base))
+			}
+		}
+	}
+	return regressions, notes
+}

@@ -1,0 +1,116 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/stackslice/stackslice/bench"
+	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/qemu"
+	"github.com/stackslice/stackslice/report"
+	"github.com/stackslice/stackslice/toolchain"
+)
+
+// BenchOptions are the knobs of `mage bench` beside Options.
+type BenchOptions struct {
+	Quick  bool // shorter measurements, for CI
+	Record bool // write the instruction counts as the new baseline
+}
+
+// Bench installs what the benchmark needs (the ports' gcc and QEMU, and on
+// the host's arch valgrind, boost.context and python3-greenlet), runs it on
+// every selected port, prints the tables and writes bench.json and
+// bench.svg (the host's arch, or the first one when none runs natively) to
+// the output folder. The error is non-nil when an instruction count rose
+// above its baseline or a steady-state switch allocates; timings never
+// fail it.
+func Bench(ctx context.Context, o Options, bo BenchOptions) (bench.Result, error) {
+	if err := o.fill(); err != nil {
+		return bench.Result{}, err
+	}
+	ports, err := Ports(o)
+	if err != nil {
+		return bench.Result{}, err
+	}
+	baseline, err := bench.LoadBaseline(o.Root)
+	if err != nil {
+		return bench.Result{}, err
+	}
+	var tools []toolchain.Tool
+	for _, p := range ports {
+		if p.Name == runtime.GOARCH && !qemu.For(p, qemu.Options{ForceQEMU: o.ForceQEMU}).Emulated() {
+			tools = bench.HostTools(p)
+		}
+	}
+	s, err := startSession(ctx, o, ports, []conformance.Build{bench.Build}, tools...)
+	if err != nil {
+		return bench.Result{}, err
+	}
+	defer s.close()
+	ctx = s.ctx
+	res, err := bench.Run(ctx, ports, runtime.GOARCH, bench.Options{Root: o.Root, BinDir: s.out.bin, ObjectCache: s.out.objects,
+		QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Quick: bo.Quick, Log: o.Out})
+	if ctx.Err() != nil {
+		return res, fmt.Errorf("interrupted (%s): every compiler, QEMU and target process was stopped", why(ctx))
+	}
+	if err != nil {
+		return res, err
+	}
+	regressions, notes := baseline.Check(res)
+	res.Regressions = regressions
+	fmt.Fprintln(o.Out)
+	bench.WriteText(o.Out, res)
+	for _, n := range notes {
+		fmt.Fprintf(o.Out, "note: %s\n", n)
+	}
+	paths, err := writeBench(o.OutDir, res)
+	if err != nil {
+		return res, err
+	}
+	fmt.Fprintf(o.Out, "wrote %s\n", strings.Join(paths, ", "))
+	if bo.Record {
+		baseline.Record(res)
+		if err := baseline.Write(o.Root); err != nil {
+			return res, err
+		}
+		fmt.Fprintf(o.Out, "recorded the instruction counts in %s\n", bench.BaselineFile)
+		return res, nil
+	}
+	if len(regressions) > 0 {
+		return res, fmt.Errorf("bench: %d regression(s): %s", len(regressions), strings.Join(regressions, "; "))
+	}
+	return res, nil
+}
+
+// plotted is the arch bench.svg shows: the host's own, else the first.
+func plotted(res bench.Result) bench.Arch {
+	for _, a := range res.Arches {
+		if !a.Emulated {
+			return a
+		}
+	}
+	return res.Arches[0]
+}
+
+func writeBench(dir string, res bench.Result) ([]string, error) {
+	var js, svg bytes.Buffer
+	if err := bench.WriteJSON(&js, res); err != nil {
+		return nil, err
+	}
+	if err := bench.WriteSVG(&svg, res, plotted(res)); err != nil {
+		return nil, err
+	}
+	var paths []string
+	for name, data := range map[string][]byte{"bench.json": js.Bytes(), "bench.svg": svg.Bytes()} {
+		path := filepath.Join(dir, name)
+		if err := report.WriteAtomically(path, data); err != nil {
+			return paths, fmt.Errorf("writing %s: %v", path, err)
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
