@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/bench"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/qemu"
@@ -40,13 +41,7 @@ func Bench(ctx context.Context, o Options, bo BenchOptions) (bench.Result, error
 	if err != nil {
 		return bench.Result{}, err
 	}
-	var tools []toolchain.Tool
-	for _, p := range ports {
-		if p.Name == runtime.GOARCH && !qemu.For(p, qemu.Options{ForceQEMU: o.ForceQEMU}).Emulated() {
-			tools = bench.HostTools(p)
-		}
-	}
-	s, err := startSession(ctx, o, ports, []conformance.Build{bench.Build}, tools...)
+	s, err := startSession(ctx, o, ports, []conformance.Build{bench.Build}, benchTools(ports, o.ForceQEMU)...)
 	if err != nil {
 		return bench.Result{}, err
 	}
@@ -84,6 +79,17 @@ func Bench(ctx context.Context, o Options, bo BenchOptions) (bench.Result, error
 		return res, fmt.Errorf("bench: %d regression(s): %s", len(regressions), strings.Join(regressions, "; "))
 	}
 	return res, nil
+}
+
+// benchTools are the host tools the benchmark needs for ports: those of the
+// host's own port when it is among them and runs natively.
+func benchTools(ports []arch.Port, forceQEMU bool) []toolchain.Tool {
+	for _, p := range ports {
+		if p.Name == runtime.GOARCH && !qemu.For(p, qemu.Options{ForceQEMU: forceQEMU}).Emulated() {
+			return bench.HostTools(p)
+		}
+	}
+	return nil
 }
 
 // plotted is the arch bench.svg shows: the host's own, else the first.

@@ -1,14 +1,22 @@
 package harness
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stackslice/stackslice/bench"
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/testkit"
 )
 
 // Wall time of the whole suite on all six ports, against its budget (60 s
@@ -32,4 +40,70 @@ func benchmarkSuite(b *testing.B, builds []string, budget time.Duration) {
 	perRun := total / time.Duration(b.N)
 	b.ReportMetric(perRun.Seconds(), "s/suite")
 	b.ReportMetric(perRun.Seconds()/budget.Seconds(), "budget-used")
+}
+
+// `mage bench` in quick mode on the host's port: every contender at every
+// size, the counts, no allocation in steady state, and the two files.
+func TestBenchQuickOnTheHost(t *testing.T) {
+	testkit.Integration(t)
+	out := t.TempDir()
+	var log bytes.Buffer
+	res, err := Bench(context.Background(), Options{Ports: []string{runtime.GOARCH}, OutDir: out, Out: &log}, BenchOptions{Quick: true})
+	require.NoError(t, err, log.String())
+	a, ok := res.Arch(runtime.GOARCH)
+	require.True(t, ok)
+	assert.False(t, a.Emulated)
+	for _, size := range []int{0, 64, 1024, 65536, 131072} {
+		for _, c := range []string{bench.Stackslice, bench.StacksliceBoth, bench.Memcpy} {
+			f, ok := a.Figure(c, size)
+			if assert.True(t, ok, "%s at %d bytes", c, size) {
+				assert.GreaterOrEqual(t, f.Runs, bench.MinRounds)
+				assert.Positive(t, f.MinNS)
+				assert.LessOrEqual(t, f.MinNS, f.MedianNS)
+			}
+		}
+	}
+	for _, c := range []string{bench.Swapcontext, bench.Greenlet, bench.Fcontext} {
+		f, ok := a.Figure(c, 0)
+		if assert.True(t, ok, c) {
+			assert.Positive(t, f.XFcontext, "every figure has its ratio to fcontext")
+		}
+	}
+	tiny, ok := a.Count(bench.Stackslice, 0)
+	require.True(t, ok)
+	assert.Positive(t, tiny.Instructions)
+	assert.Zero(t, tiny.AllocsPerSwitch, "a steady-state switch allocates nothing")
+	for _, name := range []string{"bench.json", "bench.svg"} {
+		data, err := os.ReadFile(filepath.Join(out, name))
+		require.NoError(t, err)
+		assert.Contains(t, string(data), bench.Stackslice)
+	}
+	assert.Contains(t, log.String(), "ns per switch, minimum of 10 interleaved runs")
+}
+
+// An instruction count above its baseline fails the run, and so does a
+// core that allocates on every switch, whatever the timings say.
+func TestBenchFailsOnARegression(t *testing.T) {
+	testkit.Integration(t)
+	root := testkit.Copy(t, "go.mod", "arch", "core", "bench")
+	b := bench.Baseline{runtime.GOARCH: {"stackslice@0": 10}}
+	require.NoError(t, b.Write(root))
+	// The core of old: a fresh buffer for every save.
+	testkit.Edit(t, root, "core/slice.c", func(s string) string {
+		broken := strings.Replace(s, "    if (!alloc_allowed()) return -1;\n", "    if (!alloc_allowed()) return -1;\n    if (!have) drop_buffer(c);\n", 1)
+		require.NotEqual(t, s, broken)
+		return broken
+	})
+	var log bytes.Buffer
+	_, err := Bench(context.Background(), Options{Root: root, Ports: []string{runtime.GOARCH}, OutDir: t.TempDir(), Out: &log}, BenchOptions{Quick: true})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "stackslice at 0 bytes: ")
+	assert.Contains(t, err.Error(), "baseline 10.0")
+	assert.Contains(t, err.Error(), "heap allocations per switch in steady state, want 0")
+}
+
+func TestBenchBadInput(t *testing.T) {
+	_, err := Bench(context.Background(), Options{Ports: []string{"vax"}, OutDir: t.TempDir(), Out: io.Discard}, BenchOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "vax")
 }

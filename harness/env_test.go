@@ -41,3 +41,23 @@ func TestFromEnv(t *testing.T) {
 		})
 	}
 }
+
+func TestBenchFromEnv(t *testing.T) {
+	env := map[string]string{EnvBenchQuick: "yes", EnvBenchPorts: "amd64, arm64"}
+	var o Options
+	bo, err := BenchFromEnv(func(k string) string { return env[k] }, &o)
+	require.NoError(t, err)
+	assert.True(t, bo.Quick)
+	assert.False(t, bo.Record)
+	assert.Equal(t, []string{"amd64", "arm64"}, o.Ports)
+	for k, v := range map[string]string{EnvBenchQuick: "maybe", EnvBenchRecord: "2", EnvBenchPorts: "amd64,,arm64"} {
+		_, err := BenchFromEnv(func(key string) string {
+			if key == k {
+				return v
+			}
+			return ""
+		}, &Options{})
+		require.Error(t, err, k)
+		assert.Contains(t, err.Error(), k)
+	}
+}

@@ -150,8 +150,9 @@ func unique(names []string) []string {
 	return out
 }
 
-// Setup installs what every selected port needs for the full build matrix,
-// proves it with the toolchain doctor and prints the doctor's table.
+// Setup installs what every selected port needs for the full build matrix
+// and for `mage bench`, proves it with the toolchain doctor and prints the
+// doctor's table.
 func Setup(ctx context.Context, o Options) error {
 	if err := o.fill(); err != nil {
 		return err
@@ -160,8 +161,9 @@ func Setup(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	tools := append([]toolchain.Tool{library.PkgConfig}, benchTools(ports, o.ForceQEMU)...)
 	if err := toolchain.Ensure(ctx, ports, toolchain.Options{Compilers: conformance.Compilers(conformance.Builds),
-		Tools: []toolchain.Tool{library.PkgConfig}, QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: true, Log: o.Out}); err != nil {
+		Tools: tools, QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: true, Log: o.Out}); err != nil {
 		return err
 	}
 	return Doctor(ctx, o)

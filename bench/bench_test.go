@@ -1,0 +1,209 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stackslice/stackslice/internal/testkit"
+)
+
+// rounds prints n rounds of the C benchmark's lines for a few contenders,
+// the k-th round adding k ns, so the minimum is round 1.
+func rounds(n int, contenders map[string]map[int]float64) []sample {
+	var out []sample
+	for r := 1; r <= n; r++ {
+		for c, sizes := range contenders {
+			for b, ns := range sizes {
+				out = append(out, sample{c, b, ns + float64(r-1)})
+			}
+		}
+	}
+	return out
+}
+
+func TestParseTimes(t *testing.T) {
+	got, err := parseTimes("ns stackslice 0 1 30.5\nns memcpy 1024 1 9.5\ndone\n")
+	require.NoError(t, err)
+	assert.Equal(t, []sample{{Stackslice, 0, 30.5}, {Memcpy, 1024, 9.5}}, got)
+
+	// greenlet's script prints its one line and no "done".
+	got, err = parseTimes("ns greenlet 0 3 160.2\n")
+	require.NoError(t, err)
+	assert.Equal(t, []sample{{Greenlet, 0, 160.2}}, got)
+
+	for name, out := range map[string]string{
+		"no final line":   "ns stackslice 0 1 30.5\n",
+		"nothing":         "done\n",
+		"garbage":         "ns stackslice 0 1 30.5\nSegmentation fault\ndone\n",
+		"bad number":      "ns stackslice zero 1 30.5\ndone\n",
+		"zero time":       "ns stackslice 0 1 0\ndone\n",
+		"negative time":   "ns stackslice 0 1 -3\ndone\n",
+		"too many fields": "ns stackslice 0 1 30.5 extra\ndone\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := parseTimes(out)
+			assert.Error(t, err)
+		})
+	}
+}
+
+func TestSummarizeTakesTheMinimumAndRatios(t *testing.T) {
+	samples := rounds(MinRounds, map[string]map[int]float64{
+		Stackslice:     {0: 15, 65536: 1100},
+		StacksliceBoth: {65536: 2300},
+		Memcpy:         {0: 2, 65536: 1000},
+		Fcontext:       {0: 5},
+	})
+	figs, err := summarize(samples, MinRounds)
+	require.NoError(t, err)
+	a := Arch{Figures: figs}
+	tiny, ok := a.Figure(Stackslice, 0)
+	require.True(t, ok)
+	assert.Equal(t, 15.0, tiny.MinNS)
+	assert.Equal(t, 15.0+float64(MinRounds-1), tiny.MaxNS)
+	assert.Equal(t, MinRounds, tiny.Runs)
+	assert.InDelta(t, 3.0, tiny.XFcontext, 1e-9)
+	big, _ := a.Figure(Stackslice, 65536)
+	assert.InDelta(t, 1.1, big.XMemcpy, 1e-9, "one copy per switch")
+	both, _ := a.Figure(StacksliceBoth, 65536)
+	assert.InDelta(t, 1.15, both.XMemcpy, 1e-9, "both sides: against two copies")
+	assert.Greater(t, both.SpreadPct, 0.0)
+	// Contenders in a fixed order, sizes rising.
+	var order []string
+	for _, f := range figs {
+		order = append(order, fmt.Sprintf("%s@%d", f.Contender, f.Bytes))
+	}
+	assert.Equal(t, []string{"stackslice@0", "stackslice@65536", "stackslice-both@65536", "memcpy@0", "memcpy@65536", "fcontext@0"}, order)
+}
+
+func TestSummarizeRefusesTooFewRuns(t *testing.T) {
+	samples := rounds(MinRounds, map[string]map[int]float64{Stackslice: {0: 15}})
+	samples = append(samples, sample{Memcpy, 0, 2}) // measured once only
+	_, err := summarize(samples, MinRounds)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "memcpy at 0 bytes: 1 runs, want 10")
+}
+
+func TestNoFcontextNoRatio(t *testing.T) {
+	figs, err := summarize(rounds(MinRounds, map[string]map[int]float64{Stackslice: {0: 15}}), MinRounds)
+	require.NoError(t, err)
+	assert.Zero(t, figs[0].XFcontext)
+	assert.Zero(t, figs[0].XMemcpy)
+}
+
+func result() Result {
+	figs, _ := summarize(rounds(MinRounds, map[string]map[int]float64{
+		Stackslice: {0: 15, 1024: 30}, StacksliceBoth: {1024: 40}, Memcpy: {0: 2, 1024: 10}, Fcontext: {0: 5}, Swapcontext: {0: 220},
+	}), MinRounds)
+	return Result{Machine: "Test CPU, 2 CPUs, linux/amd64", Rounds: MinRounds, Arches: []Arch{{
+		Arch: "amd64", Runner: "native", Counter: "callgrind (valgrind), instructions executed", Figures: figs,
+		Counts: []Count{{Contender: Stackslice, Bytes: 0, Instructions: 180}, {Contender: StacksliceBoth, Bytes: 1024, Instructions: 300}, {Contender: Fcontext, Instructions: 29.5}},
+	}, {
+		Arch: "arm64", Runner: "qemu-aarch64 7.2.22", Emulated: true, Counter: "qemu trace", Figures: figs[:2],
+		Counts: []Count{{Contender: Stackslice, Bytes: 0, Instructions: 400}},
+		Notes:  []string{"times under emulation are no speed"},
+	}}}
+}
+
+func TestBaselineCheck(t *testing.T) {
+	r := result()
+	base := Baseline{"amd64": {"stackslice@0": 180, "stackslice-both@1024": 250}}
+	regressions, notes := base.Check(r)
+	require.Len(t, regressions, 1)
+	assert.Contains(t, regressions[0], "amd64 stackslice-both at 1024 bytes: 300.0 instructions per switch, baseline 250.0 (+20%")
+	assert.Len(t, notes, 1, "arm64 has no baseline: a note, not a failure")
+	assert.Contains(t, notes[0], "arm64 stackslice@0: no baseline")
+
+	// Within the tolerance passes; fcontext is not ours and never checked.
+	base = Baseline{"amd64": {"stackslice@0": 175, "stackslice-both@1024": 290}, "arm64": {"stackslice@0": 400}}
+	regressions, _ = base.Check(r)
+	assert.Empty(t, regressions)
+
+	// A switch that allocates in steady state fails, whatever the baseline.
+	r.Arches[0].Counts[0].AllocsPerSwitch = 0.5
+	regressions, _ = base.Check(r)
+	require.Len(t, regressions, 1)
+	assert.Contains(t, regressions[0], "heap allocations per switch in steady state, want 0")
+
+	// Recording makes the run its own baseline.
+	rec := Baseline{}
+	rec.Record(result())
+	regressions, notes = rec.Check(result())
+	assert.Empty(t, regressions)
+	assert.Empty(t, notes)
+	assert.Equal(t, map[string]float64{"stackslice@0": 180, "stackslice-both@1024": 300}, rec["amd64"])
+}
+
+func TestBaselineRoundTrip(t *testing.T) {
+	root := t.TempDir()
+	b, err := LoadBaseline(root)
+	require.NoError(t, err, "a missing file is an empty baseline")
+	assert.Empty(t, b)
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "bench"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, BaselineFile), []byte("{not json"), 0o644))
+	_, err = LoadBaseline(root)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), BaselineFile)
+	b = Baseline{}
+	b.Record(result())
+	require.NoError(t, b.Write(root))
+	again, err := LoadBaseline(root)
+	require.NoError(t, err)
+	assert.Equal(t, b, again)
+}
+
+func TestTheRepositoryBaselineReads(t *testing.T) {
+	b, err := LoadBaseline(testkit.Root(t))
+	require.NoError(t, err)
+	assert.NotEmpty(t, b, "%s holds the counts CI checks", BaselineFile)
+}
+
+func TestWriteText(t *testing.T) {
+	var buf bytes.Buffer
+	r := result()
+	r.Regressions = []string{"amd64 stackslice at 0 bytes: too many"}
+	WriteText(&buf, r)
+	testkit.Golden(t, "text", buf.Bytes())
+	assert.Contains(t, buf.String(), "EMULATED: times are no speed")
+}
+
+func TestMarkdown(t *testing.T) {
+	r := result()
+	testkit.Golden(t, "markdown", []byte(Markdown(r, r.Arches[0])))
+}
+
+func TestWriteJSON(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, WriteJSON(&buf, result()))
+	testkit.Golden(t, "json", buf.Bytes())
+}
+
+func TestWriteSVG(t *testing.T) {
+	r := result()
+	for _, a := range r.Arches {
+		var buf bytes.Buffer
+		require.NoError(t, WriteSVG(&buf, r, a))
+		svg := buf.String()
+		assert.True(t, strings.HasPrefix(svg, "<?xml") || strings.HasPrefix(svg, "<svg"), "an SVG document")
+		for _, f := range a.Figures {
+			assert.Contains(t, svg, f.Contender, "every contender is in the legend")
+		}
+		if a.Emulated {
+			assert.Contains(t, svg, "EMULATED")
+		}
+	}
+	require.Error(t, WriteSVG(&bytes.Buffer{}, r, Arch{Arch: "empty"}))
+}
+
+func TestSize(t *testing.T) {
+	for b, want := range map[int]string{0: "0", 64: "64", 1024: "1 KiB", 131072: "128 KiB", 1500: "1500"} {
+		assert.Equal(t, want, Size(b))
+	}
+}
