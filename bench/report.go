@@ -161,7 +161,7 @@ func WriteSVG(w io.Writer, r Result, a Arch) error {
 }
 
 // Markdown is the README's table for one arch: ns and ratios per contender
-// and size, sizes as columns.
+// and size, sizes as columns, and the counts under it.
 func Markdown(r Result, a Arch) string {
 	var sizes []int
 	var contenders []string
@@ -192,6 +192,11 @@ func Markdown(r Result, a Arch) string {
 			fmt.Fprintf(&b, " %.1f (%s, %s) |", f.MinNS, ratio(f.XFcontext), ratio(f.XMemcpy))
 		}
 		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\n%s, %s; minimum of %d interleaved runs.\n\n", a.Arch, a.Runner, r.Rounds)
+	b.WriteString("| per switch (memcpy: per copy) | bytes | instructions | heap allocations |\n|---|---|---|---|\n")
+	for _, c := range a.Counts {
+		fmt.Fprintf(&b, "| %s | %s | %.1f | %.3g |\n", c.Contender, Size(c.Bytes), c.Instructions, c.AllocsPerSwitch)
 	}
 	return b.String()
 }

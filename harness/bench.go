@@ -111,7 +111,8 @@ func writeBench(dir string, res bench.Result) ([]string, error) {
 		return nil, err
 	}
 	var paths []string
-	for name, data := range map[string][]byte{"bench.json": js.Bytes(), "bench.svg": svg.Bytes()} {
+	md := bench.Markdown(res, plotted(res))
+	for name, data := range map[string][]byte{"bench.json": js.Bytes(), "bench.svg": svg.Bytes(), "bench.md": []byte(md)} {
 		path := filepath.Join(dir, name)
 		if err := report.WriteAtomically(path, data); err != nil {
 			return paths, fmt.Errorf("writing %s: %v", path, err)
