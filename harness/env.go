@@ -28,14 +28,8 @@ func FromEnv(getenv func(string) string) (Options, error) {
 		return o, err
 	}
 	o.ForceQEMU = force
-	if b := getenv(EnvBuilds); b != "" {
-		for _, name := range strings.Split(b, ",") {
-			name = strings.TrimSpace(name)
-			if name == "" {
-				return o, fmt.Errorf("%s=%q: an empty build name; separate build names with single commas", EnvBuilds, b)
-			}
-			o.Builds = append(o.Builds, name)
-		}
+	if o.Builds, err = names(EnvBuilds, getenv(EnvBuilds), "build"); err != nil {
+		return o, err
 	}
 	if r := getenv(EnvRepeat); r != "" {
 		n, err := strconv.Atoi(r)
@@ -77,14 +71,24 @@ func BenchFromEnv(getenv func(string) string, o *Options) (BenchOptions, error) 
 	if bo.Record, err = parseSwitch(EnvBenchRecord, getenv(EnvBenchRecord)); err != nil {
 		return bo, err
 	}
-	if v := getenv(EnvBenchPorts); v != "" {
-		for _, name := range strings.Split(v, ",") {
-			name = strings.TrimSpace(name)
-			if name == "" {
-				return bo, fmt.Errorf("%s=%q: an empty port name; separate port names with single commas", EnvBenchPorts, v)
-			}
-			o.Ports = append(o.Ports, name)
-		}
+	ports, err := names(EnvBenchPorts, getenv(EnvBenchPorts), "port")
+	o.Ports = append(o.Ports, ports...)
+	return bo, err
+}
+
+// names reads a comma-separated list of names of what (builds, ports); an
+// empty variable is an empty list, an empty name an error.
+func names(variable, value, what string) ([]string, error) {
+	if value == "" {
+		return nil, nil
 	}
-	return bo, nil
+	var out []string
+	for _, name := range strings.Split(value, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			return nil, fmt.Errorf("%s=%q: an empty %s name; separate %s names with single commas", variable, value, what, what)
+		}
+		out = append(out, name)
+	}
+	return out, nil
 }
