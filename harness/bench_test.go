@@ -90,7 +90,7 @@ func TestBenchFailsOnARegression(t *testing.T) {
 	require.NoError(t, b.Write(root))
 	// The core of old: a fresh buffer for every save.
 	testkit.Edit(t, root, "core/slice.c", func(s string) string {
-		broken := strings.Replace(s, "    if (!alloc_allowed()) return -1;\n", "    if (!alloc_allowed()) return -1;\n    if (!have) drop_buffer(c);\n", 1)
+		broken := strings.Replace(s, "    if (!alloc_allowed()) return -1;\n", "    if (!alloc_allowed()) return -1;\n    if (!have) { mem_free(c->copy, c->cap); c->copy = NULL; c->cap = 0; }\n", 1)
 		require.NotEqual(t, s, broken)
 		return broken
 	})
