@@ -13,7 +13,10 @@ struct sl_mem_stats {
 void sl_mem_stats(struct sl_mem_stats *out);
 
 /* On the calling thread, let the next n allocations of the core succeed and
- * fail every one after them; n < 0 turns failure injection off. */
+ * fail every one after them; n < 0 turns failure injection off. Every save
+ * that copies stack bytes counts as an allocation, whether or not the
+ * buffer its coroutine keeps has room, so a failure reaches the fast path
+ * too; live_blocks and live_bytes count the kept buffers. */
 void sl_debug_fail_allocs_after(long n);
 
 /* Arms the next sl_arch_switch() of the calling thread to go to `to`, as
