@@ -297,7 +297,7 @@ func timeArch(ctx context.Context, bin string, b qemu.Backend, withGreenlet bool
 	rounds := max(o.Rounds, MinRounds)
 	var samples []sample
 	for r := 1; r <= rounds; r++ {
-		res, err := qemu.Run(ctx, b, bin, []string{"time", "1", strconv.Itoa(scale(b.Emulated(), o.Quick))}, 10*time.Minute)
+		res, err := qemu.Run(ctx, b, bin, []string{"time", "1", strconv.Itoa(scale(b.Emulated(), o.Quick)), strconv.Itoa(r)}, 10*time.Minute)
 		if err != nil {
 			return nil, err
 		}
