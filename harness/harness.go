@@ -463,7 +463,7 @@ func Mutants(ctx context.Context, o Options) error {
 	if err := o.fill(); err != nil {
 		return err
 	}
-	ports, err := Ports(o)
+	ports, err := mutationPorts(o)
 	if err != nil {
 		return err
 	}
@@ -471,7 +471,7 @@ func Mutants(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	// A switch.S the check cannot read fails before anything is built.
+	// A switch source the check cannot read fails before anything is built.
 	for _, p := range ports {
 		if _, _, err := mutants.Load(p); err != nil {
 			return err
@@ -508,12 +508,40 @@ func Mutants(ctx context.Context, o Options) error {
 	return nil
 }
 
+// mutationPorts are the ports test:mutants names: ours, or else foreign
+// ports (an unknown name is reported as one of ours).
+func mutationPorts(o Options) ([]arch.Port, error) {
+	ports, err := Ports(o)
+	if err == nil || len(o.Foreign) > 0 {
+		return ports, err
+	}
+	f := o
+	f.Foreign, f.Ports = o.Ports, nil
+	if foreign, ferr := Ports(f); ferr == nil {
+		return foreign, nil
+	}
+	return nil, err
+}
+
 // mutatePort runs one port's control run and mutants; verdict is empty when
-// every mutant was killed, else it says what went wrong.
+// every mutant was killed, else it says what went wrong. A foreign port's
+// unsupported builds are left out: they fail their control run by design.
 func mutatePort(ctx context.Context, o Options, p arch.Port, builds []conformance.Build, opts conformance.Options) (verdict string, err error) {
 	_, sites, err := mutants.Load(p)
 	if err != nil {
 		return "", err
+	}
+	if p.Foreign != nil {
+		builds = slices.DeleteFunc(slices.Clone(builds), func(b conformance.Build) bool {
+			why, unsupported := p.Foreign.UnsupportedBuilds[b.Name]
+			if unsupported {
+				fmt.Fprintf(o.Out, "%s: %s left out: unsupported_builds says %q\n", p.Name, b.Name, why)
+			}
+			return unsupported
+		})
+		if len(builds) == 0 {
+			return "", fmt.Errorf("%s: every selected build is in unsupported_builds of %s: nothing to mutate in", p.Name, p.DataPath())
+		}
 	}
 	counts := mutants.Count(sites)
 	total := len(mutants.Mutants(sites))
@@ -546,6 +574,9 @@ func mutatePort(ctx context.Context, o Options, p arch.Port, builds []conformanc
 		line += fmt.Sprintf("; %d could not be judged", errs)
 	}
 	fmt.Fprintln(o.Out, line)
+	if survivors := mutants.Survivors(outcomes); len(survivors) > 0 {
+		fmt.Fprintf(o.Out, "%s: survived, by register: %s\n", p.Name, strings.Join(survivors, ", "))
+	}
 	switch {
 	case errs > 0:
 		return fmt.Sprintf("%s (%d not judged)", p.Name, errs), nil

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -40,6 +42,7 @@ type Site struct {
 	ops      []string
 	move     move
 	cpu      string
+	c        *cSite // set for a site of a C switch source (FindC)
 }
 
 // Mutant is switch.S with one register of one site no longer saved or
@@ -51,6 +54,13 @@ type Mutant struct {
 }
 
 func (m Mutant) String() string {
+	if m.Site.Step == Clobber {
+		var lines []string
+		for _, l := range slices.Sorted(slices.Values(m.Site.c.lines)) {
+			lines = append(lines, strconv.Itoa(l))
+		}
+		return fmt.Sprintf("line %s (clobber %s): dropped from every clobber list", strings.Join(lines, ", "), m.Site.Regs[0].Name)
+	}
 	return fmt.Sprintf("line %d (%s %s): %s", m.Site.Line, m.Site.Step, m.Site.Regs[m.Drop].Name, m.Site.Text)
 }
 

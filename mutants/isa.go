@@ -187,7 +187,9 @@ func classify(name, cpu string) Class {
 		return Vector
 	case prefix == "v":
 		return FP // arm64 v8-v15: only the low 64 bits are callee-saved
-	case prefix == "d", prefix == "f", prefix == "fs", prefix == "ft", prefix == "fa":
+	case prefix == "cr":
+		return Control // a ppc64 condition register field
+	case prefix == "d", prefix == "f", prefix == "fr", prefix == "fs", prefix == "ft", prefix == "fa":
 		return FP
 	case prefix == "s" && strings.HasPrefix(cpu, "arm") && !strings.HasPrefix(cpu, "arm64"):
 		return FP

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +28,9 @@ import (
 // becomes a comment; a pair or range loses one register and keeps the others
 // at their slots.
 func Apply(src string, m Mutant) (string, error) {
+	if m.Site.c != nil {
+		return applyC(src, m)
+	}
 	replacement, err := m.replacement()
 	if err != nil {
 		return "", err
@@ -107,10 +111,12 @@ func displace(mem string, bytes int) string {
 	}
 	by := strconv.Itoa(bytes)
 	if strings.HasPrefix(mem, "[") {
+		// The closing bracket is the last: [%[saved]] in a C template.
+		end := strings.LastIndex(mem, "]")
 		if strings.Contains(mem, "#") {
-			return strings.Replace(mem, "]", "+"+by+"]", 1)
+			return mem[:end] + "+" + by + mem[end:]
 		}
-		return strings.Replace(mem, "]", ", #"+by+"]", 1)
+		return mem[:end] + ", #" + by + mem[end:]
 	}
 	// D(B): the base is the parenthesized group at the end.
 	depth := 0
@@ -136,7 +142,7 @@ type Counts map[Step]map[Class]int
 
 // Count counts the registers of sites by step and class.
 func Count(sites []Site) Counts {
-	c := Counts{Save: {}, Restore: {}}
+	c := Counts{Clobber: {}, Save: {}, Restore: {}}
 	for _, s := range sites {
 		for _, r := range s.Regs {
 			c[s.Step][r.Class]++
@@ -145,10 +151,14 @@ func Count(sites []Site) Counts {
 	return c
 }
 
-// String is "saves: 12 GPR, 8 FP, 1 control; restores: ...".
+// String is "saves: 12 GPR, 8 FP, 1 control; restores: ...", with
+// "clobbers: ..." first for a C switch.
 func (c Counts) String() string {
 	var parts []string
-	for _, step := range []Step{Save, Restore} {
+	for _, step := range []Step{Clobber, Save, Restore} {
+		if step == Clobber && len(c[step]) == 0 {
+			continue
+		}
 		var classes []string
 		for _, class := range Classes {
 			if n := c[step][class]; n > 0 {
@@ -213,21 +223,80 @@ func MutantCaseTimeout(base Baseline) time.Duration {
 	return max(10*time.Second, 10*base.Slowest)
 }
 
-// Load reads p's switch.S and finds its sites (see Find).
+// Load reads p's switch source and finds its sites: Find for a switch.S
+// (our ports, and foreign ports in assembly), FindC for a foreign port's C
+// switch (an SLP-style header, or a .c with inline assembly).
 func Load(p arch.Port) (src string, sites []Site, err error) {
-	data, err := os.ReadFile(filepath.Join(p.Dir, "switch.S"))
+	file := switchSource(p)
+	data, err := os.ReadFile(file)
 	if err != nil {
 		return "", nil, err
 	}
 	cpu, _, _ := strings.Cut(p.Triple, "-")
+	if isC(file) {
+		sites, err = FindC(string(data), cpu)
+		if err != nil {
+			return "", nil, fmt.Errorf("%s: the mutation check cannot read it: %w", file, err)
+		}
+		return string(data), sites, nil
+	}
 	sites, err = Find(string(data), cpu)
 	if err != nil {
-		return "", nil, fmt.Errorf("%s: the mutation check cannot read every line of steps 1 and 5:\n%w", filepath.Join(p.Dir, "switch.S"), err)
+		return "", nil, fmt.Errorf("%s: the mutation check cannot read every line of steps 1 and 5:\n%w", file, err)
 	}
 	if len(sites) == 0 {
-		return "", nil, fmt.Errorf("%s: no saves or restores found in steps 1 and 5", filepath.Join(p.Dir, "switch.S"))
+		return "", nil, fmt.Errorf("%s: no saves or restores found in steps 1 and 5", file)
 	}
 	return string(data), sites, nil
+}
+
+// switchSource is the file a mutant changes: switch.S, or a foreign port's
+// switch source.
+func switchSource(p arch.Port) string {
+	if p.Foreign != nil {
+		return p.Foreign.SwitchFile
+	}
+	return filepath.Join(p.Dir, "switch.S")
+}
+
+func isC(file string) bool {
+	ext := filepath.Ext(file)
+	return ext == ".c" || ext == ".h"
+}
+
+// withSwitch is p with its switch source replaced by file: for a foreign
+// port, every source, flag and input that names the original names file.
+func withSwitch(p arch.Port, dir, file string) arch.Port {
+	p.Dir = dir
+	if p.Foreign == nil {
+		return p
+	}
+	f := *p.Foreign
+	old := f.SwitchFile
+	swap := func(s string) string {
+		if s == old {
+			return file
+		}
+		return strings.ReplaceAll(s, strconv.Quote(old), strconv.Quote(file))
+	}
+	f.SwitchFile = file
+	f.Switch, f.Inputs = nil, nil
+	for _, s := range p.Foreign.Switch {
+		f.Switch = append(f.Switch, swap(s))
+	}
+	for _, s := range p.Foreign.Inputs {
+		f.Inputs = append(f.Inputs, swap(s))
+	}
+	f.Flags = map[string][]string{}
+	for src, flags := range p.Foreign.Flags {
+		var out []string
+		for _, fl := range flags {
+			out = append(out, swap(fl))
+		}
+		f.Flags[swap(src)] = out
+	}
+	p.Foreign = &f
+	return p
 }
 
 // Run judges every mutant of p's switch.S against base: it builds the suite
@@ -242,7 +311,7 @@ func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Bui
 	outcomes := make([]Outcome, len(all))
 	var mu sync.Mutex
 	parallel.Each(ctx, len(all), parallelism, func(i int) {
-		outcomes[i] = judge(ctx, root, p, all[i], src, builds, base, opts)
+		outcomes[i] = judge(ctx, root, p, i, all[i], src, builds, base, opts)
 		if done != nil && ctx.Err() == nil {
 			mu.Lock()
 			done(outcomes[i])
@@ -259,9 +328,10 @@ func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Bui
 // mutants in a fraction of the suite's time.
 var quickCases = regexp.MustCompile(`^registers_`)
 
-func judge(ctx context.Context, root string, p arch.Port, m Mutant, src string, builds []conformance.Build, base Baseline, opts conformance.Options) Outcome {
+func judge(ctx context.Context, root string, p arch.Port, i int, m Mutant, src string, builds []conformance.Build, base Baseline, opts conformance.Options) Outcome {
 	out := Outcome{Mutant: m}
-	dir := filepath.Join(opts.OutDir, fmt.Sprintf("mutant-%s-%03d-%d", p.Name, m.Site.Line, m.Drop))
+	// By the mutant's index: the clobber mutants of a C switch share a line.
+	dir := filepath.Join(opts.OutDir, fmt.Sprintf("mutant-%s-%03d", p.Name, i))
 	defer os.RemoveAll(dir)
 	mutated, err := Apply(src, m)
 	if err != nil {
@@ -269,7 +339,8 @@ func judge(ctx context.Context, root string, p arch.Port, m Mutant, src string, 
 		return out
 	}
 	// The whole port folder, so that what switch.S or probe.S include comes
-	// along; a folder an interrupted check left behind goes first.
+	// along (a foreign port's is its base's: the mutated switch source goes
+	// beside it); a folder an interrupted check left behind goes first.
 	if err := os.RemoveAll(dir); err != nil {
 		out.Err = err
 		return out
@@ -278,12 +349,19 @@ func judge(ctx context.Context, root string, p arch.Port, m Mutant, src string, 
 		out.Err = err
 		return out
 	}
-	if err := os.WriteFile(filepath.Join(dir, "switch.S"), []byte(mutated), 0o644); err != nil {
+	file := filepath.Join(dir, filepath.Base(switchSource(p)))
+	if p.Foreign != nil {
+		file = filepath.Join(dir, "mutant", filepath.Base(switchSource(p)))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			out.Err = err
+			return out
+		}
+	}
+	if err := os.WriteFile(file, []byte(mutated), 0o644); err != nil {
 		out.Err = err
 		return out
 	}
-	mutant := p
-	mutant.Dir = dir
+	mutant := withSwitch(p, dir, file)
 	for _, b := range builds {
 		for _, filter := range []*regexp.Regexp{quickCases, nil} {
 			runOpts := opts
@@ -327,6 +405,23 @@ func firstFailure(r conformance.Run) string {
 		}
 	}
 	return "no case passed"
+}
+
+// Survivors names, per register, the mutants that survived: "x9
+// (clobber)", "fpcr (x10) (restore)", each register once per step, in
+// mutant order.
+func Survivors(outcomes []Outcome) []string {
+	var out []string
+	for _, o := range outcomes {
+		if o.Killed || o.Err != nil {
+			continue
+		}
+		name := fmt.Sprintf("%s (%s)", o.Mutant.Site.Regs[o.Mutant.Drop].Name, o.Mutant.Site.Step)
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // Score counts killed mutants and mutants that could not be judged.

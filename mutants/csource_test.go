@@ -1,0 +1,152 @@
+package mutants
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// SLP-style snippets in the shapes real headers take: clobber lists inline,
+// repeated, or in (nested, commented, continued) #defines; saves and
+// restores through "=m" operands, through a scratch register, in pairs.
+func TestFindCReadsClobbersSavesAndRestores(t *testing.T) {
+	tests := []struct {
+		name, cpu, src string
+		want           []string
+	}{
+		{"amd64, a #define'd list and operands", "x86_64", `
+#define REGS_TO_SAVE "rbx", "r12", /* "r13" is not a register here */ "r15"
+static int slp_switch(void) {
+    void *rbp; unsigned int csr;
+    register long *stackref, stsizediff;
+    __asm__ volatile ("" : : : REGS_TO_SAVE);
+    __asm__ ("stmxcsr %0" : "=m" (csr));
+    __asm__ ("movq %%rbp, %0" : "=m" (rbp));
+    __asm__ ("movq %%rsp, %0" : "=g" (stackref));
+    SLP_SAVE_STATE(stackref, stsizediff);
+    __asm__ volatile ("addq %0, %%rsp\n" "addq %0, %%rbp\n" : : "r" (stsizediff));
+    SLP_RESTORE_STATE();
+    __asm__ ("movq %0, %%rbp" : : "m" (rbp));
+    __asm__ ("ldmxcsr %0" : : "m" (csr));
+    __asm__ volatile ("" : : : REGS_TO_SAVE);
+    return 0;
+}`, []string{"clobber rbx GPR", "clobber r12 GPR", "clobber r15 GPR", "save mxcsr control", "save rbp GPR",
+			"restore rbp GPR", "restore mxcsr control"}},
+		{"arm64, inline lists twice, a pair through a scratch register", "aarch64", `
+static int slp_switch(void) {
+    unsigned long saved[2]; long off, *stackref, stsizediff;
+    __asm__ volatile("" ::: "x19", "x20", "v8", "memory");
+    __asm__ volatile("mrs x9, fpcr\n\t"
+                     "stp x29, x9, [%[saved]]\n\t"
+                     "mov x9, sp\n\t"
+                     "sub %[off], %[saved], x9"
+                     : [off] "=r"(off), "=m"(saved) : [saved] "r"(saved) : "x9");
+    __asm__("mov %0, sp" : "=r"(stackref));
+    SLP_SAVE_STATE(stackref, stsizediff);
+    __asm__ volatile("add sp, sp, %0" ::"r"(stsizediff));
+    SLP_RESTORE_STATE();
+    __asm__ volatile("ldr x29, %[x29]" :: [x29] "m"(saved[0]));
+    __asm__ volatile("" ::: "x19", "x20", "v8", "cc");
+    return 0;
+}`, []string{"clobber x19 GPR", "clobber x20 GPR", "clobber v8 FP", "clobber x9 GPR", "save x29 GPR", "save fpcr (x9) control",
+			"restore x29 GPR"}},
+		{"ppc64le, nested macros, continuations, bare register numbers", "powerpc64le", `
+#if defined(__ALTIVEC__)
+#define ALTIVEC_REGS \
+       "v20", "v21",
+#else
+#define ALTIVEC_REGS
+#endif
+#define REGS_TO_SAVE "r14", "r31", \
+       "fr14", \
+       ALTIVEC_REGS \
+       "cr2"
+static int slp_switch(void) {
+    register long *stackref, stsizediff; void *toc;
+    __asm__ volatile ("" : : : REGS_TO_SAVE);
+    __asm__ volatile ("std 2, %0" : "=m" (toc));
+    __asm__ ("mr %0, 1" : "=r" (stackref) : );
+    SLP_SAVE_STATE(stackref, stsizediff);
+    __asm__ volatile ("mr 11, %0\n" "add 1, 1, 11\n" : : "r" (stsizediff) : "11");
+    SLP_RESTORE_STATE();
+    __asm__ volatile ("ld 2, %0" : : "m" (toc));
+    __asm__ volatile ("" : : : REGS_TO_SAVE);
+    return 0;
+}`, []string{"clobber r14 GPR", "clobber r31 GPR", "clobber fr14 FP", "clobber v20 vector", "clobber v21 vector", "clobber cr2 control",
+			"clobber 11 GPR", "save r2 GPR", "restore r2 GPR"}},
+		{"a source defining sl_arch_switch, with comments and strings that look like code", "aarch64", `
+/* __asm__ volatile("str x19, [sp]"); in a comment is no code; SLP_SAVE_STATE neither */
+static const char *s = "asm(\"str x20, [sp]\")";
+int sl_arch_switch(void) {
+    __asm__ volatile("str x21, [sp, #8]" ::: "memory");
+    void *top = sl_core_save(0);
+    __asm__ volatile("mov sp, %0" :: "r"(top));
+    int r = sl_core_restore();
+    __asm__ volatile("ldr x21, [sp, #8]" ::: "memory");
+    return r;
+}`, []string{"save x21 GPR", "restore x21 GPR"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sites, err := FindC(tt.src, tt.cpu)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, names(sites))
+		})
+	}
+}
+
+func TestFindCRefusesWhatItCannotRead(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"no save call", `int f(void) { __asm__ volatile("" ::: "x19"); return 0; }`, "no SLP_SAVE_STATE and SLP_RESTORE_STATE"},
+		{"nothing to mutate", `int f(void) { SLP_SAVE_STATE(a, b); SLP_RESTORE_STATE(); return 0; }`, "no clobber-list register and no save or restore"},
+	}
+	for _, tt := range tests {
+		_, err := FindC(tt.src, "aarch64")
+		require.Error(t, err, tt.name)
+		assert.Contains(t, err.Error(), tt.want, tt.name)
+	}
+}
+
+// A clobber mutant drops the register from every list, a #define'd one
+// included, with its comma; a pair keeps the other register at its slot;
+// lines keep their numbers.
+func TestApplyCEditsTheSource(t *testing.T) {
+	src := `#define REGS "x19", "x20" /* x20 */, \
+             "x21"
+static int slp_switch(void) {
+    __asm__ volatile("" ::: "x19", "x22");
+    __asm__ volatile("" ::: REGS);
+    __asm__ volatile("mrs x9, fpcr\n\t"
+                     "stp x29, x9, [%[saved]]" : "=m"(saved) : [saved] "r"(saved) : "x9");
+    SLP_SAVE_STATE(stackref, stsizediff);
+    SLP_RESTORE_STATE();
+    __asm__ volatile("ldp x29, x10, [x9]\n\tmsr fpcr, x10" ::: "x9", "x10");
+    return 0;
+}`
+	sites, err := FindC(src, "aarch64")
+	require.NoError(t, err)
+	apply := func(name string) string {
+		for _, m := range Mutants(sites) {
+			if m.Site.Step+" "+Step(m.Site.Regs[m.Drop].Name) == Step(name) {
+				out, err := Apply(src, m)
+				require.NoError(t, err)
+				lines := strings.Split(out, "\n")
+				require.Equal(t, len(strings.Split(src, "\n"))+2, len(lines), "only the note is added, at the end")
+				assert.Equal(t, "/* mutant: "+m.String()+" */", lines[len(lines)-2])
+				return out
+			}
+		}
+		t.Fatalf("no mutant %s among %v", name, names(sites))
+		return ""
+	}
+	out := apply("clobber x19")
+	assert.Contains(t, out, `#define REGS "x20" /* x20 */, \`)
+	assert.Contains(t, out, `__asm__ volatile("" ::: "x22");`)
+	assert.Contains(t, apply("clobber x21"), `#define REGS "x19", "x20" /* x20 */`+" \\\n             \n")
+	assert.Contains(t, apply("save x29"), `"str x9, [%[saved], #8]" : "=m"`)
+	assert.Contains(t, apply("save fpcr (x9)"), `"str x29, [%[saved]]" : "=m"`)
+	assert.Contains(t, apply("restore fpcr (x10)"), `"ldr x29, [x9]\n\tmsr fpcr, x10"`)
+	assert.Equal(t, "line 1, 4 (clobber x19): dropped from every clobber list", Mutants(sites)[0].String())
+}
