@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -47,6 +48,11 @@ type Port struct {
 	// emulation only; such a failure is reported as known, with the reason,
 	// and a pass is still a pass.
 	EmulatorBugs map[string]string `json:"emulator_bugs,omitempty"`
+	// FPRounding are the probe slots (names of probe.S) that hold the FP
+	// rounding mode, which the fp_* cases check: a foreign port that
+	// declares one of them not claimed has those cases' rounding failures
+	// reported as known.
+	FPRounding []string `json:"fp_rounding,omitempty"`
 
 	// Dir is the port's folder, set when it is loaded.
 	Dir string `json:"-"`
@@ -139,6 +145,17 @@ func (p Port) validate() error {
 	}
 	if p.Name != filepath.Base(p.Dir) {
 		return fmt.Errorf("name %q differs from its folder %q", p.Name, filepath.Base(p.Dir))
+	}
+	if len(p.FPRounding) > 0 {
+		probe, err := os.ReadFile(filepath.Join(p.Dir, "probe.S"))
+		if err != nil {
+			return fmt.Errorf("fp_rounding: %w", err)
+		}
+		for _, reg := range p.FPRounding {
+			if !regexp.MustCompile(`(?m)^\s*slot\s+` + regexp.QuoteMeta(reg) + `\s*(,|$)`).Match(probe) {
+				return fmt.Errorf("fp_rounding names %q, which is no slot of probe.S (a line \"slot %s, ...\")", reg, reg)
+			}
+		}
 	}
 	return nil
 }

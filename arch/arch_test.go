@@ -3,6 +3,7 @@ package arch
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -36,6 +37,20 @@ func writePort(t *testing.T, root, name, body string) {
 
 const validPort = `{"name":"toy","triple":"toy-linux-gnu","cc":"toy-gcc","packages":["gcc-toy"],
   "qemu":"qemu-toy","qemu_cpu":"max","predefined":"defined(__toy__)","abi":"toy ABI"}`
+
+// fp_rounding names probe slots: each is checked against probe.S.
+func TestFPRoundingNamesProbeSlots(t *testing.T) {
+	root := t.TempDir()
+	writePort(t, root, "toy", strings.Replace(validPort, `"abi":"toy ABI"`, `"abi":"toy ABI","fp_rounding":["fpcr"]`, 1))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "toy", "probe.S"), []byte("\tslot\tfpcr0, 0, 0x3\n\tslot fcsr\n"), 0o644))
+	_, err := Load(root)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `fp_rounding names "fpcr", which is no slot of probe.S`)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "toy", "probe.S"), []byte("\tslot\tfpcr, 0, 0x3\n"), 0o644))
+	ports, err := Load(root)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"fpcr"}, ports[0].FPRounding)
+}
 
 func TestLoadRejectsBadDataFiles(t *testing.T) {
 	tests := []struct {

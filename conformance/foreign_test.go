@@ -10,16 +10,19 @@ import (
 )
 
 func foreignPort(notClaimed, unsupported map[string]string) arch.Port {
-	return arch.Port{Name: "theirs", Foreign: &arch.Foreign{Base: "arm64", Data: "/x/theirs/port.json", SwitchFile: "/x/switch.h",
+	return arch.Port{Name: "theirs", FPRounding: []string{"fpcr"}, Foreign: &arch.Foreign{Base: "arm64", Data: "/x/theirs/port.json", SwitchFile: "/x/switch.h",
 		SHA256: "abc", NotClaimed: notClaimed, UnsupportedBuilds: unsupported}}
 }
+
+const rounding = "/src/conformance/cases/fpcontrol.c:40: coroutine 1, round 3: rounding mode 4194304, want 8388608\n" +
+	"/src/conformance/cases/fpcontrol.c:71: main after new coroutine 2: rounding mode 0, want 12582912"
 
 func TestDeclaredGaps(t *testing.T) {
 	p := foreignPort(map[string]string{"fpcr": "not kept", "v20": "not kept either", "d8": "stale"}, nil)
 	run := Run{Port: "theirs", Build: "gcc-O2", Cases: []CaseResult{
 		{Name: "registers_canaries", Status: Pass, Output: "sl-gap: d8 preserved\nsl-gap: fpcr changed\nsl-gap: v20.hi preserved\nsl-gap: v20.lo preserved"},
 		{Name: "registers_canaries_direct", Status: Fail, Reason: "expectations failed", Output: "register x19 changed\nsl-gap: d8 preserved\nsl-gap: fpcr preserved\nsl-gap: v20.hi changed\nsl-gap: v20.lo preserved"},
-		{Name: "fp_rounding_per_coroutine", Status: Fail, Reason: "expectations failed"},
+		{Name: "fp_rounding_per_coroutine", Status: Fail, Reason: "expectations failed", Output: rounding},
 		{Name: "switch_ping_pong", Status: Fail, Reason: "crashed with SIGSEGV"},
 	}}
 	judgeForeign(&run, p)
@@ -44,6 +47,39 @@ func TestDeclaredGaps(t *testing.T) {
 	assert.Equal(t, Fail, run.Cases[0].Status)
 	assert.Empty(t, run.Gaps)
 	assert.Empty(t, run.Notes, "no canary case ran: nothing is said about d8")
+}
+
+// A declared rounding register excuses an fp_* failure only when its only
+// cause, as the case reports it, is the rounding mode: a crash, a timeout,
+// any other expectation, output cut short, or a register of another arch
+// (the port's own fp_rounding says which hold the mode) still fail.
+func TestOnlyARoundingFailureIsAKnownGap(t *testing.T) {
+	tests := []struct {
+		name   string
+		c      CaseResult
+		rounds []string
+		want   Status
+	}{
+		{"rounding mode alone", CaseResult{Status: Fail, Reason: "expectations failed", Output: rounding}, nil, KnownFailure},
+		{"a crash", CaseResult{Status: Fail, Reason: "crashed with SIGSEGV", Output: rounding}, nil, Fail},
+		{"a timeout", CaseResult{Status: Fail, Reason: "timeout after 120s", Output: rounding}, nil, Fail},
+		{"another expectation too", CaseResult{Status: Fail, Reason: "expectations failed",
+			Output: rounding + "\n/src/conformance/cases/fpcontrol.c:39: sl_switch(coros[1], 0, NULL) = -1, want 0 = 0"}, nil, Fail},
+		{"a sanitizer report", CaseResult{Status: Fail, Reason: "expectations failed", Output: rounding + "\n==1==ERROR: AddressSanitizer: stack-use-after-return"}, nil, Fail},
+		{"no output", CaseResult{Status: Fail, Reason: "expectations failed"}, nil, Fail},
+		{"output cut short", CaseResult{Status: Fail, Reason: "expectations failed", Output: "[… 12 earlier lines not kept]\n" + rounding}, nil, Fail},
+		{"fpcr holds no rounding mode on this port", CaseResult{Status: Fail, Reason: "expectations failed", Output: rounding}, []string{"mxcsr"}, Fail},
+	}
+	for _, tt := range tests {
+		p := foreignPort(map[string]string{"fpcr": "not kept"}, nil)
+		if tt.rounds != nil {
+			p.FPRounding = tt.rounds
+		}
+		tt.c.Name = "fp_rounding_per_coroutine"
+		run := Run{Build: "gcc-O2", Cases: []CaseResult{tt.c}}
+		judgeForeign(&run, p)
+		assert.Equal(t, tt.want, run.Cases[0].Status, tt.name)
+	}
 }
 
 func TestUnsupportedBuildIsNeverAPass(t *testing.T) {
