@@ -215,7 +215,7 @@ func RunLine(r conformance.Run) string {
 	line := fmt.Sprintf("%s %-8s %-20s %3d passed %3d failed  %-20s %6.1fs",
 		verdict, r.Port, r.Build, passed, failed, r.Backend, r.Duration.Seconds())
 	if known := r.Known(); known > 0 {
-		line += fmt.Sprintf("  %d known emulator failure(s)", known)
+		line += fmt.Sprintf("  %d known failure(s)", known)
 	}
 	if len(r.Gaps) > 0 {
 		line += fmt.Sprintf("  %d declared gap(s)", len(r.Gaps))

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/fixture"
 	"github.com/stackslice/stackslice/internal/testkit"
 )
 
@@ -139,4 +140,16 @@ func TestGolden(t *testing.T) {
 	WriteFailures(&out, runs)
 	WriteNotes(&out, runs)
 	testkit.Golden(t, "final.txt", out.Bytes())
+}
+
+// A foreign port's final screen: its gap, the unsupported build and the
+// switch source with its SHA-256.
+func TestGoldenForeign(t *testing.T) {
+	runs := fixture.ForeignRuns()
+	var out bytes.Buffer
+	WriteMatrix(&out, runs)
+	WriteFailures(&out, runs)
+	WriteNotes(&out, runs)
+	testkit.Golden(t, "foreign.txt", out.Bytes())
+	assert.Contains(t, out.String(), fixture.ForeignSHA256)
 }

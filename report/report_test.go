@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/fixture"
 	"github.com/stackslice/stackslice/report"
-	"github.com/stackslice/stackslice/report/internal/fixture"
 	"github.com/stackslice/stackslice/report/jsonreport"
 	"github.com/stackslice/stackslice/report/junitxml"
 )

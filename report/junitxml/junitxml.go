@@ -115,6 +115,10 @@ func newSuite(r conformance.Run) TestSuite {
 		Properties: []Property{{Name: "runner", Value: r.Backend}},
 		SystemOut:  xmlChars(strings.Join(append(slices.Clone(r.Gaps), r.Notes...), "\n")),
 	}
+	if r.Switch != "" {
+		// A foreign port's run: what it judged, exactly.
+		suite.Properties = append(suite.Properties, Property{Name: "switch", Value: r.Switch}, Property{Name: "switch_sha256", Value: r.SwitchSHA256})
+	}
 	if r.Unsupported != "" {
 		suite.Tests, suite.Skipped = 1, 1
 		suite.Cases = []TestCase{{Classname: classname, Name: DidNotRunCase, Skipped: &Problem{Message: "unsupported: " + r.Unsupported}}}

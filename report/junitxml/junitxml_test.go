@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/fixture"
 	"github.com/stackslice/stackslice/internal/testkit"
-	"github.com/stackslice/stackslice/report/internal/fixture"
 	"github.com/stackslice/stackslice/report/junitxml"
 )
 
@@ -154,4 +154,13 @@ func TestGolden(t *testing.T) {
 	buf.Reset()
 	require.NoError(t, junitxml.Write(&buf, conformance.Outcome{Runs: runs[:1], Interrupted: true}))
 	testkit.Golden(t, "interrupted.xml", buf.Bytes())
+}
+
+// A foreign run with a declared gap and one in a build declared
+// unsupported, with the switch source and its SHA-256, byte for byte.
+func TestGoldenForeign(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, junitxml.Write(&buf, conformance.Outcome{Runs: fixture.ForeignRuns()}))
+	testkit.Golden(t, "foreign.xml", buf.Bytes())
+	assert.Contains(t, buf.String(), fixture.ForeignSHA256)
 }

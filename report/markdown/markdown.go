@@ -116,7 +116,7 @@ func cell(r conformance.Run) string {
 	}
 	text := fmt.Sprintf("%s %d/%d · %.1fs", mark, passed, len(r.Cases), r.Duration.Seconds())
 	if known := r.Known(); known > 0 {
-		text += fmt.Sprintf(" · %d known emulator failure(s)", known)
+		text += fmt.Sprintf(" · %d known failure(s)", known)
 	}
 	if len(r.Gaps) > 0 {
 		text += fmt.Sprintf(" · %d declared gap(s)", len(r.Gaps))

@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/fixture"
 	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/internal/text"
-	"github.com/stackslice/stackslice/report/internal/fixture"
 	"github.com/stackslice/stackslice/report/markdown"
 )
 
@@ -149,4 +149,13 @@ func TestGolden(t *testing.T) {
 	buf.Reset()
 	require.NoError(t, markdown.Write(&buf, conformance.Outcome{Runs: runs[:1], Interrupted: true}))
 	testkit.Golden(t, "interrupted.md", buf.Bytes())
+}
+
+// A foreign run with a declared gap and one in a build declared
+// unsupported, with the switch source and its SHA-256, byte for byte.
+func TestGoldenForeign(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, markdown.Write(&buf, conformance.Outcome{Runs: fixture.ForeignRuns()}))
+	testkit.Golden(t, "foreign.md", buf.Bytes())
+	assert.Contains(t, buf.String(), fixture.ForeignSHA256)
 }
