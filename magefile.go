@@ -52,7 +52,10 @@ func run(ctx context.Context, pick func(*harness.Options)) error {
 // gcc-asan-ubsan); SL_FORCE_QEMU=1 (or true, yes) emulates even what the
 // host runs natively; SL_OUT=<dir> is where report.json, junit.xml,
 // summary.md and the binaries (under bin/) go (default out/; one run at a
-// time per folder). With GITHUB_STEP_SUMMARY set, the summary is appended
+// time per folder); SL_TOOLCHAIN=host|<image>[,<image>...] builds and runs
+// inside toolchain images (docker/<image>/Dockerfile: bookworm, trixie,
+// ubuntu-24.04) through the Docker engine DOCKER_HOST names, each a
+// dimension of the matrix. With GITHUB_STEP_SUMMARY set, the summary is appended
 // there. Progress lines update in place on a terminal, and are append-only
 // when CI is set or output is not a terminal.
 func (Test) All(ctx context.Context) error {
@@ -90,7 +93,8 @@ func (Test) Foreign(ctx context.Context, name string) error {
 // per save or restore in its asm templates; survivors are named by register.
 // A control run of the unmutated port comes first and must pass every case;
 // a mutant counts as killed only when a case that passed there fails. Takes
-// SL_BUILDS, SL_FORCE_QEMU and SL_OUT.
+// SL_BUILDS, SL_FORCE_QEMU, SL_OUT and SL_TOOLCHAIN.
+
 func (Test) Mutants(ctx context.Context, name string) error {
 	o, err := options()
 	if err != nil {
@@ -176,13 +180,19 @@ func Lint(ctx context.Context) error {
 }
 
 // Setup installs what every port needs (cross compilers with their C libraries, clang, qemu-user) with apt-get, as root or through password-less sudo, and proves it.
+//
+// With SL_TOOLCHAIN=<image>[,...], it builds those toolchain images instead and proves them.
 func Setup(ctx context.Context) error {
-	return harness.Setup(ctx, harness.Options{})
+	o, err := options()
+	if err != nil {
+		return err
+	}
+	return harness.Setup(ctx, o)
 }
 
 // Doctor proves every port's toolchain without installing anything: it compiles, statically links and runs a small pthreads program for each port and compiler, natively or under QEMU, and prints a table.
 //
-// Takes SL_FORCE_QEMU.
+// Takes SL_FORCE_QEMU and SL_TOOLCHAIN (the images' tables, one each).
 func Doctor(ctx context.Context) error {
 	o, err := options()
 	if err != nil {

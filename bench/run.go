@@ -55,7 +55,7 @@ func Run(ctx context.Context, ports []arch.Port, host string, o Options) (Result
 }
 
 func runArch(ctx context.Context, p arch.Port, host string, o Options) (Arch, error) {
-	b := qemu.For(p, o.QEMU)
+	b := qemu.For(ctx, p, o.QEMU)
 	native := hasFcontext(p, b, host)
 	a := Arch{Arch: p.Name, Runner: b.Name(), Emulated: b.Emulated()}
 	if o.Log != nil {

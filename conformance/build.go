@@ -16,8 +16,8 @@ import (
 	"strings"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/internal/text"
-	"github.com/stackslice/stackslice/proc"
 	"github.com/stackslice/stackslice/toolchain"
 )
 
@@ -274,7 +274,8 @@ func compileObject(ctx context.Context, cacheDir string, compiler, flags []strin
 		return "", "", err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%q\x00%q\x00%s\x00%s\x00", compiler, flags, filepath.Ext(src), headers)
+	// The same command line means another compiler under another toolchain.
+	fmt.Fprintf(h, "%s\x00%q\x00%q\x00%s\x00%s\x00", executor.From(ctx).ID(), compiler, flags, filepath.Ext(src), headers)
 	h.Write(data)
 	obj = filepath.Join(cacheDir, hex.EncodeToString(h.Sum(nil))[:32]+".o")
 	if _, err := os.Stat(obj); err == nil {
@@ -294,8 +295,5 @@ func compileObject(ctx context.Context, cacheDir string, compiler, flags []strin
 }
 
 func run(ctx context.Context, dir string, argv []string) (string, error) {
-	cmd := proc.Command(ctx, dir, argv)
-	out, err := cmd.CombinedOutput()
-	proc.KillGroup(cmd)
-	return string(out), err
+	return executor.Output(ctx, dir, argv)
 }

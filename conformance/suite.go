@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/qemu"
+	"github.com/stackslice/stackslice/toolchain"
 )
 
 // Options tune a suite run.
@@ -41,9 +43,9 @@ const (
 
 // Progress is a run's state while it goes on.
 type Progress struct {
-	Port, Build string
-	Stage       Stage
-	Done, Total int // cases reported so far and to run, once Running
+	Port, Build, Toolchain string
+	Stage                  Stage
+	Done, Total            int // cases reported so far and to run, once Running
 }
 
 // DefaultListTimeout bounds `runner --list`, which takes milliseconds even
@@ -57,12 +59,18 @@ var (
 	ErrInterrupted   = errors.New("interrupted before it finished")
 )
 
-// Run is the outcome of one port and build.
+// Run is the outcome of one port and build with one toolchain.
 type Run struct {
 	Port    string
 	Build   string
 	Backend string // how the binary ran: "native" or the QEMU binary and version
-	Cases   []CaseResult
+	// Toolchain is the toolchain image the run built and ran in; "" for
+	// the host.
+	Toolchain string
+	// Compiler is the compiler that built it, with its version
+	// ("riscv64-linux-gnu-gcc 14.2.0").
+	Compiler string
+	Cases    []CaseResult
 	// Err is set when the suite could not run at all (e.g. a compile error);
 	// Cases is empty then.
 	Err      error
@@ -79,7 +87,25 @@ type Run struct {
 	Unsupported          string
 }
 
+// NewRun is the run of p in b, with where and with what it builds and runs:
+// the executor of ctx, its compiler and its version, and backend.
+func NewRun(ctx context.Context, p arch.Port, b Build, backend qemu.Backend) Run {
+	cc := b.Compiler.Command(p)[0]
+	return Run{Port: p.Name, Build: b.Name, Backend: backend.Name(), Toolchain: executor.From(ctx).Toolchain(),
+		Compiler: cc + " " + toolchain.Version(ctx, p, b.Compiler)}
+}
+
+// Label names the run's arch, with its toolchain when that is not the host
+// ("riscv64@trixie").
+func (r Run) Label() string {
+	if r.Toolchain == "" {
+		return r.Port
+	}
+	return r.Port + "@" + r.Toolchain
+}
+
 // Counts returns how many cases passed and failed; known emulator failures
+
 // are in neither count.
 func (r Run) Counts() (passed, failed int) {
 	for _, c := range r.Cases {
@@ -174,15 +200,15 @@ func (o Outcome) OK() bool {
 // ones (as often as asked) and returns one result per case and repetition.
 func RunSuite(ctx context.Context, root string, p arch.Port, b Build, opts Options) (run Run) {
 	start := time.Now()
-	backend := qemu.For(p, opts.QEMU)
-	run = Run{Port: p.Name, Build: b.Name, Backend: backend.Name()}
+	backend := qemu.For(ctx, p, opts.QEMU)
+	run = NewRun(ctx, p, b, backend)
 	defer func() { run.Duration = time.Since(start) }()
 	if p.Foreign != nil && !opts.SelfTest {
 		defer func() { judgeForeign(&run, p) }()
 	}
 	report := func(stage Stage, done, total int) {
 		if opts.Progress != nil {
-			opts.Progress(Progress{Port: p.Name, Build: b.Name, Stage: stage, Done: done, Total: total})
+			opts.Progress(Progress{Port: p.Name, Build: b.Name, Toolchain: run.Toolchain, Stage: stage, Done: done, Total: total})
 		}
 	}
 	report(Compiling, 0, 0)
@@ -313,7 +339,7 @@ func List(ctx context.Context, root string, p arch.Port, b Build, opts Options, 
 	if listing != nil {
 		listing()
 	}
-	backend := qemu.For(p, opts.QEMU)
+	backend := qemu.For(ctx, p, opts.QEMU)
 	timeout := opts.ListTimeout
 	if timeout <= 0 {
 		timeout = DefaultListTimeout

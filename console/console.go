@@ -27,8 +27,13 @@ func IsLive(f *os.File) bool {
 	return err == nil
 }
 
-// Row names one arch and build.
-type Row struct{ Port, Build string }
+// Row names one arch and build with one toolchain ("" for the host).
+type Row struct{ Port, Build, Toolchain string }
+
+// label is the row's arch, with its toolchain when that is not the host.
+func (r Row) label() string {
+	return conformance.Run{Port: r.Port, Toolchain: r.Toolchain}.Label()
+}
 
 // Progress shows the runs of a suite as they go. Live, it keeps one line per
 // row that it redraws in place; otherwise it appends a line when a run
@@ -90,13 +95,13 @@ func (p *Progress) tick() {
 func (p *Progress) Update(ev conformance.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	row := Row{ev.Port, ev.Build}
+	row := Row{ev.Port, ev.Build, ev.Toolchain}
 	if _, ok := p.since[row]; !ok {
 		p.since[row] = time.Now()
 	}
 	p.state[row] = ev
 	if !p.live && ev.Stage == conformance.Running && ev.Done == 0 {
-		fmt.Fprintf(p.out, "RUN  %-8s %-20s %d cases\n", ev.Port, ev.Build, ev.Total)
+		fmt.Fprintf(p.out, "RUN  %-8s %-20s %d cases\n", row.label(), ev.Build, ev.Total)
 	}
 }
 
@@ -105,7 +110,7 @@ func (p *Progress) Finish(r conformance.Run) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	line := RunLine(r)
-	p.done[Row{r.Port, r.Build}] = line
+	p.done[Row{r.Port, r.Build, r.Toolchain}] = line
 	if !p.live {
 		fmt.Fprintln(p.out, line)
 	}
@@ -192,14 +197,14 @@ func (p *Progress) rowLine(row Row) string {
 	}
 	ev, ok := p.state[row]
 	if !ok {
-		return fmt.Sprintf("     %-8s %-20s waiting", row.Port, row.Build)
+		return fmt.Sprintf("     %-8s %-20s waiting", row.label(), row.Build)
 	}
 	elapsed := time.Since(p.since[row]).Seconds()
 	if ev.Stage == conformance.Running {
 		count := fmt.Sprintf("%d/%d", ev.Done, ev.Total)
-		return fmt.Sprintf("RUN  %-8s %-20s %9s cases %25.1fs", row.Port, row.Build, count, elapsed)
+		return fmt.Sprintf("RUN  %-8s %-20s %9s cases %25.1fs", row.label(), row.Build, count, elapsed)
 	}
-	return fmt.Sprintf("RUN  %-8s %-20s %-9s %31.1fs", row.Port, row.Build, ev.Stage, elapsed)
+	return fmt.Sprintf("RUN  %-8s %-20s %-9s %31.1fs", row.label(), row.Build, ev.Stage, elapsed)
 }
 
 // RunLine is the one-line summary of a run.
@@ -213,7 +218,7 @@ func RunLine(r conformance.Run) string {
 		verdict = "FAIL"
 	}
 	line := fmt.Sprintf("%s %-8s %-20s %3d passed %3d failed  %-20s %6.1fs",
-		verdict, r.Port, r.Build, passed, failed, r.Backend, r.Duration.Seconds())
+		verdict, r.Label(), r.Build, passed, failed, r.Backend, r.Duration.Seconds())
 	if known := r.Known(); known > 0 {
 		line += fmt.Sprintf("  %d known failure(s)", known)
 	}
@@ -231,27 +236,48 @@ func RunLine(r conformance.Run) string {
 }
 
 // WriteMatrix prints arch × build: passed/total and time per cell, and the
-// runner each arch used.
+// runner each arch used. Under toolchain images, each arch has a row per
+// toolchain, which names the image and the gcc it ran.
 func WriteMatrix(w io.Writer, runs []conformance.Run) {
-	var ports, builds []string
+	type line struct{ port, toolchain string }
+	var lines []line
+	var builds []string
 	cells := map[Row]conformance.Run{}
-	runner := map[string]string{}
+	runner, compiler := map[line]string{}, map[line]string{}
+	images := false
 	for _, r := range runs {
-		if _, ok := runner[r.Port]; !ok {
-			ports = append(ports, r.Port)
-			runner[r.Port] = r.Backend
+		l := line{r.Port, r.Toolchain}
+		if _, ok := runner[l]; !ok {
+			lines = append(lines, l)
+			runner[l] = r.Backend
 		}
+		if compiler[l] == "" && strings.Contains(r.Compiler, "gcc") {
+			compiler[l] = r.Compiler
+		}
+		images = images || r.Toolchain != ""
 		if !slices.Contains(builds, r.Build) {
 			builds = append(builds, r.Build)
 		}
-		cells[Row{r.Port, r.Build}] = r
+		cells[Row{r.Port, r.Build, r.Toolchain}] = r
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "arch\trunner\t%s\n", strings.Join(builds, "\t"))
-	for _, port := range ports {
-		fmt.Fprintf(tw, "%s\t%s", port, runner[port])
+	if images {
+		fmt.Fprintf(tw, "arch\ttoolchain\tcompiler\trunner\t%s\n", strings.Join(builds, "\t"))
+	} else {
+		fmt.Fprintf(tw, "arch\trunner\t%s\n", strings.Join(builds, "\t"))
+	}
+	for _, l := range lines {
+		if images {
+			tc := l.toolchain
+			if tc == "" {
+				tc = "host"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s", l.port, tc, compiler[l], runner[l])
+		} else {
+			fmt.Fprintf(tw, "%s\t%s", l.port, runner[l])
+		}
 		for _, build := range builds {
-			r, ok := cells[Row{port, build}]
+			r, ok := cells[Row{l.port, build, l.toolchain}]
 			fmt.Fprintf(tw, "\t%s", cell(r, ok, build))
 		}
 		fmt.Fprint(tw, "\n")
@@ -292,13 +318,13 @@ func WriteFailures(w io.Writer, runs []conformance.Run) {
 	var b strings.Builder
 	for _, r := range runs {
 		if r.Err != nil {
-			fmt.Fprintf(&b, "\n%s %s: %v\n", r.Port, r.Build, r.Err)
+			fmt.Fprintf(&b, "\n%s %s: %v\n", r.Label(), r.Build, r.Err)
 		}
 		for _, c := range r.Cases {
 			if c.Status == conformance.Pass {
 				continue
 			}
-			fmt.Fprintf(&b, "\n%s %s %s: %s\n", r.Port, r.Build, c.Label(), c.Reason)
+			fmt.Fprintf(&b, "\n%s %s %s: %s\n", r.Label(), r.Build, c.Label(), c.Reason)
 			if out := c.OutputTail(15); out != "" {
 				fmt.Fprintf(&b, "    %s\n", strings.ReplaceAll(out, "\n", "\n    "))
 			}
@@ -320,11 +346,12 @@ func WriteNotes(w io.Writer, runs []conformance.Run) {
 			fmt.Fprintf(&b, "gap: %s %s: %s\n", r.Port, r.Build, g)
 		}
 		for _, n := range r.Notes {
-			fmt.Fprintf(&b, "note: %s %s: %s\n", r.Port, r.Build, n)
+			fmt.Fprintf(&b, "note: %s %s: %s\n", r.Label(), r.Build, n)
 		}
 		for _, c := range r.Cases {
 			if c.Note != "" {
-				fmt.Fprintf(&b, "note: %s %s %s: %s\n", r.Port, r.Build, c.Label(), c.Note)
+				fmt.Fprintf(&b, "note: %s %s %s: %s\n", r.Label(), r.Build, c.Label(), c.Note)
+
 			}
 		}
 	}

@@ -64,7 +64,7 @@ func TestWriteFailuresShowsTheOutputTail(t *testing.T) {
 
 func TestPlainProgressAppendsLines(t *testing.T) {
 	var out bytes.Buffer
-	p := NewProgress(&out, false, []Row{{"amd64", "gcc-O2"}})
+	p := NewProgress(&out, false, []Row{{Port: "amd64", Build: "gcc-O2"}})
 	p.Update(conformance.Progress{Port: "amd64", Build: "gcc-O2", Stage: conformance.Compiling})
 	p.Update(conformance.Progress{Port: "amd64", Build: "gcc-O2", Stage: conformance.Running, Total: 2})
 	p.Update(conformance.Progress{Port: "amd64", Build: "gcc-O2", Stage: conformance.Running, Done: 1, Total: 2})
@@ -79,7 +79,7 @@ func TestPlainProgressAppendsLines(t *testing.T) {
 
 func TestLiveProgressRedrawsInPlaceAndErasesItself(t *testing.T) {
 	var out testkit.Buffer
-	p := NewProgress(&out, true, []Row{{"amd64", "gcc-O2"}, {"arm64", "gcc-O2"}})
+	p := NewProgress(&out, true, []Row{{Port: "amd64", Build: "gcc-O2"}, {Port: "arm64", Build: "gcc-O2"}})
 	p.Update(conformance.Progress{Port: "amd64", Build: "gcc-O2", Stage: conformance.Running, Done: 7, Total: 26})
 	time.Sleep(3 * redrawEvery)
 	p.Finish(passing)
@@ -92,7 +92,7 @@ func TestLiveProgressRedrawsInPlaceAndErasesItself(t *testing.T) {
 }
 
 func TestLiveProgressFoldsRowsThatDoNotFit(t *testing.T) {
-	rows := []Row{{"amd64", "gcc-O0"}, {"amd64", "gcc-O2"}, {"arm64", "gcc-O0"}, {"arm64", "gcc-O2"}}
+	rows := []Row{{Port: "amd64", Build: "gcc-O0"}, {Port: "amd64", Build: "gcc-O2"}, {Port: "arm64", Build: "gcc-O0"}, {Port: "arm64", Build: "gcc-O2"}}
 	p := &Progress{live: true, rows: rows, maxLines: 3, start: time.Now(), state: map[Row]conformance.Progress{},
 		since: map[Row]time.Time{}, done: map[Row]string{}}
 	p.Update(conformance.Progress{Port: "arm64", Build: "gcc-O0", Stage: conformance.Compiling})

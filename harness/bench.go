@@ -85,7 +85,7 @@ func Bench(ctx context.Context, o Options, bo BenchOptions) (bench.Result, error
 // host's own port when it is among them and runs natively.
 func benchTools(ports []arch.Port, forceQEMU bool) []toolchain.Tool {
 	for _, p := range ports {
-		if p.Name == runtime.GOARCH && !qemu.For(p, qemu.Options{ForceQEMU: forceQEMU}).Emulated() {
+		if p.Name == runtime.GOARCH && !qemu.For(context.Background(), p, qemu.Options{ForceQEMU: forceQEMU}).Emulated() {
 			return bench.HostTools(p)
 		}
 	}

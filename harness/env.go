@@ -16,10 +16,12 @@ const (
 	// EnvForeignPath is foreign.PathVariable: folders of foreign ports
 	// outside the repository, colon-separated.
 	EnvForeignPath = "SL_FOREIGN_PATH"
+	EnvToolchain   = "SL_TOOLCHAIN"
 )
 
 // FromEnv reads the knobs the test targets share: SL_CASES, SL_REPEAT,
-// SL_BUILDS, SL_FORCE_QEMU, SL_OUT and SL_FOREIGN_PATH. A value that does not parse is an
+// SL_BUILDS, SL_FORCE_QEMU, SL_OUT, SL_FOREIGN_PATH and SL_TOOLCHAIN. A
+// value that does not parse is an
 // error naming the variable, never silently ignored.
 func FromEnv(getenv func(string) string) (Options, error) {
 	o := Options{Cases: getenv(EnvCases), OutDir: getenv(EnvOut), ForeignPath: getenv(EnvForeignPath)}
@@ -28,8 +30,12 @@ func FromEnv(getenv func(string) string) (Options, error) {
 		return o, err
 	}
 	o.ForceQEMU = force
+	if o.Toolchains, err = ParseToolchains(getenv(EnvToolchain)); err != nil {
+		return o, err
+	}
 	if o.Builds, err = names(EnvBuilds, getenv(EnvBuilds), "build"); err != nil {
 		return o, err
+
 	}
 	if r := getenv(EnvRepeat); r != "" {
 		n, err := strconv.Atoi(r)

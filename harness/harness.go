@@ -21,6 +21,7 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
+	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/foreign"
 	"github.com/stackslice/stackslice/internal/parallel"
 	"github.com/stackslice/stackslice/internal/text"
@@ -56,6 +57,10 @@ type Options struct {
 	// names, or every one for "all". ForeignPath is SL_FOREIGN_PATH.
 	Foreign     []string
 	ForeignPath string
+	// Toolchains are where to build and run: toolchain images by release
+	// (docker/<release>/Dockerfile), or "host"; the host alone when empty.
+	// Each is a dimension of the matrix.
+	Toolchains []string
 }
 
 // Root finds the repository root: the nearest folder upward from the
@@ -161,10 +166,13 @@ func Setup(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	tools := append([]toolchain.Tool{library.PkgConfig}, benchTools(ports, o.ForceQEMU)...)
-	if err := toolchain.Ensure(ctx, ports, toolchain.Options{Compilers: conformance.Compilers(conformance.Builds),
-		Tools: tools, QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: true, Log: o.Out}); err != nil {
-		return err
+	// Toolchain images hold everything already: Doctor builds them.
+	if len(o.Toolchains) == 0 {
+		tools := append([]toolchain.Tool{library.PkgConfig}, benchTools(ports, o.ForceQEMU)...)
+		if err := toolchain.Ensure(ctx, ports, toolchain.Options{Compilers: conformance.Compilers(conformance.Builds),
+			Tools: tools, QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: true, Log: o.Out}); err != nil {
+			return err
+		}
 	}
 	return Doctor(ctx, o)
 }
@@ -181,21 +189,34 @@ func Doctor(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	results := toolchain.Doctor(ctx, ports, conformance.Compilers(conformance.Builds), qemu.Options{ForceQEMU: o.ForceQEMU})
-	if ctx.Err() != nil {
-		return ctx.Err()
+	t, err := startToolchains(ctx, o)
+	if err != nil {
+		return err
 	}
-	toolchain.WriteTable(o.Out, results)
-	if n := len(toolchain.Problems(results)); n > 0 {
-		return fmt.Errorf("%d toolchain check(s) failed; `go run github.com/magefile/mage setup` installs what they need", n)
+	defer t.stop()
+	problems := 0
+	for _, ex := range t.list {
+		if ex.Toolchain() != "" {
+			fmt.Fprintf(o.Out, "toolchain %s (%s):\n", ex.Toolchain(), ex.ID())
+		}
+		results := toolchain.Doctor(executor.With(ctx, ex), ports, conformance.Compilers(conformance.Builds), qemu.Options{ForceQEMU: o.ForceQEMU})
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		toolchain.WriteTable(o.Out, results)
+		problems += len(toolchain.Problems(results))
+	}
+	if problems > 0 {
+		return fmt.Errorf("%d toolchain check(s) failed; `go run github.com/magefile/mage setup` installs what they need", problems)
 	}
 	return nil
 }
 
-// job is one port in one build.
+// job is one port in one build with one toolchain.
 type job struct {
 	port  arch.Port
 	build conformance.Build
+	ex    executor.Executor
 	// examples: build the library and the examples against it and run them,
 	// rather than the conformance runner.
 	examples bool
@@ -230,6 +251,9 @@ func plan(o Options) ([]job, *regexp.Regexp, error) {
 	}
 	if o.Repeat < 0 {
 		return nil, nil, fmt.Errorf("repeat count %d: must be 1 or more", o.Repeat)
+	}
+	if err := checkToolchains(o); err != nil {
+		return nil, nil, err
 	}
 	var jobs []job
 	for _, p := range ports {
@@ -277,16 +301,29 @@ func why(ctx context.Context) string {
 
 // session is what Test and Mutants share: an output directory held for the
 // run, a context that ends on a signal or the launcher's exit, and the
-// toolchains proven.
+// toolchains started and proven.
 type session struct {
-	ctx  context.Context
-	out  *outDir
-	stop context.CancelFunc
+	ctx        context.Context
+	out        *outDir
+	stop       context.CancelFunc
+	toolchains *toolchains
 }
 
 func (s *session) close() {
+	if s.toolchains != nil {
+		if err := s.toolchains.stop(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}
 	s.stop()
 	s.out.release()
+}
+
+// options are the suite's options for the executor ex: its binaries and
+// objects in folders of their own.
+func (s *session) options(ex executor.Executor, opts conformance.Options) conformance.Options {
+	opts.OutDir, opts.ObjectCache = subdir(s.out.bin, ex), subdir(s.out.objects, ex)
+	return opts
 }
 
 func startSession(ctx context.Context, o Options, ports []arch.Port, builds []conformance.Build, tools ...toolchain.Tool) (*session, error) {
@@ -300,14 +337,23 @@ func startSession(ctx context.Context, o Options, ports []arch.Port, builds []co
 	}
 	ctx, stop := stopContext(ctx)
 	s := &session{ctx: ctx, out: out, stop: stop}
-	err = toolchain.Ensure(ctx, ports, toolchain.Options{Compilers: conformance.Compilers(builds), Tools: tools,
-		QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: !o.NoInstall, Log: o.Out})
-	if ctx.Err() != nil {
-		err = fmt.Errorf("interrupted (%s) while checking toolchains", why(ctx))
-	}
-	if err != nil {
+	if s.toolchains, err = startToolchains(ctx, o, o.OutDir); err != nil {
 		s.close()
 		return nil, err
+	}
+	for _, ex := range s.toolchains.list {
+		err = toolchain.Ensure(executor.With(ctx, ex), ports, toolchain.Options{Compilers: conformance.Compilers(builds), Tools: tools,
+			QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: !o.NoInstall, Log: o.Out})
+		if ctx.Err() != nil {
+			err = fmt.Errorf("interrupted (%s) while checking toolchains", why(ctx))
+		}
+		if err != nil && ex.Toolchain() != "" {
+			err = fmt.Errorf("toolchain %s: %w", ex.Toolchain(), err)
+		}
+		if err != nil {
+			s.close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -337,16 +383,15 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	}
 	defer s.close()
 	ctx = s.ctx
+	jobs = s.toolchains.expand(jobs)
 	opts := conformance.Options{
-		OutDir:      s.out.bin,
-		ObjectCache: s.out.objects,
 		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 20 * time.Minute},
 		CaseTimeout: o.CaseTimeout,
 		Cases:       filter,
 		Repeat:      o.Repeat,
 		SelfTest:    o.SelfTest,
 	}
-	if err := precheck(ctx, o.Root, jobs, opts); err != nil {
+	if err := precheck(executor.With(ctx, jobs[0].ex), o.Root, jobs, s.options(jobs[0].ex, opts)); err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("interrupted (%s) before any run", why(ctx))
 		}
@@ -355,7 +400,7 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 
 	rows := make([]console.Row, len(jobs))
 	for i, j := range jobs {
-		rows[i] = console.Row{Port: j.port.Name, Build: j.build.Name}
+		rows[i] = console.Row{Port: j.port.Name, Build: j.build.Name, Toolchain: j.ex.Toolchain()}
 	}
 	progress := console.NewProgress(o.Out, o.Live, rows)
 	started := time.Now()
@@ -363,11 +408,13 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	runs := make([]conformance.Run, len(jobs))
 	// Jobs are taken in matrix order, so the progress fills top down.
 	parallel.Each(ctx, len(jobs), o.Parallel, func(i int) {
-		if jobs[i].examples {
-			runs[i] = library.RunExamples(ctx, o.Root, jobs[i].port, library.Options{
-				LibDir: filepath.Join(s.out.bin, "lib"), BinDir: s.out.bin, QEMU: opts.QEMU})
+		j := jobs[i]
+		ctx, opts := executor.With(ctx, j.ex), s.options(j.ex, opts)
+		if j.examples {
+			runs[i] = library.RunExamples(ctx, o.Root, j.port, library.Options{
+				LibDir: filepath.Join(opts.OutDir, "lib"), BinDir: opts.OutDir, QEMU: opts.QEMU})
 		} else {
-			runs[i] = conformance.RunSuite(ctx, o.Root, jobs[i].port, jobs[i].build, opts)
+			runs[i] = conformance.RunSuite(ctx, o.Root, j.port, j.build, opts)
 		}
 		progress.Finish(runs[i])
 	})
@@ -376,7 +423,7 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	if outcome.Interrupted {
 		for i, j := range jobs {
 			if runs[i].Port == "" {
-				runs[i] = conformance.Run{Port: j.port.Name, Build: j.build.Name, Err: conformance.ErrInterrupted}
+				runs[i] = conformance.Run{Port: j.port.Name, Build: j.build.Name, Toolchain: j.ex.Toolchain(), Err: conformance.ErrInterrupted}
 			}
 		}
 		paths, werr := report.WriteFiles(o.OutDir, outcome)
@@ -482,26 +529,33 @@ func Mutants(ctx context.Context, o Options) error {
 		return err
 	}
 	defer s.close()
-	ctx = s.ctx
 	opts := conformance.Options{
-		OutDir:      s.out.bin,
-		ObjectCache: s.out.objects,
 		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 10 * time.Minute},
 		CaseTimeout: time.Minute,
 	}
 	var failed []string
-	for _, p := range ports {
-		verdict, err := mutatePort(ctx, o, p, builds, opts)
-		if ctx.Err() != nil {
-			return fmt.Errorf("interrupted (%s): every compiler, QEMU and target process was stopped", why(ctx))
+	for _, ex := range s.toolchains.list {
+		ctx := executor.With(s.ctx, ex)
+		if ex.Toolchain() != "" {
+			fmt.Fprintf(o.Out, "toolchain %s:\n", ex.Toolchain())
 		}
-		if err != nil {
-			return err
-		}
-		if verdict != "" {
-			failed = append(failed, verdict)
+		for _, p := range ports {
+			verdict, err := mutatePort(ctx, o, p, builds, s.options(ex, opts))
+			if ctx.Err() != nil {
+				return fmt.Errorf("interrupted (%s): every compiler, QEMU and target process was stopped", why(ctx))
+			}
+			if err != nil {
+				return err
+			}
+			if verdict != "" && ex.Toolchain() != "" {
+				verdict += "@" + ex.Toolchain()
+			}
+			if verdict != "" {
+				failed = append(failed, verdict)
+			}
 		}
 	}
+
 	if len(failed) > 0 {
 		return fmt.Errorf("mutation check failed: %s", strings.Join(failed, ", "))
 	}

@@ -169,7 +169,7 @@ func onlyHarnessFiles(bin string) bool {
 		return false
 	}
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), "runner-") && !strings.HasPrefix(e.Name(), "mutant-") && e.Name() != "objects" {
+		if !strings.HasPrefix(e.Name(), "runner-") && !strings.HasPrefix(e.Name(), "mutant-") && !strings.HasPrefix(e.Name(), "toolchain-") && e.Name() != "objects" {
 			return false
 		}
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/internal/text"
-	"github.com/stackslice/stackslice/proc"
 	"github.com/stackslice/stackslice/qemu"
 	"github.com/stackslice/stackslice/toolchain"
 )
@@ -36,8 +36,8 @@ type Options struct {
 // example is a case of the run.
 func RunExamples(ctx context.Context, root string, p arch.Port, o Options) (run conformance.Run) {
 	start := time.Now()
-	backend := qemu.For(p, o.QEMU)
-	run = conformance.Run{Port: p.Name, Build: ExamplesBuild, Backend: backend.Name()}
+	backend := qemu.For(ctx, p, o.QEMU)
+	run = conformance.NewRun(ctx, p, conformance.Build{Name: ExamplesBuild, Compiler: toolchain.GCC}, backend)
 	defer func() { run.Duration = time.Since(start) }()
 	libDir := filepath.Join(o.LibDir, p.Name)
 	if err := Build(ctx, root, p, InDir(libDir), filepath.Join(o.BinDir, "lib-"+p.Name)); err != nil {
@@ -109,16 +109,17 @@ func pkgConfigFlags(ctx context.Context, dir string) (buildFlags, error) {
 		arg  string
 		into *[]string
 	}{{"--cflags", &f.cflags}, {"--libs", &f.libs}} {
-		cmd := proc.Command(ctx, dir, []string{PkgConfig.Binary, "--static", q.arg, Name})
-		cmd.Env = append(os.Environ(), "PKG_CONFIG_PATH="+dir, "PKG_CONFIG_LIBDIR="+dir)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		proc.KillGroup(cmd)
+		var stdout, stderr bytes.Buffer
+		st, err := executor.From(ctx).Run(ctx, executor.Spec{Argv: []string{PkgConfig.Binary, "--static", q.arg, Name}, Dir: dir,
+			Env: []string{"PKG_CONFIG_PATH=" + dir, "PKG_CONFIG_LIBDIR=" + dir}, Stdout: &stdout, Stderr: &stderr})
+		if err == nil {
+			err = st.Err()
+		}
 		if err != nil {
 			return f, fmt.Errorf("pkg-config %s %s: %s", q.arg, Name, toolchain.FirstError(stderr.String(), err))
 		}
-		*q.into = strings.Fields(string(out))
+		*q.into = strings.Fields(stdout.String())
+
 	}
 	return f, nil
 }

@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/stackslice/stackslice/arch"
-	"github.com/stackslice/stackslice/proc"
+	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/toolchain"
 )
 
@@ -137,15 +137,14 @@ Libs.private: -lpthread
 }
 
 func run(ctx context.Context, dir string, argv []string) error {
-	cmd := proc.Command(ctx, dir, argv)
-	out, err := cmd.CombinedOutput()
-	proc.KillGroup(cmd)
+	out, err := executor.Output(ctx, dir, argv)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %s", argv[0], toolchain.FirstError(string(out), err))
+		return fmt.Errorf("%s: %s", argv[0], toolchain.FirstError(out, err))
 	}
+
 	return nil
 }
 

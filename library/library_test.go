@@ -65,7 +65,7 @@ func TestOneLineBuildOnEveryArch(t *testing.T) {
 			args = append(args, filepath.Join(root, "arch", "switch.S"), filepath.Join(root, "examples", "generator.c"), "-o", bin, "-lpthread")
 			out, err := exec.Command(p.CC, args...).CombinedOutput()
 			require.NoError(t, err, "%s", out)
-			res, err := qemu.Run(context.Background(), qemu.For(p, qemu.Options{}), bin, nil, time.Minute)
+			res, err := qemu.Run(context.Background(), qemu.For(context.Background(), p, qemu.Options{}), bin, nil, time.Minute)
 			require.NoError(t, err)
 			assert.Equal(t, string(want), res.Stdout, res.Describe())
 		})

@@ -106,3 +106,7 @@ func Watch(ctx context.Context, procs []Process, every time.Duration) (context.C
 	}
 	return ctx, func() { cancel(context.Canceled) }
 }
+
+// StartTime is when p started, in clock ticks since boot: with the PID, it
+// names one process even after the PID is reused.
+func (p Process) StartTime() string { return p.startTime }

@@ -6,20 +6,15 @@ package qemu
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/proc"
 )
 
@@ -107,31 +102,32 @@ func (u User) Command(bin string, args ...string) []string {
 	return append(append(cmd, bin), args...)
 }
 
-// For picks the backend for a port on this host.
-func For(p arch.Port, opts Options) Backend {
-	if !opts.ForceQEMU && runtime.GOOS == "linux" && p.RunsNativelyOn(runtime.GOARCH) {
+// For picks the backend for a port where the executor of ctx runs binaries.
+func For(ctx context.Context, p arch.Port, opts Options) Backend {
+	goos, goarch := executor.From(ctx).Platform()
+	if !opts.ForceQEMU && goos == "linux" && p.RunsNativelyOn(goarch) {
 		return Native{}
 	}
-	return User{Binary: p.QEMU, CPU: p.QEMUCPU, Version: Version(p.QEMU)}
+	return User{Binary: p.QEMU, CPU: p.QEMUCPU, Version: Version(ctx, p.QEMU)}
 }
 
-// versions caches Version by binary: every run of a port asks for it.
+// versions caches Version by executor and binary: every run of a port asks
+// for it.
 var versions sync.Map
 
-// Version reports a QEMU binary's version, or "" when it cannot be run or
-// does not answer within seconds.
-func Version(binary string) string {
-	if v, ok := versions.Load(binary); ok {
+// Version reports a QEMU binary's version where the executor of ctx runs
+// it, or "" when it cannot be run or does not answer within seconds.
+func Version(ctx context.Context, binary string) string {
+	key := executor.From(ctx).ID() + "\x00" + binary
+	if v, ok := versions.Load(key); ok {
 		return v.(string)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	cmd := proc.Command(ctx, "", []string{binary, "--version"})
-	out, err := cmd.Output()
-	proc.KillGroup(cmd)
+	out, err := executor.Output(ctx, "", []string{binary, "--version"})
 	version := ""
 	// "qemu-aarch64 version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)"
-	fields := strings.Fields(string(out))
+	fields := strings.Fields(out)
 	for i, f := range fields {
 		if err == nil && f == "version" && i+1 < len(fields) {
 			version = fields[i+1]
@@ -139,7 +135,7 @@ func Version(binary string) string {
 		}
 	}
 	if version != "" {
-		versions.Store(binary, version)
+		versions.Store(key, version)
 	}
 	return version
 }
@@ -163,50 +159,32 @@ func Run(ctx context.Context, b Backend, bin string, args []string, timeout time
 }
 
 // RunWatched is Run with the binary's stdout going to stdout as it comes,
-// for a streaming parser; Result.Stdout stays empty. Every process of the
-// run carries a tag in its environment (proc.TagEnv), by which the runner
-// finds what a case leaves behind, and the harness what a runner does.
+// for a streaming parser; Result.Stdout stays empty. It runs with the
+// executor of ctx. Every process of the run carries a tag in its
+// environment (proc.TagEnv), by which the runner finds what a case leaves
+// behind, and the harness what a runner does.
 func RunWatched(ctx context.Context, b Backend, bin string, args []string, timeout time.Duration, stdout io.Writer) (Result, error) {
 	runCtx, cancel := ctx, context.CancelFunc(func() {})
 	if timeout > 0 {
 		runCtx, cancel = context.WithTimeout(ctx, timeout)
 	}
 	defer cancel()
-	argv := b.Command(bin, args...)
+	stderr := &Capture{Limit: MaxCaptured}
+	start := time.Now()
 	// Anything the target writes into its working directory, a core file
 	// included, stays next to the binary, in the harness's output folder.
-	cmd := proc.Command(runCtx, filepath.Dir(bin), argv)
-	tag := proc.NewTag()
-	cmd.Env = proc.TagEnviron(tag)
-	stderr := &Capture{Limit: MaxCaptured}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	start := time.Now()
-	err := cmd.Run()
-	res := Result{Stderr: stderr.String(), Duration: time.Since(start), Truncated: stderr.Dropped > 0}
-	// Whatever the target left behind goes too: its group, and anything
-	// that escaped the group but carries the run's tag.
-	proc.KillGroup(cmd)
-	res.LeftBehind = proc.KillTagged(tag)
-	state := cmd.ProcessState
+	st, err := executor.From(ctx).Run(runCtx, executor.Spec{Argv: b.Command(bin, args...), Dir: filepath.Dir(bin),
+		Tag: proc.NewTag(), Stdout: stdout, Stderr: stderr})
+	res := Result{Stderr: stderr.String(), Duration: time.Since(start), Truncated: stderr.Dropped > 0,
+		ExitCode: st.ExitCode, Signal: st.Signal, OutputLeftOpen: st.OutputLeftOpen, LeftBehind: st.LeftBehind}
 	switch {
 	case runCtx.Err() != nil && ctx.Err() == nil:
-		res.ExitCode, res.TimedOut = -1, true
+		res.ExitCode, res.Signal, res.TimedOut = -1, "", true
 		return res, nil
 	case ctx.Err() != nil:
 		return res, ctx.Err()
-	case state == nil:
-		return res, fmt.Errorf("running %s: %w", strings.Join(argv, " "), err)
 	}
-	// The run counts by how the process ended, even when something it left
-	// behind held its output open past the wait.
-	res.OutputLeftOpen = errors.Is(err, exec.ErrWaitDelay)
-	status := state.Sys().(syscall.WaitStatus)
-	if status.Signaled() {
-		res.ExitCode, res.Signal = -1, unix.SignalName(status.Signal())
-	} else {
-		res.ExitCode = status.ExitStatus()
-	}
-	return res, nil
+	return res, err
 }
 
 // Capture is an io.Writer that keeps the first Limit bytes written to it and

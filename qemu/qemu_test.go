@@ -18,9 +18,9 @@ func TestForPicksNativeOnlyWhereTheHostRunsThePort(t *testing.T) {
 	host := arch.Port{Name: runtime.GOARCH, QEMU: "qemu-host", QEMUCPU: "max"}
 	foreign := arch.Port{Name: "no-such-arch", QEMU: "qemu-foreign", QEMUCPU: "cpu1"}
 
-	assert.Equal(t, "native", For(host, Options{}).Name())
-	assert.Equal(t, "qemu-host", For(host, Options{ForceQEMU: true}).Name())
-	assert.Equal(t, User{Binary: "qemu-foreign", CPU: "cpu1"}, For(foreign, Options{}))
+	assert.Equal(t, "native", For(context.Background(), host, Options{}).Name())
+	assert.Equal(t, "qemu-host", For(context.Background(), host, Options{ForceQEMU: true}).Name())
+	assert.Equal(t, User{Binary: "qemu-foreign", CPU: "cpu1"}, For(context.Background(), foreign, Options{}))
 }
 
 func TestCommands(t *testing.T) {

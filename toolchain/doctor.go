@@ -1,6 +1,7 @@
 package toolchain
 
 import (
+	"bytes"
 	"context"
 	"debug/elf"
 	_ "embed"
@@ -18,9 +19,9 @@ import (
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/internal/parallel"
 	"github.com/stackslice/stackslice/internal/text"
-	"github.com/stackslice/stackslice/proc"
 	"github.com/stackslice/stackslice/qemu"
 )
 
@@ -58,11 +59,16 @@ type Problem struct {
 	Packages []string
 	// Installed tells that Packages were installed and the check still failed.
 	Installed bool
+	// Toolchain is the toolchain image the check ran in; "" for the host.
+	Toolchain string
 }
 
 func (p *Problem) Error() string {
 	fix := "install: " + strings.Join(p.Packages, " ")
-	if p.Installed {
+	switch {
+	case p.Toolchain != "":
+		fix = fmt.Sprintf("the %s toolchain image should hold it (%s)", p.Toolchain, strings.Join(p.Packages, " "))
+	case p.Installed:
 		fix = "still failing after installing " + strings.Join(p.Packages, " ")
 	}
 	return fmt.Sprintf("%s (%s): %s failed: %s: %s; %s", p.Port.Name, p.Port.DataPath(), p.Step, p.Tool, p.Detail, fix)
@@ -86,9 +92,14 @@ type Result struct {
 // before every run, and a toolchain that worked keeps working.
 var passed sync.Map
 
-// cacheKey identifies a check by the port and the files its tools resolve to.
-func cacheKey(p arch.Port, c Compiler, runner string) string {
-	key := fmt.Sprintf("%+v|%s|%s", p, c, runner)
+// cacheKey identifies a check by the port, where it runs and the files its
+// tools resolve to there.
+func cacheKey(ctx context.Context, p arch.Port, c Compiler, runner string) string {
+	ex := executor.From(ctx)
+	key := fmt.Sprintf("%+v|%s|%s|%s", p, c, runner, ex.ID())
+	if ex.Toolchain() != "" {
+		return key // an image's tag names its files
+	}
 	for _, tool := range []string{c.Command(p)[0], p.QEMU} {
 		if path, err := exec.LookPath(tool); err == nil {
 			if fi, err := os.Stat(path); err == nil {
@@ -111,23 +122,25 @@ func Doctor(ctx context.Context, ports []arch.Port, compilers []Compiler, opts q
 }
 
 func check(ctx context.Context, p arch.Port, c Compiler, opts qemu.Options) Result {
-	backend := qemu.For(p, opts)
+	ex := executor.From(ctx)
+	backend := qemu.For(ctx, p, opts)
 	argv := c.Command(p)
-	r := Result{Port: p, Compiler: c, Command: strings.Join(argv, " "), Runner: backend.Name(), QEMU: qemuName(p.QEMU)}
-	key := cacheKey(p, c, r.Runner)
+	r := Result{Port: p, Compiler: c, Command: strings.Join(argv, " "), Runner: backend.Name(), QEMU: qemuName(ctx, p.QEMU)}
+	key := cacheKey(ctx, p, c, r.Runner)
 	if cached, ok := passed.Load(key); ok {
 		return cached.(Result)
 	}
 	fail := func(step Step, tool, detail string) Result {
 		r.Problem = &Problem{Port: p, Compiler: c, Step: step, Tool: tool, Detail: detail,
-			Packages: Packages(p, c, backend.Emulated())}
+			Packages: Packages(p, c, backend.Emulated()), Toolchain: ex.Toolchain()}
 		return r
 	}
-	if _, err := exec.LookPath(argv[0]); err != nil {
+	if err := ex.LookPath(ctx, argv[0]); err != nil {
 		return fail(StepCompile, argv[0], notOnPath(c.dataField()))
 	}
-	r.Version = version(ctx, argv, c)
-	dir, err := os.MkdirTemp("", "stackslice-doctor-")
+	r.Version = Version(ctx, p, c)
+	// The folder must be one the executor sees at the same path.
+	dir, err := os.MkdirTemp(ex.TempDir(), "stackslice-doctor-")
 	if err != nil {
 		return fail(StepCompile, argv[0], err.Error())
 	}
@@ -149,7 +162,7 @@ func check(ctx context.Context, p arch.Port, c Compiler, opts qemu.Options) Resu
 	tool := "doctor"
 	if backend.Emulated() {
 		tool = p.QEMU
-		if _, err := exec.LookPath(p.QEMU); err != nil {
+		if err := ex.LookPath(ctx, p.QEMU); err != nil {
 			return fail(StepRun, p.QEMU, notOnPath("qemu"))
 		}
 	}
@@ -179,38 +192,47 @@ func notOnPath(field string) string {
 }
 
 // qemuName is a QEMU binary with its version, or a note that it is missing.
-func qemuName(binary string) string {
-	if _, err := exec.LookPath(binary); err != nil {
+func qemuName(ctx context.Context, binary string) string {
+	if err := executor.From(ctx).LookPath(ctx, binary); err != nil {
 		return binary + " (not installed)"
 	}
-	if v := qemu.Version(binary); v != "" {
+	if v := qemu.Version(ctx, binary); v != "" {
 		return binary + " " + v
 	}
 	return binary + " (no version)"
 }
 
-func version(ctx context.Context, argv []string, c Compiler) string {
+// versions caches Version by executor, port and compiler.
+var versions sync.Map
+
+// Version is the version number of p's compiler c where the executor of
+// ctx runs it ("14.2.0"), or "?" when it does not tell.
+func Version(ctx context.Context, p arch.Port, c Compiler) string {
+	argv := c.Command(p)
+	key := executor.From(ctx).ID() + "\x00" + strings.Join(argv, " ")
+	if v, ok := versions.Load(key); ok {
+		return v.(string)
+	}
 	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
 	defer cancel()
-	cmd := proc.Command(ctx, "", append(argv, c.versionFlag()))
-	out, err := cmd.Output()
-	proc.KillGroup(cmd)
-	if err != nil {
+	var out bytes.Buffer
+	st, err := executor.From(ctx).Run(ctx, executor.Spec{Argv: append(argv, c.versionFlag()), Stdout: &out})
+	if err != nil || st.Err() != nil {
 		return "?"
 	}
-	return strings.TrimSpace(text.FirstLine(string(out)))
+	v := strings.TrimSpace(text.FirstLine(out.String()))
+	versions.Store(key, v)
+	return v
 }
 
 func build(ctx context.Context, dir string, argv []string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
 	defer cancel()
-	cmd := proc.Command(ctx, dir, argv)
-	out, err := cmd.CombinedOutput()
-	proc.KillGroup(cmd)
+	out, err := executor.Output(ctx, dir, argv)
 	if ctx.Err() == context.DeadlineExceeded {
-		return string(out), fmt.Errorf("did not finish within %s", buildTimeout)
+		return out, fmt.Errorf("did not finish within %s", buildTimeout)
 	}
-	return string(out), err
+	return out, err
 }
 
 // FirstError picks the line of a tool's output that says what went wrong:
@@ -329,13 +351,14 @@ func (t Tool) name() string {
 }
 
 // present tells whether the tool is there.
-func (t Tool) present() bool {
+// present tells whether the tool is there: its file, or its binary on the
+// PATH of the executor of ctx.
+func (t Tool) present(ctx context.Context) bool {
 	if t.File != "" {
 		_, err := os.Stat(t.File)
 		return err == nil
 	}
-	_, err := exec.LookPath(t.Binary)
-	return err == nil
+	return executor.From(ctx).LookPath(ctx, t.Binary) == nil
 }
 
 // Options choose what Ensure proves and whether it may install.
@@ -361,7 +384,7 @@ func Ensure(ctx context.Context, ports []arch.Port, o Options) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	missing := missingTools(o.Tools)
+	missing := missingTools(ctx, o.Tools)
 	if len(problems) == 0 && len(missing) == 0 {
 		return nil
 	}
@@ -377,7 +400,10 @@ func Ensure(ctx context.Context, ports []arch.Port, o Options) error {
 		}
 	}
 	pkgs = sortedUnique(pkgs)
-	if !o.Install {
+	// A toolchain image is built with everything; nothing is installed in
+	// its container.
+	if !o.Install || executor.From(ctx).Toolchain() != "" {
+
 		return joinProblems(problems, toolsError(missing, false))
 	}
 	for _, p := range problems {
@@ -393,13 +419,13 @@ func Ensure(ctx context.Context, ports []arch.Port, o Options) error {
 	for _, p := range problems {
 		p.Installed = true
 	}
-	return joinProblems(problems, toolsError(missingTools(o.Tools), true))
+	return joinProblems(problems, toolsError(missingTools(ctx, o.Tools), true))
 }
 
-func missingTools(tools []Tool) []Tool {
+func missingTools(ctx context.Context, tools []Tool) []Tool {
 	var missing []Tool
 	for _, t := range tools {
-		if !t.present() {
+		if !t.present(ctx) {
 			missing = append(missing, t)
 		}
 	}

@@ -30,9 +30,14 @@ type Report struct {
 // Run is one arch and build. Passed and Failed count its cases only, so a
 // run that could not execute shows 0/0 with Error set and OK false.
 type Run struct {
-	Arch            string   `json:"arch"`
-	Build           string   `json:"build"`
-	Runner          string   `json:"runner"`
+	Arch   string `json:"arch"`
+	Build  string `json:"build"`
+	Runner string `json:"runner"`
+	// Toolchain is the toolchain image the run built and ran in; absent
+	// for the host.
+	Toolchain string `json:"toolchain,omitempty"`
+	// Compiler is the compiler that built it, with its version.
+	Compiler        string   `json:"compiler,omitempty"`
 	DurationSeconds float64  `json:"duration_seconds"`
 	Passed          int      `json:"passed"`
 	Failed          int      `json:"failed"`
@@ -53,6 +58,7 @@ type Run struct {
 type Case struct {
 	Arch            string             `json:"arch"`
 	Build           string             `json:"build"`
+	Toolchain       string             `json:"toolchain,omitempty"`
 	Case            string             `json:"case"`
 	Iteration       int                `json:"iteration"`
 	Status          conformance.Status `json:"status"`
@@ -72,6 +78,8 @@ func New(o conformance.Outcome) Report {
 			Arch:            r.Port,
 			Build:           r.Build,
 			Runner:          r.Backend,
+			Toolchain:       r.Toolchain,
+			Compiler:        r.Compiler,
 			DurationSeconds: r.Duration.Seconds(),
 			Passed:          passed,
 			Failed:          failed,
@@ -89,9 +97,11 @@ func New(o conformance.Outcome) Report {
 		}
 		for _, c := range r.Cases {
 			run.Cases = append(run.Cases, Case{
-				Arch:  r.Port,
-				Build: r.Build,
-				Case:  c.Name,
+				Arch:      r.Port,
+				Build:     r.Build,
+				Toolchain: r.Toolchain,
+				Case:      c.Name,
+
 				// Results parsed outside a repeated suite leave it unset.
 				Iteration:       max(c.Iteration, 1),
 				Status:          c.Status,

@@ -108,9 +108,9 @@ func New(o conformance.Outcome) TestSuites {
 }
 
 func newSuite(r conformance.Run) TestSuite {
-	classname := r.Port + "." + r.Build
+	classname := r.Label() + "." + r.Build
 	suite := TestSuite{
-		Name:       r.Port + "/" + r.Build,
+		Name:       r.Label() + "/" + r.Build,
 		Time:       seconds(r.Duration),
 		Properties: []Property{{Name: "runner", Value: r.Backend}},
 		SystemOut:  xmlChars(strings.Join(append(slices.Clone(r.Gaps), r.Notes...), "\n")),
@@ -124,6 +124,13 @@ func newSuite(r conformance.Run) TestSuite {
 		suite.Cases = []TestCase{{Classname: classname, Name: DidNotRunCase, Skipped: &Problem{Message: "unsupported: " + r.Unsupported}}}
 		return suite
 	}
+	if r.Toolchain != "" {
+		suite.Properties = append(suite.Properties, Property{Name: "toolchain", Value: r.Toolchain})
+	}
+	if r.Compiler != "" {
+		suite.Properties = append(suite.Properties, Property{Name: "compiler", Value: r.Compiler})
+	}
+
 	if r.DidNotRun() {
 		detail := "the runner reported no cases"
 		if r.Err != nil {

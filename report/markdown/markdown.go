@@ -69,13 +69,13 @@ func writeMatrix(b *strings.Builder, runs []conformance.Run) {
 	var archs, builds []string
 	cells := map[[2]string][]string{}
 	for _, r := range runs {
-		if !slices.Contains(archs, r.Port) {
-			archs = append(archs, r.Port)
+		if !slices.Contains(archs, r.Label()) {
+			archs = append(archs, r.Label())
 		}
 		if !slices.Contains(builds, r.Build) {
 			builds = append(builds, r.Build)
 		}
-		key := [2]string{r.Port, r.Build}
+		key := [2]string{r.Label(), r.Build}
 		cells[key] = append(cells[key], cell(r))
 	}
 	header := []string{"arch"}
@@ -130,13 +130,17 @@ func writeRunners(b *strings.Builder, runs []conformance.Run) {
 	var archs []string
 	runners := map[string][]string{}
 	for _, r := range runs {
-		if !slices.Contains(archs, r.Port) {
-			archs = append(archs, r.Port)
+		l := r.Label()
+		if !slices.Contains(archs, l) {
+			archs = append(archs, l)
 		}
-		if r.Backend != "" && !slices.Contains(runners[r.Port], r.Backend) {
-			runners[r.Port] = append(runners[r.Port], r.Backend)
+		for _, how := range []string{r.Backend, r.Compiler} {
+			if how != "" && !slices.Contains(runners[l], how) {
+				runners[l] = append(runners[l], how)
+			}
 		}
 	}
+
 	writeRow(b, []string{"arch", "runner"})
 	writeRow(b, []string{":---", ":---"})
 	for _, arch := range archs {
@@ -170,7 +174,7 @@ func writeFailures(b *strings.Builder, runs []conformance.Run) {
 			if r.Err != nil {
 				detail = r.Err.Error()
 			}
-			fmt.Fprintf(b, "\n**%s %s** did not run:\n", inline(r.Port), inline(r.Build))
+			fmt.Fprintf(b, "\n**%s %s** did not run:\n", inline(r.Label()), inline(r.Build))
 			writeCode(b, detail)
 			continue
 		}
@@ -179,7 +183,7 @@ func writeFailures(b *strings.Builder, runs []conformance.Run) {
 				continue
 			}
 			section()
-			fmt.Fprintf(b, "\n**%s %s %s**: %s\n", inline(r.Port), inline(r.Build), inline(c.Label()), inline(c.Reason))
+			fmt.Fprintf(b, "\n**%s %s %s**: %s\n", inline(r.Label()), inline(r.Build), inline(c.Label()), inline(c.Reason))
 			if tail := c.OutputTail(OutputTailLines); tail != "" {
 				writeCode(b, tail)
 			}
@@ -206,12 +210,12 @@ func writeNotes(b *strings.Builder, runs []conformance.Run) {
 		}
 		for _, n := range r.Notes {
 			section()
-			fmt.Fprintf(b, "- **%s %s**: %s\n", inline(r.Port), inline(r.Build), inline(n))
+			fmt.Fprintf(b, "- **%s %s**: %s\n", inline(r.Label()), inline(r.Build), inline(n))
 		}
 		for _, c := range r.Cases {
 			if c.Note != "" {
 				section()
-				fmt.Fprintf(b, "- **%s %s %s**: %s\n", inline(r.Port), inline(r.Build), inline(c.Label()), inline(c.Note))
+				fmt.Fprintf(b, "- **%s %s %s**: %s\n", inline(r.Label()), inline(r.Build), inline(c.Label()), inline(c.Note))
 			}
 		}
 	}

@@ -1,0 +1,148 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/docker"
+	"github.com/stackslice/stackslice/executor"
+)
+
+// ParseToolchains reads SL_TOOLCHAIN: "host" (the default when empty) or
+// toolchain images by release, comma-separated, each once, "host" among
+// them if wanted. Whether an image exists is checked against the
+// repository's docker/ folder later (checkToolchains).
+func ParseToolchains(value string) ([]string, error) {
+	list, err := names(EnvToolchain, value, "toolchain")
+	if err != nil {
+		return nil, err
+	}
+	list = unique(list)
+	if len(list) == 1 && list[0] == docker.Host {
+		return nil, nil
+	}
+	return list, nil
+}
+
+// checkToolchains fails, in one line, on a toolchain the repository has no
+// image for.
+func checkToolchains(o Options) error {
+	if len(o.Toolchains) == 0 {
+		return nil
+	}
+	images, err := docker.Images(o.Root)
+	if err != nil {
+		return err
+	}
+	_, err = docker.Select(images, imageNames(o.Toolchains))
+	return err
+}
+
+func imageNames(names []string) []string {
+	return slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == docker.Host })
+}
+
+// toolchains are the executors of a run, one per selected toolchain, in
+// the order given: the host, or a container of a toolchain image.
+type toolchains struct {
+	list   []executor.Executor
+	close  []func() error
+	engine *docker.Engine
+}
+
+// startToolchains builds (when they changed) the selected toolchain images,
+// and starts one container of each with root and the other paths mounted
+// at the same paths. Containers left by a harness that was killed are
+// removed first. With no image selected it is the host alone.
+func startToolchains(ctx context.Context, o Options, paths ...string) (*toolchains, error) {
+	t := &toolchains{}
+	if len(o.Toolchains) == 0 {
+		t.list = []executor.Executor{executor.Host{}}
+		return t, nil
+	}
+	images, err := docker.Images(o.Root)
+	if err != nil {
+		return nil, err
+	}
+	selected, err := docker.Select(images, imageNames(o.Toolchains))
+	if err != nil {
+		return nil, err
+	}
+	all, err := arch.Load(filepath.Join(o.Root, "arch"))
+	if err != nil {
+		return nil, err
+	}
+	if t.engine, err = docker.Connect(ctx); err != nil {
+		return nil, err
+	}
+	t.close = append(t.close, t.engine.Close)
+	removed, err := t.engine.RemoveLeftovers(ctx)
+	if len(removed) > 0 {
+		fmt.Fprintf(o.Out, "toolchain: removed %d container(s) a harness killed earlier left: %s\n", len(removed), strings.Join(removed, ", "))
+	}
+	if err != nil {
+		t.stop()
+		return nil, err
+	}
+	// Every port's packages, whichever are selected: one image per release.
+	pkgs := docker.Packages(all, t.engine.GOARCH())
+	for _, name := range o.Toolchains {
+		if name == docker.Host {
+			t.list = append(t.list, executor.Host{})
+			continue
+		}
+		im := selected[slices.IndexFunc(selected, func(im docker.Image) bool { return im.Release == name })]
+		tag, err := t.engine.EnsureImage(ctx, im, pkgs, o.Out)
+		if err == nil {
+			var c *docker.Container
+			if c, err = t.engine.Start(ctx, im.Release, tag, append([]string{o.Root}, paths...)); err == nil {
+				t.list = append(t.list, c)
+				t.close = append(t.close, c.Close)
+			}
+		}
+		if err != nil {
+			t.stop()
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("interrupted (%s) while preparing toolchain %s", why(ctx), name)
+			}
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// stop removes the containers and lets go of the engine.
+func (t *toolchains) stop() error {
+	var errs []error
+	for i := len(t.close) - 1; i >= 0; i-- {
+		errs = append(errs, t.close[i]())
+	}
+	t.close = nil
+	return errors.Join(errs...)
+}
+
+// subdir is the folder under dir for the executor's files: dir itself for
+// the host, so a host run's layout stays as it was.
+func subdir(dir string, ex executor.Executor) string {
+	if ex.Toolchain() == "" {
+		return dir
+	}
+	return filepath.Join(dir, "toolchain-"+ex.Toolchain())
+}
+
+// expand is jobs under every toolchain, toolchain by toolchain.
+func (t *toolchains) expand(jobs []job) []job {
+	var all []job
+	for _, ex := range t.list {
+		for _, j := range jobs {
+			j.ex = ex
+			all = append(all, j)
+		}
+	}
+	return all
+}
