@@ -153,3 +153,21 @@ func TestGoldenForeign(t *testing.T) {
 	testkit.Golden(t, "foreign.txt", out.Bytes())
 	assert.Contains(t, out.String(), fixture.ForeignSHA256)
 }
+
+// The toolchain dimension: a row per arch and toolchain, naming the image
+// and the gcc and QEMU it ran.
+func TestGoldenToolchains(t *testing.T) {
+	runs := []conformance.Run{
+		{Port: "riscv64", Build: "gcc-O2", Backend: "qemu-riscv64 7.2.22", Compiler: "riscv64-linux-gnu-gcc 12.2.0", Duration: 2 * time.Second,
+			Cases: []conformance.CaseResult{{Name: "a", Status: conformance.Pass}}},
+		{Port: "riscv64", Build: "gcc-O2", Toolchain: "trixie", Backend: "qemu-riscv64 10.0.2", Compiler: "riscv64-linux-gnu-gcc 14.2.0",
+			Duration: 3 * time.Second, Cases: []conformance.CaseResult{{Name: "a", Status: conformance.Fail, Reason: "crashed with SIGSEGV"}}},
+		{Port: "riscv64", Build: "examples", Toolchain: "trixie", Backend: "qemu-riscv64 10.0.2", Compiler: "riscv64-linux-gnu-gcc 14.2.0",
+			Duration: time.Second, Cases: []conformance.CaseResult{{Name: "b", Status: conformance.Pass}}},
+	}
+	var out bytes.Buffer
+	WriteMatrix(&out, runs)
+	WriteFailures(&out, runs)
+	out.WriteString(RunLine(runs[1]) + "\n")
+	testkit.Golden(t, "toolchains.txt", out.Bytes())
+}

@@ -28,6 +28,12 @@ func TestFromEnv(t *testing.T) {
 			`SL_BUILDS="gcc-O0,,gcc-O2": an empty build name; separate build names with single commas`},
 		{"repeat zero", map[string]string{"SL_REPEAT": "0"}, Options{}, `SL_REPEAT="0": want a whole number of times, 1 or more`},
 		{"repeat words", map[string]string{"SL_REPEAT": "twice"}, Options{}, `SL_REPEAT="twice": want a whole number of times, 1 or more`},
+		{"toolchain host", map[string]string{"SL_TOOLCHAIN": "host"}, Options{}, ""},
+		{"toolchain images", map[string]string{"SL_TOOLCHAIN": "bookworm, trixie,bookworm"}, Options{Toolchains: []string{"bookworm", "trixie"}}, ""},
+		{"toolchain host and image", map[string]string{"SL_TOOLCHAIN": "host,trixie"}, Options{Toolchains: []string{"host", "trixie"}}, ""},
+		{"toolchain empty name", map[string]string{"SL_TOOLCHAIN": "trixie,"}, Options{},
+			`SL_TOOLCHAIN="trixie,": an empty toolchain name; separate them with single commas (host, or a folder of docker/)`},
+
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

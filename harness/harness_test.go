@@ -75,7 +75,9 @@ func TestBadInputIsOneClearError(t *testing.T) {
 		{"output directory through a link", Options{OutDir: filepath.Join(toEtc, "out")},
 			"refusing output directory " + filepath.Join(toEtc, "out") + " (/etc/out): it is inside the system directory /etc"},
 		{"sanitizer build off the host arch", Options{Ports: []string{"s390x"}, Builds: []string{"gcc-asan-ubsan"}}, "nothing to run: the selected builds run only natively on the host's own arch (" + runtime.GOARCH + ")"},
+		{"unknown toolchain", Options{Toolchains: []string{"trixie", "sid"}}, `unknown toolchain "sid" (known: host, bookworm, trixie, ubuntu-24.04)`},
 	}
+
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer

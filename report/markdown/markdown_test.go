@@ -159,3 +159,11 @@ func TestGoldenForeign(t *testing.T) {
 	testkit.Golden(t, "foreign.md", buf.Bytes())
 	assert.Contains(t, buf.String(), fixture.ForeignSHA256)
 }
+
+// The toolchain dimension: one arch and build under the host and two
+// toolchain images, each named with the compiler and QEMU it ran.
+func TestGoldenToolchains(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, markdown.Write(&buf, conformance.Outcome{Runs: fixture.Toolchains()}))
+	testkit.Golden(t, "toolchains.md", buf.Bytes())
+}

@@ -1,0 +1,135 @@
+package docker
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stackslice/stackslice/internal/testkit"
+)
+
+func TestImagesComeFromTheDockerFolder(t *testing.T) {
+	images, err := Images(testkit.Root(t))
+	require.NoError(t, err)
+	var releases, bases []string
+	for _, im := range images {
+		releases = append(releases, im.Release)
+		bases = append(bases, im.Base())
+	}
+	assert.Equal(t, []string{"bookworm", "trixie", "ubuntu-24.04"}, releases)
+	assert.Equal(t, []string{"debian:bookworm", "debian:trixie", "ubuntu:24.04"}, bases)
+
+	_, err = Images(t.TempDir())
+	assert.ErrorContains(t, err, "no toolchain images under")
+}
+
+func TestTagChangesExactlyWithTheDockerfileOrThePackages(t *testing.T) {
+	im := Image{Release: "trixie", Dockerfile: []byte("FROM debian:trixie\n")}
+	tag := im.Tag([]string{"a", "b"})
+	assert.Regexp(t, `^stackslice-toolchain:trixie-[0-9a-f]{12}$`, tag)
+	assert.Equal(t, tag, im.Tag([]string{"a", "b"}), "the same recipe, the same tag")
+	assert.NotEqual(t, tag, im.Tag([]string{"a", "b", "c"}), "another package")
+	edited := im
+	edited.Dockerfile = []byte("FROM debian:trixie\nRUN true\n")
+	assert.NotEqual(t, tag, edited.Tag([]string{"a", "b"}), "another Dockerfile")
+	// Package names are not glued together into another list.
+	assert.NotEqual(t, im.Tag([]string{"ab"}), im.Tag([]string{"a", "b"}))
+}
+
+func TestSelectNamesTheKnownToolchains(t *testing.T) {
+	all := []Image{{Release: "bookworm"}, {Release: "trixie"}}
+	got, err := Select(all, []string{"trixie"})
+	require.NoError(t, err)
+	assert.Equal(t, "trixie", got[0].Release)
+	_, err = Select(all, []string{"sid"})
+	assert.EqualError(t, err, `unknown toolchain "sid" (known: host, bookworm, trixie)`)
+}
+
+func TestPackagesHoldEveryPortsCompilersAndQEMU(t *testing.T) {
+	ports := testkit.Ports(t, testkit.Root(t))
+	pkgs := Packages(ports, "amd64")
+	for _, p := range ports {
+		if p.Name == "amd64" {
+			assert.Subset(t, pkgs, []string{"gcc", "libc6-dev"})
+			assert.NotContains(t, pkgs, p.Packages[0], "the native gcc serves the host's port")
+			continue
+		}
+		assert.Subset(t, pkgs, p.Packages, p.Name)
+	}
+	assert.Subset(t, pkgs, []string{"clang", "qemu-user", "pkg-config"})
+	assert.IsIncreasing(t, pkgs)
+	assert.Equal(t, pkgs, Packages(append(ports, ports...), "amd64"), "each once")
+}
+
+// stream is a build's JSON message stream.
+func stream(t *testing.T, msgs ...map[string]any) *bytes.Buffer {
+	var b bytes.Buffer
+	for _, m := range msgs {
+		require.NoError(t, json.NewEncoder(&b).Encode(m))
+	}
+	return &b
+}
+
+func TestAFailedBuildNamesItsStepAndTheOutputsTail(t *testing.T) {
+	im := Image{Release: "trixie", Path: "docker/trixie/Dockerfile", Dockerfile: []byte("FROM debian:trixie\nRUN apt-get install x\n")}
+	var lines []map[string]any
+	lines = append(lines, map[string]any{"stream": "Step 1/2 : FROM debian:trixie\n"}, map[string]any{"stream": " ---> 1234\n"},
+		map[string]any{"stream": "Step 2/2 : RUN apt-get install gcc-nosuch\n"})
+	for i := range 12 {
+		lines = append(lines, map[string]any{"stream": "line " + string(rune('a'+i)) + "\n"})
+	}
+	lines = append(lines, map[string]any{"stream": "E: Unable to locate package gcc-nosuch\n"},
+		map[string]any{"errorDetail": map[string]any{"message": "The command '/bin/sh -c apt-get install gcc-nosuch' returned a non-zero code: 100"},
+			"error": "The command '/bin/sh -c apt-get install gcc-nosuch' returned a non-zero code: 100"})
+	var log bytes.Buffer
+	err := readBuild(im, stream(t, lines...), &log)
+	require.Error(t, err)
+	msg := err.Error()
+	assert.NotContains(t, msg, "\n", "one line")
+	assert.Contains(t, msg, "toolchain trixie: building docker/trixie/Dockerfile failed at Step 2/2 : RUN apt-get install gcc-nosuch: The command")
+	assert.Contains(t, msg, "E: Unable to locate package gcc-nosuch")
+	assert.Contains(t, msg, "line l", "the tail")
+	assert.NotContains(t, msg, "line d", "only the tail")
+	assert.Contains(t, log.String(), "toolchain trixie: Step 1/2 : FROM debian:trixie\ntoolchain trixie: Step 2/2", "progress")
+}
+
+func TestABaseImageThatCannotBePulledSaysSo(t *testing.T) {
+	im := Image{Release: "ubuntu-24.04", Path: "docker/ubuntu-24.04/Dockerfile", Dockerfile: []byte("FROM ubuntu:24.04\n")}
+	err := readBuild(im, stream(t, map[string]any{"stream": "Step 1/3 : FROM ubuntu:24.04\n"},
+		map[string]any{"errorDetail": map[string]any{"message": "Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host"}}), &bytes.Buffer{})
+	assert.EqualError(t, err, `toolchain ubuntu-24.04: the base image ubuntu:24.04 cannot be pulled: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host (docker/ubuntu-24.04/Dockerfile)`)
+
+	err = readBuild(im, strings.NewReader("{not json"), &bytes.Buffer{})
+	assert.ErrorContains(t, err, "reading the build's output")
+	assert.NoError(t, readBuild(im, stream(t, map[string]any{"stream": "Step 1/1 : FROM ubuntu:24.04\n"}), &bytes.Buffer{}))
+}
+
+func TestNoEngineSaysWhereItLooked(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "docker.sock")
+	t.Setenv("DOCKER_HOST", "unix://"+sock)
+	_, err := Connect(context.Background())
+	require.Error(t, err)
+	assert.Regexp(t, `^no Docker engine reachable at unix://`+sock+` \(from DOCKER_HOST\): .*`, err.Error())
+	assert.NotContains(t, err.Error(), "\n")
+
+	t.Setenv("DOCKER_HOST", "")
+	os.Unsetenv("DOCKER_HOST")
+	assert.Equal(t, "unix:///x.sock (the default; set DOCKER_HOST to look elsewhere)", where("unix:///x.sock"))
+}
+
+func TestOnlyContainersOfAnEndedHarnessAreLeftovers(t *testing.T) {
+	host, _ := os.Hostname()
+	assert.False(t, ownerGone(owner()), "this process")
+	assert.True(t, ownerGone(host+" 999999999 1"), "no such process")
+	self := strings.Fields(owner())
+	assert.True(t, ownerGone(host+" "+self[1]+" 1"), "the PID, reused by another process")
+	assert.False(t, ownerGone("another-machine 1 1"), "another machine's container is left alone")
+	assert.True(t, ownerGone("garbage"))
+}
