@@ -32,7 +32,7 @@ func TestFromEnv(t *testing.T) {
 		{"toolchain images", map[string]string{"SL_TOOLCHAIN": "bookworm, trixie,bookworm"}, Options{Toolchains: []string{"bookworm", "trixie"}}, ""},
 		{"toolchain host and image", map[string]string{"SL_TOOLCHAIN": "host,trixie"}, Options{Toolchains: []string{"host", "trixie"}}, ""},
 		{"toolchain empty name", map[string]string{"SL_TOOLCHAIN": "trixie,"}, Options{},
-			`SL_TOOLCHAIN="trixie,": an empty toolchain name; separate them with single commas (host, or a folder of docker/)`},
+			`SL_TOOLCHAIN="trixie,": an empty toolchain name; separate toolchain names with single commas`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
