@@ -122,10 +122,12 @@ func (Host) TempDir() string { return os.TempDir() }
 
 func (Host) Run(ctx context.Context, s Spec) (Status, error) {
 	cmd := proc.Command(ctx, s.Dir, s.Argv)
-	cmd.Env = append(os.Environ(), s.Env...)
+	cmd.Env = os.Environ()
 	if s.Tag != "" {
-		cmd.Env = append(cmd.Env, proc.TagEnv+"="+s.Tag)
+		cmd.Env = proc.TagEnviron(s.Tag)
 	}
+	cmd.Env = append(cmd.Env, s.Env...)
+
 	cmd.Stdout, cmd.Stderr = s.Stdout, s.Stderr
 	err := cmd.Run()
 	// Whatever the command left behind goes too: its group, and anything
