@@ -351,7 +351,6 @@ func WriteNotes(w io.Writer, runs []conformance.Run) {
 		for _, c := range r.Cases {
 			if c.Note != "" {
 				fmt.Fprintf(&b, "note: %s %s %s: %s\n", r.Label(), r.Build, c.Label(), c.Note)
-
 			}
 		}
 	}

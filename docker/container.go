@@ -215,7 +215,6 @@ func (c *Container) exec(ctx context.Context, user string, s executor.Spec, env 
 			}
 			c.signal("TERM", env[0])
 			time.AfterFunc(proc.StopGrace, func() { c.signal("KILL", env[0]) })
-
 		})
 	}
 	ended := make(chan struct{})

@@ -3,13 +3,17 @@ package harness
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/docker/docker/api/types/container"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -115,47 +119,92 @@ func TestNoEngineIsOneClearError(t *testing.T) {
 	assert.Less(t, time.Since(start), 15*time.Second)
 }
 
-// Interrupting a run inside a container stops every process of it there and
-// removes the container: nothing is left in the engine or on the host.
+// toolchainChildEnv makes the test binary run a suite in a toolchain
+// container in TestToolchainInterruptChild: the process the signal goes to.
+const toolchainChildEnv = "SL_TOOLCHAIN_INTERRUPT_OUT"
+
+func TestToolchainInterruptChild(t *testing.T) {
+	out := os.Getenv(toolchainChildEnv)
+	if out == "" {
+		t.Skip("runs only as the child of TestInterruptedToolchainRunLeavesNothing")
+	}
+	_, err := Test(context.Background(), Options{Ports: []string{"riscv64"}, Builds: []string{"gcc-O0"}, Toolchains: []string{"trixie"},
+		SelfTest: true, Cases: "selftest_(daemon|hang)", OutDir: out, Out: os.Stdout})
+	fmt.Println("harness returned:", err)
+	os.Exit(3)
+}
+
+// SIGTERM to a harness whose run is inside a container stops every process
+// of it there (a hanging case, and a daemon a case left in a session of its
+// own) and removes the container, within seconds: nothing is left in the
+// engine or on the host. A container an earlier, killed harness left is
+// removed too.
 func TestInterruptedToolchainRunLeavesNothing(t *testing.T) {
 	e := engine(t)
-	var out testkit.Buffer
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		_, err := Test(ctx, Options{Ports: []string{"riscv64"}, Builds: []string{"gcc-O0"}, Toolchains: []string{"trixie"},
-			OutDir: t.TempDir(), Out: &out})
-		done <- err
-	}()
-	deadline := time.Now().Add(10 * time.Minute)
-	for !strings.Contains(out.String(), "RUN  riscv64@trixie") || len(execProcesses(t)) == 0 {
-		require.True(t, time.Now().Before(deadline), "the run never started its cases:\n%s", out.String())
+	leftover := leftoverContainer(t, e)
+	out := t.TempDir()
+	child := exec.Command(os.Args[0], "-test.run=^TestToolchainInterruptChild$", "-test.v")
+	child.Env = append(os.Environ(), toolchainChildEnv+"="+out)
+	var stdout testkit.Buffer
+	child.Stdout, child.Stderr = &stdout, &stdout
+	require.NoError(t, child.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- child.Wait() }()
+	deadline := time.After(10 * time.Minute)
+	for !strings.Contains(stdout.String(), "RUN  riscv64@trixie") || len(execProcesses(child.Process.Pid)) < 2 {
 		select {
-		case err := <-done:
-			require.FailNow(t, "the run ended before it was interrupted", "%v\n%s", err, out.String())
+		case err := <-exited:
+			require.FailNow(t, "the run ended before it was interrupted", "%v\n%s", err, stdout.String())
+		case <-deadline:
+			_ = child.Process.Kill()
+			require.FailNow(t, "the run never started its cases", stdout.String())
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	inside := execProcesses(t)
-	cancel()
+	inside := execProcesses(child.Process.Pid)
+	signalledAt := time.Now()
+	require.NoError(t, child.Process.Signal(syscall.SIGTERM))
 	select {
-	case err := <-done:
-		require.Error(t, err)
-		assert.Contains(t, err.Error(), "interrupted")
-	case <-time.After(30 * time.Second):
-		require.FailNow(t, "the run did not stop within 30 s of the interrupt")
+	case <-exited:
+		t.Logf("stopped %s after SIGTERM; had %v", time.Since(signalledAt).Round(time.Millisecond), inside)
+	case <-time.After(20 * time.Second):
+		_ = child.Process.Kill()
+		require.FailNow(t, "still running 20 s after SIGTERM", stdout.String())
 	}
-	assert.Empty(t, execProcesses(t), "processes of the run are left (there were %v)", inside)
+	assert.Contains(t, stdout.String(), "harness returned: interrupted (")
+	assert.Contains(t, stdout.String(), "toolchain: removed 1 container(s) a harness killed earlier left: "+leftover)
+	assert.Empty(t, execProcesses(child.Process.Pid), "processes of the run are left (there were %v)", inside)
 	left, err := e.Containers(context.Background())
 	require.NoError(t, err)
 	assert.Empty(t, left, "containers are left")
+	assertInterruptedReports(t, out)
 }
 
-// execProcesses are this test's processes inside toolchain containers: the
-// engine runs them on this machine, tagged with this process's PID.
-func execProcesses(t *testing.T) []string {
-	prefix := []byte(docker.ExecTagEnv + "=" + strconv.Itoa(os.Getpid()) + "-")
+// leftoverContainer creates a container of the trixie image as a harness
+// that was killed leaves one, and returns its name.
+func leftoverContainer(t *testing.T, e *docker.Engine) string {
+	ctx := context.Background()
+	root := testkit.Root(t)
+	images, err := docker.Images(root)
+	require.NoError(t, err)
+	sel, err := docker.Select(images, []string{"trixie"})
+	require.NoError(t, err)
+	var log bytes.Buffer
+	tag, err := e.EnsureImage(ctx, sel[0], docker.Packages(testkit.Ports(t, root), e.GOARCH()), &log)
+	require.NoError(t, err, log.String())
+	host, err := os.Hostname()
+	require.NoError(t, err)
+	name := "stackslice-leftover-" + strconv.Itoa(os.Getpid())
+	_, err = e.Client().ContainerCreate(ctx, &container.Config{Image: tag, Cmd: []string{"sleep", "3600"},
+		Labels: map[string]string{docker.LabelToolchain: "trixie", docker.LabelOwner: host + " 999999999 1"}}, nil, nil, nil, name)
+	require.NoError(t, err)
+	return name
+}
+
+// execProcesses are the processes harness pid runs in toolchain
+// containers: the engine runs them on this machine, tagged with its PID.
+func execProcesses(pid int) []string {
+	prefix := []byte(docker.ExecTagEnv + "=" + strconv.Itoa(pid) + "-")
 	var found []string
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
@@ -171,4 +220,23 @@ func execProcesses(t *testing.T) []string {
 		}
 	}
 	return found
+}
+
+// A base image the engine cannot pull (no registry here, and ubuntu:24.04
+// cannot be bootstrapped from the Debian archive) is one line naming it,
+// from a real build.
+func TestToolchainImageWithAnUnpullableBase(t *testing.T) {
+	e := engine(t)
+	images, err := docker.Images(testkit.Root(t))
+	require.NoError(t, err)
+	sel, err := docker.Select(images, []string{"ubuntu-24.04"})
+	require.NoError(t, err)
+	if e.HasImage(context.Background(), sel[0].Base()) {
+		t.Skipf("the engine holds %s: nothing to pull", sel[0].Base())
+	}
+	var log bytes.Buffer
+	_, err = e.EnsureImage(context.Background(), sel[0], []string{"gcc"}, &log)
+	require.Error(t, err)
+	assert.Regexp(t, `^toolchain ubuntu-24.04: the base image ubuntu:24.04 cannot be pulled: .+ \(.*docker/ubuntu-24.04/Dockerfile\)$`, err.Error())
+	assert.NotContains(t, err.Error(), "\n")
 }

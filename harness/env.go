@@ -35,7 +35,6 @@ func FromEnv(getenv func(string) string) (Options, error) {
 	}
 	if o.Builds, err = names(EnvBuilds, getenv(EnvBuilds), "build"); err != nil {
 		return o, err
-
 	}
 	if r := getenv(EnvRepeat); r != "" {
 		n, err := strconv.Atoi(r)

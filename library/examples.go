@@ -119,7 +119,6 @@ func pkgConfigFlags(ctx context.Context, dir string) (buildFlags, error) {
 			return f, fmt.Errorf("pkg-config %s %s: %s", q.arg, Name, toolchain.FirstError(stderr.String(), err))
 		}
 		*q.into = strings.Fields(stdout.String())
-
 	}
 	return f, nil
 }

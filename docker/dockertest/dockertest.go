@@ -227,7 +227,6 @@ func Mirror() string {
 					}
 				}
 			}
-
 		}
 		f.Close()
 	}
