@@ -151,11 +151,31 @@ func (d *Daemon) Stop() {
 			_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
 		}
 	}
+	unmountUnder(d.dir)
 	os.RemoveAll(d.dir)
 	if d.lock != nil {
 		d.lock.Close()
 	}
 }
+
+// unmountUnder detaches what a daemon left mounted under dir (the network
+// namespace files of its exec root), deepest first, so dir can go.
+func unmountUnder(dir string) {
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return
+	}
+	var points []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) > 4 && strings.HasPrefix(f[4], dir+"/") {
+			points = append(points, f[4])
+		}
+	}
+	for i := len(points) - 1; i >= 0; i-- {
+		_ = unix.Unmount(points[i], unix.MNT_DETACH)
+	}
+}
+
 
 // Bases makes sure the engine holds the base image of every image: a
 // "debian:<suite>" is bootstrapped with mmdebstrap from the host's Debian
