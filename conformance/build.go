@@ -56,7 +56,6 @@ var Builds = []Build{
 	{Name: "gcc-asan-ubsan", Compiler: toolchain.GCC, HostOnly: true, Flags: []string{
 		"-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer",
 		"--param=asan-use-after-return=0"}},
-
 }
 
 // Absent says why a port has no run in a build that others have: "host

@@ -176,7 +176,6 @@ func unmountUnder(dir string) {
 	}
 }
 
-
 // Bases makes sure the engine holds the base image of every image: a
 // "debian:<suite>" is bootstrapped with mmdebstrap from the host's Debian
 // mirror into cache/rootfs once and imported. Other bases cannot be made
