@@ -66,6 +66,8 @@ func TestOnlyARoundingFailureIsAKnownGap(t *testing.T) {
 		{"another expectation too", CaseResult{Status: Fail, Reason: "expectations failed",
 			Output: rounding + "\n/src/conformance/cases/fpcontrol.c:39: sl_switch(coros[1], 0, NULL) = -1, want 0 = 0"}, nil, Fail},
 		{"a sanitizer report", CaseResult{Status: Fail, Reason: "expectations failed", Output: rounding + "\n==1==ERROR: AddressSanitizer: stack-use-after-return"}, nil, Fail},
+		{"other failures past the printed ones", CaseResult{Status: Fail, Reason: "expectations failed",
+			Output: rounding + "\nsl-check: 3 more failure(s) not printed, not rounding modes"}, nil, Fail},
 		{"no output", CaseResult{Status: Fail, Reason: "expectations failed"}, nil, Fail},
 		{"output cut short", CaseResult{Status: Fail, Reason: "expectations failed", Output: "[… 12 earlier lines not kept]\n" + rounding}, nil, Fail},
 		{"fpcr holds no rounding mode on this port", CaseResult{Status: Fail, Reason: "expectations failed", Output: rounding}, []string{"mxcsr"}, Fail},

@@ -11,6 +11,11 @@
 void sl_check_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int sl_check_failures(void);
+/* A rounding mode other than the one expected (fpcontrol.c's EXPECT_ROUNDING). */
+void sl_check_fail_rounding(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Says how many failures past the printed ones were no rounding mode. */
+void sl_check_report_hidden(void);
 
 #define EXPECT(cond)                                                          \
     do {                                                                      \

@@ -23,11 +23,12 @@ static int rounding_seen(void) {
  * ("rounding mode <got>, want <want>") and no others: for a foreign port
  * that declares its rounding register not claimed, a case whose every
  * failure reads so is a known gap (conformance/foreign.go); any other
- * failure, a crash or a timeout still fails it. */
-#define EXPECT_ROUNDING(got, want, ...)                                                        \
-    do {                                                                                       \
-        int got_ = (got), want_ = (want);                                                      \
-        if (got_ != want_) sl_check_fail(__FILE__, __LINE__, __VA_ARGS__, got_, want_);        \
+ * failure (printed, or counted past the printed ones: check.c), a crash or
+ * a timeout still fails it. */
+#define EXPECT_ROUNDING(got, want, ...)                                                         \
+    do {                                                                                        \
+        int got_ = (got), want_ = (want);                                                       \
+        if (got_ != want_) sl_check_fail_rounding(__FILE__, __LINE__, __VA_ARGS__, got_, want_); \
     } while (0)
 
 static void *keep_mode(void *arg) {

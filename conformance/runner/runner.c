@@ -202,6 +202,7 @@ static void run_child(const struct sl_case *c, int done_fd, pid_t runner) {
     /* Sanitizer reports and libc complaints belong to the case's output. */
     dup2(STDOUT_FILENO, STDERR_FILENO);
     c->run();
+    sl_check_report_hidden();
     fflush(stdout);
     char token = sl_check_failures() ? 'F' : leaks_found() ? 'L' : 'P';
     if (write(done_fd, &token, 1) != 1) _exit(3);
