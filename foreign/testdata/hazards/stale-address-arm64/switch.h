@@ -3,9 +3,8 @@
  * as [xN] with xN = sp + k computed once, in a callee-saved register, before
  * the stack shift, and reads the restore from that register after it: the
  * slot of the coroutine that left. GCC addresses them from sp and is right.
- * The register canaries name fpcr; alignment_entry_and_resume fails too,
- * so declaring fpcr not claimed does not hide it. No port.json: the tests
- * write one. */
+ * The register canaries name fpcr; with fpcr declared not claimed, it is
+ * reported as that gap. No port.json: the tests write one. */
 #define STACK_MAGIC 0
 
 static int slp_switch(void) {
