@@ -17,6 +17,19 @@ static void *yield_then_return(void *arg) {
     return (void *)((intptr_t)r + frame[7]);
 }
 
+/* Switches from `below` bytes under the caller's frame: the main side then
+ * surely has bytes to save below the mark of a coroutine the caller started
+ * (a switch from a shallower frame may have nothing to save, so no
+ * allocation to fail), and more the deeper it is. */
+static __attribute__((noinline)) int switch_below(size_t below, sl_coro *c, void *value, void **result) {
+    volatile char *pad = __builtin_alloca(below);
+    pad[0] = 1;
+    int rc = sl_switch(c, value, result);
+    return rc + pad[0] - 1;
+}
+
+static int switch_deep(sl_coro *c, void *value, void **result) { return switch_below(1024, c, value, result); }
+
 void case_memory_many_coroutines_bounded(void) {
     main_coro = sl_current();
     struct sl_mem_stats before, after;
@@ -53,7 +66,7 @@ void case_memory_failed_save_changes_nothing(void) {
     /* Resuming c needs main's slice saved: make that allocation fail. */
     sl_debug_fail_allocs_after(0);
     void *r = (void *)9;
-    EXPECT_EQ(sl_switch(c, (void *)5, &r), SL_ENOMEM);
+    EXPECT_EQ(switch_deep(c, (void *)5, &r), SL_ENOMEM);
     sl_debug_fail_allocs_after(-1);
     EXPECT_PTR(r, (void *)9);
     EXPECT_PTR(sl_current(), main_coro);
@@ -149,15 +162,23 @@ void case_memory_enomem_with_kept_buffer(void) {
     main_coro = sl_current();
     sl_coro *c = sl_new(yield_at_depth, NULL);
     EXPECT_EQ(sl_switch(c, (void *)(uintptr_t)(512 + 1), NULL), 0);
-    for (int i = 0; i < 10; i++) depth(c, 512);
-    /* Both sides now keep a buffer big enough: the save would allocate
-     * nothing, and still a failure injected there must change nothing. */
+    void *r = NULL;
+    for (int i = 0; i < 10; i++) {
+        EXPECT_EQ(switch_deep(c, (void *)(uintptr_t)(512 + 1), &r), 0);
+        EXPECT_EQ((uintptr_t)r, 512);
+    }
+    /* Both sides now keep a buffer big enough: the save allocates nothing,
+     * and still a failure injected there must change nothing. */
     size_t saved = sl_saved_bytes(c);
     struct sl_mem_stats before, after;
     sl_mem_stats(&before);
+    EXPECT_EQ(switch_deep(c, (void *)(uintptr_t)(512 + 1), &r), 0);
+    sl_mem_stats(&after);
+    EXPECT_EQ(after.allocs, before.allocs);
+    EXPECT_EQ(sl_saved_bytes(c), saved);
     sl_debug_fail_allocs_after(0);
-    void *r = (void *)9;
-    EXPECT_EQ(sl_switch(c, (void *)(uintptr_t)(512 + 1), &r), SL_ENOMEM);
+    r = (void *)9;
+    EXPECT_EQ(switch_deep(c, (void *)(uintptr_t)(512 + 1), &r), SL_ENOMEM);
     sl_debug_fail_allocs_after(-1);
     sl_mem_stats(&after);
     EXPECT_PTR(r, (void *)9);
@@ -167,9 +188,9 @@ void case_memory_enomem_with_kept_buffer(void) {
     EXPECT_EQ(sl_saved_bytes(main_coro), 0);
     EXPECT_EQ(after.live_blocks, before.live_blocks);
     EXPECT_EQ(after.live_bytes, before.live_bytes);
-    /* A failure while the buffer must grow changes nothing either. */
+    /* A failure while main's buffer must grow changes nothing either. */
     sl_debug_fail_allocs_after(0);
-    EXPECT_EQ(sl_switch(c, (void *)(uintptr_t)(64 * 1024 + 1), &r), SL_ENOMEM);
+    EXPECT_EQ(switch_below(16 * 1024, c, (void *)(uintptr_t)(64 * 1024 + 1), &r), SL_ENOMEM);
     sl_debug_fail_allocs_after(-1);
     EXPECT_EQ(sl_saved_bytes(c), saved);
     /* And then everything works, every byte checked by the coroutine. */
