@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package dockertest gives tests a real Docker engine on a machine that has
 // none running and no registry: a private dockerd (installed with apt-get
 // when missing) whose data root is cached between runs, and base images
