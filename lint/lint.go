@@ -22,7 +22,7 @@ import (
 	"github.com/stackslice/stackslice/arch"
 )
 
-// All runs Gofmt, `go vet ./...` (in root), Workflows and Selector, in that order, and
+// All runs Gofmt, `go vet ./...` (in root, and for macOS), Workflows and Selector, in that order, and
 // returns every failure joined, one line each; go vet's and actionlint's own
 // output goes to out.
 func All(ctx context.Context, root string, out io.Writer) error {
@@ -65,14 +65,28 @@ func Selector(root string) error {
 	return nil
 }
 
-// vet runs `go vet ./...` in root, its output going to out.
+// vetPlatforms are the platforms `go vet` checks besides this one: macOS,
+// where the harness runs through SL_TOOLCHAIN, so nothing Linux-only
+// creeps into what it compiles there.
+var vetPlatforms = []string{"darwin/arm64"}
+
+// vet runs `go vet ./...` in root, here and then for vetPlatforms (the
+// first failure only: what fails here fails everywhere), output to out.
 func vet(ctx context.Context, root string, out io.Writer) error {
-	cmd := exec.CommandContext(ctx, "go", "vet", "./...")
-	cmd.Dir = root
-	cmd.Stdout = out
-	cmd.Stderr = out
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go vet: %w", err)
+	for _, platform := range append([]string{""}, vetPlatforms...) {
+		cmd := exec.CommandContext(ctx, "go", "vet", "./...")
+		cmd.Dir = root
+		cmd.Stdout = out
+		cmd.Stderr = out
+		name := "go vet"
+		if goos, goarch, ok := strings.Cut(platform, "/"); ok {
+			cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch)
+			name = fmt.Sprintf("go vet (GOOS=%s GOARCH=%s)", goos, goarch)
+		}
+		if err := cmd.Run(); err != nil {
+			// What fails here fails everywhere: one line says it.
+			return fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	return nil
 }

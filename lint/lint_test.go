@@ -248,3 +248,20 @@ func TestSelector(t *testing.T) {
 	require.NoError(t, Selector(root))
 	require.NoError(t, Selector(t.TempDir()), "no arch/: nothing to check")
 }
+
+// Code that compiles on Linux only fails the lint: the harness must build on
+// macOS, where it runs through SL_TOOLCHAIN.
+func TestVetCatchesLinuxOnlyCode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go vet")
+	}
+	linuxOnly := map[string]string{
+		"go.mod": "module example.com/x\n\ngo 1.22\n",
+		"x.go":   "package x\n\nimport \"syscall\"\n\nvar A = syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}\n",
+	}
+	var out bytes.Buffer
+	err := vet(context.Background(), writeTree(t, linuxOnly), &out)
+	require.Error(t, err)
+	assert.Equal(t, "go vet (GOOS=darwin GOARCH=arm64): exit status 1", err.Error())
+	assert.Contains(t, out.String(), "Pdeathsig")
+}
