@@ -16,8 +16,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"text/template"
+	"unicode"
 
 	"github.com/stackslice/stackslice/arch"
 )
@@ -39,6 +41,10 @@ type Spec struct {
 	NativeOn   []string
 	Predefined string
 	ABI        string
+	// FPRounding are the probe slots that hold the FP rounding mode
+	// (port.json fp_rounding); New takes them from a port of the same CPU
+	// when empty, and probe.S gets a slot line for each.
+	FPRounding []string
 }
 
 // The environment variables FromEnv reads.
@@ -49,10 +55,12 @@ const (
 	EnvQEMUCPU    = "SL_QEMU_CPU"
 	EnvPredefined = "SL_PREDEFINED"
 	EnvABI        = "SL_ABI"
+	EnvFPRounding = "SL_FP_ROUNDING"
 )
 
 // FromEnv is the Spec of port name as given by SL_TRIPLE, SL_CC, SL_QEMU,
-// SL_QEMU_CPU and SL_ABI; what they leave empty is asked for (Ask) or
+// SL_QEMU_CPU, SL_ABI and SL_FP_ROUNDING (slot names, separated by commas or
+// blanks); what they leave empty is asked for (Ask) or
 // derived (New).
 func FromEnv(name string, getenv func(string) string) Spec {
 	get := func(key string) string { return strings.TrimSpace(getenv(key)) }
@@ -64,7 +72,18 @@ func FromEnv(name string, getenv func(string) string) Spec {
 		QEMUCPU:    get(EnvQEMUCPU),
 		Predefined: get(EnvPredefined),
 		ABI:        get(EnvABI),
+		FPRounding: slotNames(get(EnvFPRounding)),
 	}
+}
+
+// slotNames splits a list of probe slot names at commas and blanks; nil
+// when there is none.
+func slotNames(s string) []string {
+	names := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	if len(names) == 0 {
+		return nil
+	}
+	return names
 }
 
 // DefaultQEMUCPU is the CPU model a new port asks QEMU for.
@@ -219,6 +238,9 @@ func (s Spec) check() error {
 	for _, n := range s.NativeOn {
 		fields = append(fields, struct{ what, value string }{"native_on entry", n})
 	}
+	for _, r := range s.FPRounding {
+		fields = append(fields, struct{ what, value string }{"fp_rounding slot", r})
+	}
 	for _, f := range fields {
 		if f.value == "" || strings.ContainsAny(f.value, " \t\r\n") {
 			return fmt.Errorf("port %q: invalid %s %q: one word, no spaces", s.Name, f.what, f.value)
@@ -240,6 +262,7 @@ func (s Spec) Port() (arch.Port, error) {
 	return arch.Port{
 		Name: s.Name, Triple: s.Triple, CC: s.CC, Packages: s.Packages,
 		QEMU: s.QEMU, QEMUCPU: s.QEMUCPU, NativeOn: s.NativeOn, Predefined: s.Predefined, ABI: s.ABI,
+		FPRounding: s.FPRounding,
 	}, nil
 }
 
@@ -255,7 +278,10 @@ var portFiles = []string{"switch.S", "probe.S", arch.DataFile}
 // render returns the content of each of portFiles.
 func render(p arch.Port) (map[string][]byte, error) {
 	files := map[string][]byte{}
-	data := struct{ Name, Triple, ABI string }{p.Name, p.Triple, p.ABI}
+	data := struct {
+		Name, Triple, ABI string
+		FPRounding        []string
+	}{p.Name, p.Triple, p.ABI, p.FPRounding}
 	for _, name := range portFiles[:2] {
 		var buf bytes.Buffer
 		if err := templates.ExecuteTemplate(&buf, name+".tmpl", data); err != nil {
@@ -299,11 +325,15 @@ func New(root string, spec Spec) (dir string, err error) {
 	if err := CheckFree(root, spec.Name); err != nil {
 		return "", err
 	}
+	archDir := filepath.Join(root, "arch")
+	if len(spec.FPRounding) == 0 {
+		spec.FPRounding = fpRoundingOf(archDir, spec.Triple)
+	}
 	p, err := spec.Port()
 	if err != nil {
 		return "", err
 	}
-	dir = filepath.Join(root, "arch", p.Name)
+	dir = filepath.Join(archDir, p.Name)
 	files, err := render(p)
 	if err != nil {
 		return "", err
@@ -321,7 +351,6 @@ func New(root string, spec Spec) (dir string, err error) {
 		}
 	}
 	// arch/switch.S picks the port by its predefined macros: it learns the new one.
-	archDir := filepath.Join(root, "arch")
 	ports, err := arch.Load(archDir)
 	if err == nil {
 		err = writeFile(filepath.Join(archDir, arch.SelectorFile), arch.Selector(ports), 0o644)
@@ -331,6 +360,22 @@ func New(root string, spec Spec) (dir string, err error) {
 		return "", fmt.Errorf("port %q: rewriting arch/%s: %w", p.Name, arch.SelectorFile, err)
 	}
 	return dir, nil
+}
+
+// fpRoundingOf is the fp_rounding of the first port under archDir whose
+// triple has the CPU of triple (a new port of a known CPU keeps its rounding
+// mode where the existing one does), or nil.
+func fpRoundingOf(archDir, triple string) []string {
+	ports, err := arch.Load(archDir)
+	if err != nil {
+		return nil
+	}
+	for _, p := range ports {
+		if cpuOf(p.Triple) == cpuOf(triple) && len(p.FPRounding) > 0 {
+			return slices.Clone(p.FPRounding)
+		}
+	}
+	return nil
 }
 
 // CheckFree tells whether name is valid, root is the repository and

@@ -306,6 +306,49 @@ func TestDataFileLoadsAndLooksLikeTheOthers(t *testing.T) {
 	assert.Equal(t, want, got[0])
 }
 
+// port:new writes fp_rounding: as given, or else that of an existing port
+// of the same CPU; probe.S gets a slot line for each, so the port loads
+// (arch checks that fp_rounding names slots of probe.S).
+func TestNewWritesFPRounding(t *testing.T) {
+	tests := []struct {
+		name string
+		spec Spec
+		want []string
+	}{
+		{"from the port of the same CPU", Spec{Name: "arm64musl", Triple: "aarch64-linux-musl", CC: "aarch64-linux-musl-gcc"}, []string{"fpcr"}},
+		{"as given", Spec{Name: "toy", Triple: "aarch64-linux-gnu", FPRounding: []string{"fpcr", "fpsr"}}, []string{"fpcr", "fpsr"}},
+		{"unknown CPU, none given", Spec{Name: "mips64le", Triple: "mips64el-linux-gnuabi64"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := minimalTree(t)
+			dir, err := New(root, tt.spec)
+			require.NoError(t, err)
+			data, err := os.ReadFile(filepath.Join(dir, arch.DataFile))
+			require.NoError(t, err)
+			probe, err := os.ReadFile(filepath.Join(dir, "probe.S"))
+			require.NoError(t, err)
+			if tt.want == nil {
+				assert.NotContains(t, string(data), "fp_rounding")
+			} else {
+				assert.Contains(t, string(data), `"fp_rounding": ["`+strings.Join(tt.want, `", "`)+`"]`)
+			}
+			for _, reg := range tt.want {
+				assert.Regexp(t, `(?m)^\tslot\t`+reg+`, <fixed>, <mask`, string(probe))
+			}
+			ports, err := arch.Load(filepath.Join(root, "arch"))
+			require.NoError(t, err, "the new port loads: its fp_rounding names slots of its probe.S")
+			got, err := arch.Select(ports, []string{tt.spec.Name})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got[0].FPRounding)
+		})
+	}
+	t.Run("a slot name is one word", func(t *testing.T) {
+		_, err := New(minimalTree(t), Spec{Name: "toy", Triple: "aarch64-linux-gnu", FPRounding: []string{"fp cr"}})
+		require.EqualError(t, err, `port "toy": invalid fp_rounding slot "fp cr": one word, no spaces`)
+	})
+}
+
 func TestAsk(t *testing.T) {
 	t.Run("asks for what is missing, Enter takes the default", func(t *testing.T) {
 		var out bytes.Buffer
@@ -352,8 +395,10 @@ func TestAsk(t *testing.T) {
 }
 
 func TestFromEnv(t *testing.T) {
-	env := map[string]string{"SL_TRIPLE": " riscv64-linux-gnu ", "SL_CC": "riscv64-linux-gnu-gcc-14", "SL_QEMU": "qemu-riscv64", "SL_QEMU_CPU": "rv64", "SL_ABI": "lp64d", "SL_PREDEFINED": "defined(__riscv)"}
-	assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc-14", QEMU: "qemu-riscv64", QEMUCPU: "rv64", ABI: "lp64d", Predefined: "defined(__riscv)"},
+	env := map[string]string{"SL_TRIPLE": " riscv64-linux-gnu ", "SL_CC": "riscv64-linux-gnu-gcc-14", "SL_QEMU": "qemu-riscv64", "SL_QEMU_CPU": "rv64", "SL_ABI": "lp64d", "SL_PREDEFINED": "defined(__riscv)",
+		"SL_FP_ROUNDING": " fcsr, frm "}
+	assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc-14", QEMU: "qemu-riscv64", QEMUCPU: "rv64", ABI: "lp64d", Predefined: "defined(__riscv)",
+		FPRounding: []string{"fcsr", "frm"}},
 		FromEnv("toy", func(k string) string { return env[k] }))
 	assert.Equal(t, Spec{Name: "toy"}, FromEnv("toy", func(string) string { return "" }))
 }
