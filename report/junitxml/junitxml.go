@@ -121,7 +121,7 @@ func newSuite(r conformance.Run) TestSuite {
 	}
 	if r.Unsupported != "" {
 		suite.Tests, suite.Skipped = 1, 1
-		suite.Cases = []TestCase{{Classname: classname, Name: DidNotRunCase, Skipped: &Problem{Message: "unsupported: " + r.Unsupported}}}
+		suite.Cases = []TestCase{{Classname: classname, Name: DidNotRunCase, Time: seconds(r.Duration), Skipped: &Problem{Message: "unsupported: " + r.Unsupported}}}
 		return suite
 	}
 	if r.Toolchain != "" {

@@ -165,6 +165,21 @@ func TestGoldenForeign(t *testing.T) {
 	assert.Contains(t, buf.String(), fixture.ForeignSHA256)
 }
 
+// Every test case has its time, the unsupported build's (the run of the
+// whole build) included: time="" is no number a JUnit reader takes.
+func TestEveryCaseHasATime(t *testing.T) {
+	for _, runs := range [][]conformance.Run{fixture.Runs(), fixture.ForeignRuns(), fixture.Toolchains()} {
+		for _, suite := range junitxml.New(conformance.Outcome{Runs: runs}).Suites {
+			for _, c := range suite.Cases {
+				assert.NotEmpty(t, c.Time, "%s %s", suite.Name, c.Name)
+				if c.Name == junitxml.DidNotRunCase {
+					assert.Equal(t, suite.Time, c.Time, "%s: the case is the whole run", suite.Name)
+				}
+			}
+		}
+	}
+}
+
 // The toolchain dimension: one arch and build under the host and two
 // toolchain images, each named with the compiler and QEMU it ran.
 func TestGoldenToolchains(t *testing.T) {
