@@ -520,7 +520,7 @@ func Mutants(ctx context.Context, o Options) error {
 	}
 	// A switch source the check cannot read fails before anything is built.
 	for _, p := range ports {
-		if _, _, err := mutants.Load(p); err != nil {
+		if _, _, _, err := mutants.Load(p); err != nil {
 			return err
 		}
 	}
@@ -581,9 +581,13 @@ func mutationPorts(o Options) ([]arch.Port, error) {
 // every mutant was killed, else it says what went wrong. A foreign port's
 // unsupported builds are left out: they fail their control run by design.
 func mutatePort(ctx context.Context, o Options, p arch.Port, builds []conformance.Build, opts conformance.Options) (verdict string, err error) {
-	_, sites, err := mutants.Load(p)
+	_, sites, scratch, err := mutants.Load(p)
 	if err != nil {
 		return "", err
+	}
+	if len(scratch) > 0 {
+		fmt.Fprintf(o.Out, "%s: clobbers not mutated, no canary of %s checks them (caller-saved, or the link register): %s\n",
+			p.Name, filepath.Join("arch", p.Foreign.Base, "probe.S"), strings.Join(mutants.Names(scratch), ", "))
 	}
 	if p.Foreign != nil {
 		builds = slices.DeleteFunc(slices.Clone(builds), func(b conformance.Build) bool {

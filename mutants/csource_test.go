@@ -1,8 +1,13 @@
 package mutants
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/internal/testkit"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -149,4 +154,62 @@ static int slp_switch(void) {
 	assert.Contains(t, apply("save fpcr (x9)"), `"str x29, [%[saved]]" : "=m"`)
 	assert.Contains(t, apply("restore fpcr (x10)"), `"ldr x29, [x9]\n\tmsr fpcr, x10"`)
 	assert.Equal(t, "line 1, 4 (clobber x19): dropped from every clobber list", Mutants(sites)[0].String())
+}
+
+func TestCanonical(t *testing.T) {
+	tests := []struct{ cpu, name, want string }{
+		{"aarch64", "w19", "x19"}, {"aarch64", "X20", "x20"}, {"aarch64", "d8", "v8"}, {"aarch64", "v8", "v8"}, {"aarch64", "q15", "v15"},
+		{"aarch64", "fpcr (x9)", "fpcr"}, {"aarch64", "x29", "x29"},
+		{"x86_64", "%rbx", "rbx"}, {"x86_64", "ebx", "rbx"}, {"x86_64", "r12d", "r12"}, {"x86_64", "%esp", "rsp"}, {"i686", "%ebx", "rbx"},
+		{"powerpc64le", "14", "r14"}, {"powerpc64le", "r14", "r14"}, {"powerpc64le", "f14", "f14"}, {"powerpc64le", "cr2", "cr"}, {"powerpc64le", "cr0", "cr0"},
+		{"s390x", "%r6", "r6"}, {"riscv64", "s1", "s1"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, canonical(tt.name, tt.cpu), "%s %s", tt.cpu, tt.name)
+	}
+}
+
+// Clobbers become mutants only for the registers the canaries check (the
+// slots of the base port's probe.S: callee-saved); the rest (a template's
+// scratch registers, the link register) come back apart, to be reported,
+// never silently dropped. Spellings differ: w20 and v8 in a clobber list
+// are x20 and d8 of probe.S.
+func TestLoadLeavesScratchClobbersOut(t *testing.T) {
+	root := testkit.Root(t)
+	var base arch.Port
+	for _, p := range testkit.Ports(t, root) {
+		if p.Name == "arm64" {
+			base = p
+		}
+	}
+	require.NotEmpty(t, base.Dir)
+	file := filepath.Join(t.TempDir(), "switch.h")
+	require.NoError(t, os.WriteFile(file, []byte(`
+static int slp_switch(void) {
+    long *stackref, stsizediff;
+    __asm__ volatile ("" ::: "x19", "w20", "v8", "x9", "x30", "x10", "memory");
+    __asm__ ("mov %0, sp" : "=r" (stackref));
+    SLP_SAVE_STATE(stackref, stsizediff);
+    __asm__ volatile ("add sp, sp, %0" :: "r" (stsizediff) : "x11");
+    SLP_RESTORE_STATE();
+    return 0;
+}
+`), 0o644))
+	p := base
+	p.Name, p.Foreign = "theirs", &arch.Foreign{Base: "arm64", SwitchFile: file}
+	_, sites, scratch, err := Load(p)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"x19", "w20", "v8"}, Names(sites))
+	assert.Equal(t, []string{"x9", "x30", "x10", "x11"}, Names(scratch))
+
+	require.NoError(t, os.WriteFile(file, []byte(`
+static int slp_switch(void) {
+    __asm__ volatile ("" ::: "x9");
+    SLP_SAVE_STATE(stackref, stsizediff);
+    SLP_RESTORE_STATE();
+    return 0;
+}
+`), 0o644))
+	_, _, _, err = Load(p)
+	require.EqualError(t, err, file+": no callee-saved register in its clobber lists and no save or restore the check knows")
 }

@@ -229,3 +229,40 @@ func spanRegs(first, last string) ([]string, error) {
 
 // returns end step 5: what follows the return is not the step's.
 var returns = map[string]bool{"ret": true, "retq": true, "retl": true, "blr": true, "br": true, "bx": true, "jr": true}
+
+var (
+	arm64Reg = regexp.MustCompile(`^([wxbhsdqv])(\d+)$`)
+	x86Sub   = regexp.MustCompile(`^(r\d+)[dwb]$`)
+)
+
+// canonical is the register name stands for, spelt one way per port, so
+// that a clobber-list entry and a save of switch.S compare: on arm64 w19
+// and x19 are x19, d8 and v8 are v8; on x86 ebx is rbx and r12d is r12; on
+// ppc64 14 is r14 and the fields cr2-cr4 are cr. "fpcr (x9)" is fpcr.
+func canonical(name, cpu string) string {
+	name, _, _ = strings.Cut(strings.ToLower(regName(name)), " ")
+	switch {
+	case strings.HasPrefix(cpu, "aarch64"):
+		if m := arm64Reg.FindStringSubmatch(name); m != nil {
+			if m[1] == "w" || m[1] == "x" {
+				return "x" + m[2]
+			}
+			return "v" + m[2]
+		}
+	case cpu == "x86_64" || cpu == "i386" || cpu == "i486" || cpu == "i586" || cpu == "i686":
+		if m := x86Sub.FindStringSubmatch(name); m != nil {
+			return m[1]
+		}
+		if len(name) == 3 && name[0] == 'e' && x86Reg.MatchString(name) {
+			return "r" + name[1:]
+		}
+	case strings.HasPrefix(cpu, "powerpc"):
+		if _, err := strconv.Atoi(name); err == nil {
+			return "r" + name
+		}
+		if name == "cr2" || name == "cr3" || name == "cr4" {
+			return "cr" // the fields of cr a probe slot holds (the callee-saved ones)
+		}
+	}
+	return name
+}

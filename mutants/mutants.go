@@ -226,28 +226,78 @@ func MutantCaseTimeout(base Baseline) time.Duration {
 // Load reads p's switch source and finds its sites: Find for a switch.S
 // (our ports, and foreign ports in assembly), FindC for a foreign port's C
 // switch (an SLP-style header, or a .c with inline assembly).
-func Load(p arch.Port) (src string, sites []Site, err error) {
+//
+// Of a C switch's clobber-list registers, only those the register canaries
+// check (the slots of the base port's probe.S: the ABI's callee-saved
+// registers) become mutants: a dropped clobber of any other register (a
+// template's own scratch register, the link register the compiler saves
+// anyway) is no save the suite could see missing. Those come back as
+// scratch, to be reported.
+func Load(p arch.Port) (src string, sites, scratch []Site, err error) {
 	file := switchSource(p)
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	cpu, _, _ := strings.Cut(p.Triple, "-")
 	if isC(file) {
 		sites, err = FindC(string(data), cpu)
 		if err != nil {
-			return "", nil, fmt.Errorf("%s: the mutation check cannot read it: %w", file, err)
+			return "", nil, nil, fmt.Errorf("%s: the mutation check cannot read it: %w", file, err)
 		}
-		return string(data), sites, nil
+		saved, err := calleeSaved(p, cpu)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		var kept []Site
+		for _, s := range sites {
+			if s.Step == Clobber && !saved[canonical(s.Regs[0].Name, cpu)] {
+				scratch = append(scratch, s)
+				continue
+			}
+			kept = append(kept, s)
+		}
+		if len(kept) == 0 {
+			return "", nil, nil, fmt.Errorf("%s: no callee-saved register in its clobber lists and no save or restore the check knows", file)
+		}
+		return string(data), kept, scratch, nil
 	}
 	sites, err = Find(string(data), cpu)
 	if err != nil {
-		return "", nil, fmt.Errorf("%s: the mutation check cannot read every line of steps 1 and 5:\n%w", file, err)
+		return "", nil, nil, fmt.Errorf("%s: the mutation check cannot read every line of steps 1 and 5:\n%w", file, err)
 	}
 	if len(sites) == 0 {
-		return "", nil, fmt.Errorf("%s: no saves or restores found in steps 1 and 5", file)
+		return "", nil, nil, fmt.Errorf("%s: no saves or restores found in steps 1 and 5", file)
 	}
-	return string(data), sites, nil
+	return string(data), sites, nil, nil
+}
+
+// calleeSaved are the registers (canonical names) the register canaries
+// check on p's arch: the slots of the probe.S in p's folder (for a foreign
+// port, its base's), the ABI's callee-saved registers and FP control.
+func calleeSaved(p arch.Port, cpu string) (map[string]bool, error) {
+	slots, err := p.Slots()
+	if err != nil {
+		return nil, fmt.Errorf("the callee-saved registers come from the canary slots of the base port's probe.S: %w", err)
+	}
+	saved := map[string]bool{}
+	for _, s := range slots {
+		saved[canonical(s, cpu)] = true
+	}
+	return saved, nil
+}
+
+// Names lists the registers of sites, each once, in order.
+func Names(sites []Site) []string {
+	var names []string
+	for _, s := range sites {
+		for _, r := range s.Regs {
+			if !slices.Contains(names, r.Name) {
+				names = append(names, r.Name)
+			}
+		}
+	}
+	return names
 }
 
 // switchSource is the file a mutant changes: switch.S, or a foreign port's
@@ -303,7 +353,7 @@ func withSwitch(p arch.Port, dir, file string) arch.Port {
 // with the mutant in each build until a case that passed at baseline fails.
 // Outcomes come in mutant order, each reported to done (when set) as it ends.
 func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Build, base Baseline, opts conformance.Options, parallelism int, done func(Outcome)) ([]Outcome, error) {
-	src, sites, err := Load(p)
+	src, sites, _, err := Load(p)
 	if err != nil {
 		return nil, err
 	}

@@ -183,8 +183,9 @@ func TestApplyKeepsTheOtherRegistersInTheirSlots(t *testing.T) {
 func TestEveryPortReadsWhole(t *testing.T) {
 	for _, p := range testkit.Ports(t, testkit.Root(t)) {
 		t.Run(p.Name, func(t *testing.T) {
-			_, sites, err := Load(p)
+			_, sites, scratch, err := Load(p)
 			require.NoError(t, err)
+			assert.Empty(t, scratch, "an assembly switch has no clobber lists")
 			counts := Count(sites)
 			assert.Positive(t, counts[Save][GPR])
 			assert.Equal(t, counts[Save], counts[Restore])
@@ -203,7 +204,7 @@ func TestEveryMutantAssembles(t *testing.T) {
 	testkit.NeedToolchains(t, all...)
 	for _, p := range all {
 		t.Run(p.Name, func(t *testing.T) {
-			src, sites, err := Load(p)
+			src, sites, _, err := Load(p)
 			require.NoError(t, err)
 			dir := t.TempDir()
 			for _, m := range Mutants(sites) {
