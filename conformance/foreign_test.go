@@ -1,10 +1,14 @@
 package conformance
 
 import (
+	"context"
 	"errors"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/arch"
 )
@@ -107,4 +111,26 @@ func TestUnsupportedBuildIsNeverAPass(t *testing.T) {
 	assert.False(t, Outcome{Runs: []Run{failing, crashing, passing}}.OK())
 	ok := Run{Build: "gcc-O2", Cases: []CaseResult{{Name: "switch_ping_pong", Status: Pass}}}
 	assert.True(t, Outcome{Runs: []Run{failing, ok}}.OK())
+}
+
+// End to end through the real runner: a case whose printed failures are all
+// rounding modes but that failed something else past them says so in its
+// output (the sl-check line), and is not taken for a rounding mode only;
+// without that line it would be.
+func TestHiddenFailureIsSaidByTheRunner(t *testing.T) {
+	root, p := loadPort(t, "amd64")
+	run := RunSuite(context.Background(), root, p, DefaultBuilds()[0],
+		Options{SelfTest: true, Cases: regexp.MustCompile(`^selftest_hidden_failures$`), OutDir: t.TempDir()})
+	require.NoError(t, run.Err)
+	require.Len(t, run.Cases, 1)
+	c := run.Cases[0]
+	assert.Equal(t, Fail, c.Status)
+	assert.Equal(t, expectationsFailed, c.Reason)
+	lines := strings.Split(strings.TrimSpace(c.Output), "\n")
+	require.Len(t, lines, 21, c.Output)
+	assert.Equal(t, "sl-check: 3 more failure(s) not printed, not rounding modes", lines[20])
+	c.Name = FPCasePrefix + "hidden" // as an fp_* case of a foreign port would be
+	assert.False(t, onlyRounding(c), "the hidden failures are no rounding mode")
+	c.Output = strings.Join(lines[:20], "\n")
+	assert.True(t, onlyRounding(c), "the twenty printed lines alone read as rounding modes")
 }
