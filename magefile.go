@@ -89,8 +89,10 @@ func (Test) Foreign(ctx context.Context, name string) error {
 
 // Mutants checks that the suite kills every mutant of one port's switch.S, each dropping one register save or restore (test:mutants arm64, or a foreign port: test:mutants slp-example-arm64).
 //
-// A foreign port's C switch gets one mutant per clobber-list register and
-// per save or restore in its asm templates; survivors are named by register.
+// A foreign port's C switch gets one mutant per clobber-list register the
+// register canaries check (callee-saved; the other clobbers are named, not
+// mutated) and per save or restore in its asm templates; survivors are
+// named by register.
 // A control run of the unmutated port comes first and must pass every case;
 // a mutant counts as killed only when a case that passed there fails. Takes
 // SL_BUILDS, SL_FORCE_QEMU, SL_OUT and SL_TOOLCHAIN.
