@@ -154,11 +154,19 @@ func (c *Container) Run(ctx context.Context, s executor.Spec) (executor.Status, 
 		return st, fmt.Errorf("running %s in the %s toolchain container: %w", strings.Join(s.Argv, " "), c.release, err)
 	}
 	st.OutputLeftOpen = leftOpen
-	st.ExitCode = code
-	if code > 128 && code < 128+65 {
-		st.ExitCode, st.Signal = -1, unix.SignalName(unix.Signal(code-128))
-	}
+	st.ExitCode, st.Signal = exitStatus(code)
 	return st, nil
+}
+
+// exitStatus reads an exec's exit code: above 128, the death by that
+// signal, as the engine reports one (and a shell would read it).
+func exitStatus(code int) (exitCode int, signal string) {
+	if code > 128 && code < 128+65 {
+		if name := unix.SignalName(unix.Signal(code - 128)); name != "" {
+			return -1, name
+		}
+	}
+	return code, ""
 }
 
 // signal sends sig to the container's processes whose environment holds

@@ -133,3 +133,14 @@ func TestOnlyContainersOfAnEndedHarnessAreLeftovers(t *testing.T) {
 	assert.False(t, ownerGone("another-machine 1 1"), "another machine's container is left alone")
 	assert.True(t, ownerGone("garbage"))
 }
+
+func TestExitCodesAbove128AreSignals(t *testing.T) {
+	for code, want := range map[int]struct {
+		code   int
+		signal string
+	}{0: {0, ""}, 1: {1, ""}, 127: {127, ""}, 128: {128, ""}, 139: {-1, "SIGSEGV"}, 134: {-1, "SIGABRT"}, 137: {-1, "SIGKILL"}, 255: {255, ""}} {
+		gotCode, gotSignal := exitStatus(code)
+		assert.Equal(t, want.code, gotCode, code)
+		assert.Equal(t, want.signal, gotSignal, code)
+	}
+}

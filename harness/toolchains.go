@@ -11,6 +11,7 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/docker"
 	"github.com/stackslice/stackslice/executor"
+	"github.com/stackslice/stackslice/internal/parallel"
 )
 
 // ParseToolchains reads SL_TOOLCHAIN: "host" (the default when empty) or
@@ -91,26 +92,50 @@ func startToolchains(ctx context.Context, o Options, paths ...string) (*toolchai
 	}
 	// Every port's packages, whichever are selected: one image per release.
 	pkgs := docker.Packages(all, t.engine.GOARCH())
-	for _, name := range o.Toolchains {
+	fail := func(name string, err error) (*toolchains, error) {
+		t.stop()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("interrupted (%s) while preparing toolchain %s", why(ctx), name)
+		}
+		return nil, err
+	}
+	// The images are built one after the other (each build is already as
+	// busy as the machine allows), then their containers start at once: a
+	// container's start copies its image where the engine has no layered
+	// storage.
+	tags := make([]string, len(o.Toolchains))
+	for i, name := range o.Toolchains {
 		if name == docker.Host {
-			t.list = append(t.list, executor.Host{})
 			continue
 		}
 		im := selected[slices.IndexFunc(selected, func(im docker.Image) bool { return im.Release == name })]
-		tag, err := t.engine.EnsureImage(ctx, im, pkgs, o.Out)
-		if err == nil {
-			var c *docker.Container
-			if c, err = t.engine.Start(ctx, im.Release, tag, append([]string{o.Root}, paths...)); err == nil {
-				t.list = append(t.list, c)
-				t.close = append(t.close, c.Close)
-			}
+		if tags[i], err = t.engine.EnsureImage(ctx, im, pkgs, o.Out); err != nil {
+			return fail(name, err)
+		}
+	}
+	t.list = make([]executor.Executor, len(o.Toolchains))
+	errs := make([]error, len(o.Toolchains))
+	parallel.Each(ctx, len(o.Toolchains), len(o.Toolchains), func(i int) {
+		if tags[i] == "" {
+			t.list[i] = executor.Host{}
+			return
+		}
+		c, err := t.engine.Start(ctx, o.Toolchains[i], tags[i], append([]string{o.Root}, paths...))
+		if errs[i] = err; err == nil {
+			t.list[i] = c
+		}
+	})
+	for _, ex := range t.list {
+		if c, ok := ex.(*docker.Container); ok {
+			t.close = append(t.close, c.Close)
+		}
+	}
+	for i, err := range errs {
+		if err == nil && t.list[i] == nil {
+			err = ctx.Err() // never started: interrupted
 		}
 		if err != nil {
-			t.stop()
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("interrupted (%s) while preparing toolchain %s", why(ctx), name)
-			}
-			return nil, err
+			return fail(o.Toolchains[i], err)
 		}
 	}
 	return t, nil
