@@ -166,13 +166,21 @@ func TestInterruptedToolchainRunLeavesNothing(t *testing.T) {
 	inside := execProcesses(child.Process.Pid)
 	signalledAt := time.Now()
 	require.NoError(t, child.Process.Signal(syscall.SIGTERM))
+	// The work inside stops within seconds; removing the container can take
+	// longer where the engine copies whole images (vfs) and the machine is busy.
+	for len(execProcesses(child.Process.Pid)) > 0 {
+		require.Less(t, time.Since(signalledAt), 10*time.Second, "processes of the run still there 10 s after SIGTERM: %v", execProcesses(child.Process.Pid))
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("the run's processes in the container (%v) were gone %s after SIGTERM", inside, time.Since(signalledAt).Round(time.Millisecond))
 	select {
 	case <-exited:
-		t.Logf("stopped %s after SIGTERM; had %v", time.Since(signalledAt).Round(time.Millisecond), inside)
-	case <-time.After(20 * time.Second):
+		t.Logf("the harness exited %s after SIGTERM, its container removed", time.Since(signalledAt).Round(time.Millisecond))
+	case <-time.After(2 * time.Minute):
 		_ = child.Process.Kill()
-		require.FailNow(t, "still running 20 s after SIGTERM", stdout.String())
+		require.FailNow(t, "still running 2 minutes after SIGTERM", stdout.String())
 	}
+
 	assert.Contains(t, stdout.String(), "harness returned: interrupted (")
 	assert.Contains(t, stdout.String(), "toolchain: removed 1 container(s) a harness killed earlier left: "+leftover)
 	assert.Empty(t, execProcesses(child.Process.Pid), "processes of the run are left (there were %v)", inside)
