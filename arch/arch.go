@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -147,13 +146,13 @@ func (p Port) validate() error {
 		return fmt.Errorf("name %q differs from its folder %q", p.Name, filepath.Base(p.Dir))
 	}
 	if len(p.FPRounding) > 0 {
-		probe, err := os.ReadFile(filepath.Join(p.Dir, "probe.S"))
+		slots, err := p.Slots()
 		if err != nil {
 			return fmt.Errorf("fp_rounding: %w", err)
 		}
 		for _, reg := range p.FPRounding {
-			if !regexp.MustCompile(`(?m)^\s*slot\s+` + regexp.QuoteMeta(reg) + `\s*(,|$)`).Match(probe) {
-				return fmt.Errorf("fp_rounding names %q, which is no slot of probe.S (a line \"slot %s, ...\")", reg, reg)
+			if !slices.Contains(slots, reg) {
+				return fmt.Errorf("fp_rounding names %q, which is no slot of probe.S (a line \"slot %s, ...\" of its .macro slots)", reg, reg)
 			}
 		}
 	}

@@ -42,11 +42,17 @@ const validPort = `{"name":"toy","triple":"toy-linux-gnu","cc":"toy-gcc","packag
 func TestFPRoundingNamesProbeSlots(t *testing.T) {
 	root := t.TempDir()
 	writePort(t, root, "toy", strings.Replace(validPort, `"abi":"toy ABI"`, `"abi":"toy ABI","fp_rounding":["fpcr"]`, 1))
-	require.NoError(t, os.WriteFile(filepath.Join(root, "toy", "probe.S"), []byte("\tslot\tfpcr0, 0, 0x3\n\tslot fcsr\n"), 0o644))
-	_, err := Load(root)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `fp_rounding names "fpcr", which is no slot of probe.S`)
-	require.NoError(t, os.WriteFile(filepath.Join(root, "toy", "probe.S"), []byte("\tslot\tfpcr, 0, 0x3\n"), 0o644))
+	for _, probe := range []string{
+		"\t.macro\tslots\n\tslot\tfpcr0, 0, 0x3\n\tslot fcsr\n\t.endm\n",
+		"\tslot\tfpcr, 0, 0x3\n\t.macro\tslots\n\tslot\tx19\n\t.endm\n",       // outside the macro: no slot
+		"/*\n\tslot\tfpcr, 0, 0x3\n*/\t.macro\tslots\n\tslot\tx19\n\t.endm\n", // in a comment: no slot
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(root, "toy", "probe.S"), []byte(probe), 0o644))
+		_, err := Load(root)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `fp_rounding names "fpcr", which is no slot of probe.S`)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(root, "toy", "probe.S"), []byte("\t.macro\tslots\n\tslot\tfpcr, 0, 0x3\n\t.endm\n"), 0o644))
 	ports, err := Load(root)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"fpcr"}, ports[0].FPRounding)
