@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -145,25 +144,12 @@ func TestInterruptedToolchainRunLeavesNothing(t *testing.T) {
 	e := engine(t)
 	leftover := leftoverContainer(t, e)
 	out := t.TempDir()
-	child := exec.Command(os.Args[0], "-test.run=^TestToolchainInterruptChild$", "-test.v")
-	child.Env = append(os.Environ(), toolchainChildEnv+"="+out)
-	var stdout testkit.Buffer
-	child.Stdout, child.Stderr = &stdout, &stdout
-	require.NoError(t, child.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- child.Wait() }()
-	deadline := time.After(10 * time.Minute)
-	for !strings.Contains(stdout.String(), "RUN  riscv64@trixie") || len(execProcesses(child.Process.Pid)) < 2 {
-		select {
-		case err := <-exited:
-			require.FailNow(t, "the run ended before it was interrupted", "%v\n%s", err, stdout.String())
-		case <-deadline:
-			_ = child.Process.Kill()
-			require.FailNow(t, "the run never started its cases", stdout.String())
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
+	child, stdout, exited := startChild(t, "TestToolchainInterruptChild", toolchainChildEnv+"="+out)
+	waitFor(t, exited, stdout, func() bool {
+		return strings.Contains(stdout.String(), "RUN  riscv64@trixie") && len(execProcesses(child.Process.Pid)) >= 2
+	})
 	inside := execProcesses(child.Process.Pid)
+
 	signalledAt := time.Now()
 	require.NoError(t, child.Process.Signal(syscall.SIGTERM))
 	// The work inside stops within seconds; removing the container can take

@@ -48,15 +48,8 @@ func TestSignalStopsEverythingPromptly(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(unix.SignalName(sig), func(t *testing.T) {
 			out := t.TempDir()
-			child := exec.Command(os.Args[0], "-test.run=^TestInterruptChild$", "-test.v")
-			child.Env = append(os.Environ(), interruptChildEnv+"="+out)
-			var stdout testkit.Buffer
-			child.Stdout, child.Stderr = &stdout, &stdout
-			require.NoError(t, child.Start())
-			exited := make(chan error, 1)
-			go func() { exited <- child.Wait() }()
-
-			waitFor(t, exited, &stdout, func() bool {
+			child, stdout, exited := startChild(t, "TestInterruptChild", interruptChildEnv+"="+out)
+			waitFor(t, exited, stdout, func() bool {
 				return len(processesUnder(out, "qemu-")) >= 2 && len(processesUnder(out, "runner-")) >= 2
 			})
 			signalledAt := time.Now()
@@ -87,7 +80,22 @@ func assertInterruptedReports(t *testing.T, out string) {
 
 // waitFor waits until ready, failing at once, with the child's output, when
 // the child exits first: a run that cannot start must not cost minutes.
+// startChild runs this test binary again, running test alone with env
+// added: the process a test signals. Its output goes to the buffer, how it
+// ended to the channel.
+func startChild(t *testing.T, test string, env ...string) (*exec.Cmd, *testkit.Buffer, chan error) {
+	child := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.v")
+	child.Env = append(os.Environ(), env...)
+	stdout := &testkit.Buffer{}
+	child.Stdout, child.Stderr = stdout, stdout
+	require.NoError(t, child.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- child.Wait() }()
+	return child, stdout, exited
+}
+
 func waitFor(t *testing.T, exited chan error, output fmt.Stringer, ready func() bool) {
+
 	t.Helper()
 	deadline := time.After(3 * time.Minute)
 	for !ready() {
