@@ -59,6 +59,9 @@ struct sl_coro {
     size_t saved;
     size_t cap;            /* size of the block at copy, kept between saves */
     size_t off;            /* where in it the copy starts: as the stack, mod 64 */
+    size_t room;           /* bytes a save may copy without fit_buffer (0 when
+                            * the block is big enough to be shrunk) */
+    void **result;         /* where to put the value it is resumed with */
     sl_coro *stack_prev;   /* next coroutine along the chain of stack owners */
     sl_coro *parent;
     sl_coro *first_child;  /* children, so freeing a parent can re-parent them */
@@ -159,6 +162,13 @@ SL_INLINE int below(const char *a, const char *b) { return (uintptr_t)a < (uintp
  * misaligned ones ran 5 % slower here); a block holds that much more. */
 #define SL_BUF_ALIGN 64
 
+/* What a save may copy into c's block without fit_buffer: all but the
+ * alignment slack, or nothing when the block is big enough that
+ * fit_buffer may have to shrink it. One comparison on the fast path. */
+SL_INLINE void set_room(sl_coro *c) {
+    c->room = c->cap && c->cap <= SL_BUF_SHRINK ? c->cap - SL_BUF_ALIGN : 0;
+}
+
 /* Makes c's buffer fit `need` bytes after its alignment slack: grows it, or
  * shrinks one that is far too big for a fresh save. Growing may fail;
  * shrinking never does (a failed shrink keeps the block as it is). */
@@ -178,6 +188,7 @@ SL_COLD static int fit_buffer(sl_coro *c, size_t need) {
             c->cap = cap;
         }
     }
+    set_room(c);
     return 0;
 }
 
@@ -189,9 +200,7 @@ SL_INLINE int save_upto(sl_coro *c, char *stop) {
     intptr_t need = distance(c->slice_start, stop);
     if (need <= have) return 0;
     if (!alloc_allowed()) return -1;
-    if ((size_t)need + SL_BUF_ALIGN > c->cap || c->cap > SL_BUF_SHRINK) {
-        if (fit_buffer(c, (size_t)need)) return -1;
-    }
+    if ((size_t)need > c->room && fit_buffer(c, (size_t)need)) return -1;
     /* A block that moved while it held part of a copy keeps it at the same
      * offset: only a fresh copy picks its offset. */
     if (!have) c->off = ((uintptr_t)c->slice_start - (uintptr_t)c->copy) & (SL_BUF_ALIGN - 1);
@@ -204,13 +213,13 @@ SL_INLINE int save_upto(sl_coro *c, char *stop) {
 static void drop_buffer(sl_coro *c) {
     mem_free(c->copy, c->cap);
     c->copy = NULL;
-    c->saved = c->cap = 0;
+    c->saved = c->cap = c->room = 0;
 }
 
 /* ---- the two halves called by the port ---------------------------------- */
 
-void *sl_core_save(void *slice_start) {
-    struct sl_thread *t = &tls;
+/* Any switch: saves every coroutine in the target's way. */
+SL_NOINLINE static void *save_all(struct sl_thread *t, void *slice_start) {
     sl_coro *target = t->target;
     sl_coro *owner = t->current;
     if (owner->state == SL_DEAD) {
@@ -237,6 +246,36 @@ failed:
     t->current->saved = 0;
     t->save_failed = 1;
     return slice_start;
+}
+
+void *sl_core_save(void *slice_start) {
+    struct sl_thread *t = &tls;
+#ifndef SL_ASAN
+    /* The common switch, as save_all would do it with one copy, no loop and
+     * no frame to keep: the target is started, the running coroutine is
+     * all that is in its way (it is the target's stack_prev, or lies
+     * deeper than it), has bytes to save and room for them, and no failure
+     * is injected. The running coroutine never holds a copy (restore emptied
+     * it; a failed save empties it), so its copy starts afresh. */
+    sl_coro *target = t->target;
+    sl_coro *self = t->current;
+    char *stop = target->slice_stop;
+    if (below(self->slice_stop, stop)) stop = self->stack_prev == target ? self->slice_stop : NULL;
+    if (stop && self->state == SL_ACTIVE && target->state == SL_ACTIVE && t->allocs_left < 0) {
+        intptr_t need = distance(slice_start, stop);
+        if (need > 0 && (size_t)need <= self->room) {
+            self->slice_start = slice_start;
+            self->saved = (size_t)need;
+            size_t off = ((uintptr_t)slice_start - (uintptr_t)self->copy) & (SL_BUF_ALIGN - 1);
+            self->off = off;
+            t->save_failed = 0;
+            char *resume = target->slice_start;
+            copy_stack(self->copy + off, slice_start, (size_t)need);
+            return resume;
+        }
+    }
+#endif
+    return save_all(t, slice_start);
 }
 
 int sl_core_restore(void) {
@@ -273,6 +312,9 @@ int sl_core_restore(void) {
         target->state = SL_ACTIVE;
         return SL_STARTED;
     }
+    /* The value goes where the target asked for it when it left, so that
+     * sl_switch has nothing to do after the port and keeps no frame. */
+    if (target->result) *target->result = t->value; /* NULL with a throw */
     return t->code;
 }
 
@@ -305,7 +347,7 @@ static struct sl_thread *thread_state(void) {
     return t;
 }
 
-static _Noreturn void run_current(void);
+SL_NOINLINE static _Noreturn void run_current(void);
 
 /* `mark` lies in the caller's frame: a coroutine started here owns the stack
  * below it. Never inlined, so the frames of the new coroutine all lie below
@@ -338,9 +380,10 @@ static int transfer(sl_coro *to, void *value, int code, void **result) {
         if (result) *result = code ? NULL : value;
         return code;
     }
-    t->value = value;
+    t->value = code ? NULL : value; /* a throw resumes with NULL */
     t->code = code;
     t->throw_from = code ? to : NULL;
+    t->current->result = result;
     /* A started coroutine resumes where it left: no mark is needed, and the
      * port is called from here, one frame and one call fewer. Only a start
      * needs switch_stack's frame below the mark. */
@@ -352,15 +395,13 @@ static int transfer(sl_coro *to, void *value, int code, void **result) {
         char mark;
         r = switch_stack(t, dest, &mark);
     }
-    if (r == SL_ENOMEM) {
-        t->throw_from = NULL;
-        return r;
-    }
-    if (result) *result = r ? NULL : t->value;
+    if (r == SL_ENOMEM) t->throw_from = NULL;
     return r;
 }
 
-static _Noreturn void run_current(void) {
+/* Out of line, so that switch_stack keeps nothing across the port: its
+ * frame is part of every slice the coroutine saves. */
+SL_NOINLINE static _Noreturn void run_current(void) {
     struct sl_thread *t = &tls;
     sl_coro *self = t->current;
     void *r = self->fn(t->value);
@@ -380,6 +421,7 @@ int sl_debug_arm_switch(sl_coro *to) {
     t->value = NULL;
     t->code = 0;
     t->throw_from = NULL;
+    t->current->result = NULL;
     return 0;
 }
 
@@ -434,17 +476,18 @@ sl_coro *sl_new(sl_fn fn, sl_coro *parent) {
 
 int sl_switch(sl_coro *to, void *value, void **result) {
     /* The common case, a switch to a suspended coroutine of this thread,
-     * keeps nothing but `result` across the port: a small frame to copy.
-     * to->thread is this thread's state only once it is set up; throw_from
-     * is NULL between switches. */
+     * ends in the port (a tail call where the compiler makes one): no frame
+     * of sl_switch is on the stack to copy, and sl_core_restore stores the
+     * value at `result`. to->thread is this thread's state only once it is
+     * set up; throw_from is NULL between switches. */
     struct sl_thread *t = &tls;
-    if (__builtin_expect(to && to->thread == t && to->state == SL_ACTIVE && to != t->current, 1)) {
+    sl_coro *self = t->current;
+    if (__builtin_expect(to && to->thread == t && to->state == SL_ACTIVE && to != self, 1)) {
         t->value = value;
         t->code = 0;
         t->target = to;
-        int r = sl_arch_switch();
-        if (result && r != SL_ENOMEM) *result = r ? NULL : tls.value;
-        return r;
+        self->result = result;
+        return sl_arch_switch();
     }
     return transfer(to, value, 0, result);
 }
