@@ -14,7 +14,13 @@
  *   7*8     return address
  *
  * No callee writes above its caller's rsp on amd64, so p is rsp itself.
- * The 128-byte red zone lies below p and belongs to nobody during a switch. */
+ * The 128-byte red zone lies below p and belongs to nobody during a switch.
+ *
+ * Step 5 returns by an indirect jump, as boost.context's jump_fcontext does:
+ * a `ret` here is predicted to go back to the caller of this thread's last
+ * call, which is the other coroutine's caller after a stack change, so it
+ * mispredicts on every switch; the jump is predicted from its history.
+ * Measured here: a tiny switch from 23.4 to 17.2 ns (fcontext 5.3 ns). */
 	.text
 	.globl	sl_arch_switch
 	.hidden	sl_arch_switch
@@ -47,7 +53,8 @@ sl_arch_switch:
 	popq	%r12
 	popq	%rbx
 	popq	%rbp
-	ret
+	popq	%rcx	/* sl:not-a-save: the return address, into a scratch register */
+	jmp	*%rcx	/* sl:not-a-save: returns; see the note at the top */
 	.size	sl_arch_switch, .-sl_arch_switch
 
 	.section .note.GNU-stack,"",@progbits
