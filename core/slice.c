@@ -251,12 +251,14 @@ failed:
 void *sl_core_save(void *slice_start) {
     struct sl_thread *t = &tls;
 #ifndef SL_ASAN
-    /* The common switch, as save_all would do it with one copy, no loop and
-     * no frame to keep: the target is started, the running coroutine is
-     * all that is in its way (it is the target's stack_prev, or lies
-     * deeper than it), has bytes to save and room for them, and no failure
-     * is injected. The running coroutine never holds a copy (restore emptied
-     * it; a failed save empties it), so its copy starts afresh. */
+    /* The common switch, as save_all would do it, with one copy, no loop
+     * and only the result kept across the copy: the target is started, the
+     * running coroutine is all that is in its way (it is the target's
+     * stack_prev, or lies deeper than it), has bytes to save and room for
+     * them, and no failure is injected. The running coroutine never holds a
+     * copy (restore emptied it; a failed save empties it), so its copy
+     * starts afresh. The sanitizer build always takes save_all, which
+     * tracks the deepest switch. */
     sl_coro *target = t->target;
     sl_coro *self = t->current;
     char *stop = target->slice_stop;
