@@ -103,14 +103,22 @@ func TestCaseFilterThatMatchesNothingIsOneClearError(t *testing.T) {
 }
 
 // A second run on the same output directory is refused at once, rather
-// than both overwriting each other's binaries ("text file busy").
+// than both overwriting each other's binaries ("text file busy") or
+// libraries.
 func TestOutputDirectoryIsHeldByOneRun(t *testing.T) {
-	dir := t.TempDir()
-	held, err := openOutDir(dir)
-	require.NoError(t, err)
-	defer held.release()
-	_, err = Test(context.Background(), Options{Ports: []string{runtime.GOARCH}, OutDir: dir, Out: &bytes.Buffer{}})
-	require.EqualError(t, err, fmt.Sprintf("output directory %s is in use by another run (pid %d); wait for it to end or set SL_OUT to another folder", dir, os.Getpid()))
+	for name, run := range map[string]func(o Options) error{
+		"test:arch": func(o Options) error { _, err := Test(context.Background(), o); return err },
+		"lib":       func(o Options) error { _, err := Lib(context.Background(), o, runtime.GOARCH); return err },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			held, err := openOutDir(dir)
+			require.NoError(t, err)
+			defer held.release()
+			err = run(Options{Ports: []string{runtime.GOARCH}, OutDir: dir, Out: &bytes.Buffer{}})
+			require.EqualError(t, err, fmt.Sprintf("output directory %s is in use by another run (pid %d); wait for it to end or set SL_OUT to another folder", dir, os.Getpid()))
+		})
+	}
 }
 
 // Binaries go to <out>/bin only when that folder is the harness's own.

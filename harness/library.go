@@ -28,9 +28,11 @@ func Lib(ctx context.Context, o Options, which string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckOutDir(o.OutDir); err != nil {
+	lock, err := lockOutDir(o.OutDir)
+	if err != nil {
 		return nil, err
 	}
+	defer lock.Release()
 	libDir := filepath.Join(o.OutDir, "lib")
 	if fi, err := os.Lstat(libDir); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("refusing %s for libraries: it is not a folder; set SL_OUT to another folder", libDir)

@@ -7,8 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
+	"github.com/stackslice/stackslice/internal/filelock"
 	"github.com/stackslice/stackslice/report"
 )
 
@@ -84,29 +83,46 @@ type outDir struct {
 	path    string
 	bin     string
 	objects string // compiled objects, shared by the run's builds (mutants reuse them)
-	lock    *os.File
+	lock    *filelock.Lock
 }
 
-func (d *outDir) release() { d.lock.Close() }
+func (d *outDir) release() { d.lock.Release() }
 
-// openOutDir takes dir for one run. A second run on the same directory is
-// refused with one line, rather than both overwriting each other's binaries.
-func openOutDir(dir string) (*outDir, error) {
+// lockOutDir takes dir for one command, with the holder's pid in the lock
+// file. A second command on the same directory is refused with one line,
+// rather than both overwriting each other's files.
+func lockOutDir(dir string) (*filelock.Lock, error) {
 	if err := CheckOutDir(dir); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory %s: %v", dir, unwrapPath(err))
 	}
-	lock, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_RDWR|os.O_CREATE, 0o644)
+	lock, held, err := filelock.Try(filepath.Join(dir, lockFile))
 	if err != nil {
 		return nil, fmt.Errorf("output directory %s is not writable: %v", dir, unwrapPath(err))
 	}
-	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
-		holder, _ := os.ReadFile(lock.Name())
-		lock.Close()
+	if held {
+		holder, _ := os.ReadFile(filepath.Join(dir, lockFile))
 		return nil, fmt.Errorf("output directory %s is in use by another run (%s); wait for it to end or set SL_OUT to another folder",
 			dir, strings.TrimSpace(string(holder)))
+	}
+	note := lock.File()
+	if err := note.Truncate(0); err == nil {
+		_, err = fmt.Fprintf(note, "pid %d", os.Getpid())
+	}
+	if err != nil {
+		lock.Release()
+		return nil, fmt.Errorf("output directory %s is not writable: %v", dir, unwrapPath(err))
+	}
+	return lock, nil
+}
+
+// openOutDir takes dir for one run and prepares it.
+func openOutDir(dir string) (*outDir, error) {
+	lock, err := lockOutDir(dir)
+	if err != nil {
+		return nil, err
 	}
 	d := &outDir{path: dir, bin: filepath.Join(dir, "bin"), objects: filepath.Join(dir, "bin", "objects"), lock: lock}
 	if err := d.prepare(); err != nil {
@@ -117,12 +133,6 @@ func openOutDir(dir string) (*outDir, error) {
 }
 
 func (d *outDir) prepare() error {
-	if err := d.lock.Truncate(0); err != nil {
-		return fmt.Errorf("output directory %s is not writable: %v", d.path, unwrapPath(err))
-	}
-	if _, err := fmt.Fprintf(d.lock, "pid %d", os.Getpid()); err != nil {
-		return fmt.Errorf("output directory %s is not writable: %v", d.path, unwrapPath(err))
-	}
 	if err := report.Clear(d.path); err != nil {
 		return fmt.Errorf("output directory %s: %v", d.path, err)
 	}

@@ -9,7 +9,6 @@ package toolchain
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,9 +21,8 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/internal/filelock"
 	"github.com/stackslice/stackslice/proc"
 )
 
@@ -164,26 +162,14 @@ var installLock = filepath.Join(os.TempDir(), "stackslice-install.lock")
 // lockInstalls waits, as long as ctx lets it, until no other process of the
 // harness installs, and returns the function that lets the next one in.
 func lockInstalls(ctx context.Context) (func(), error) {
-	f, err := os.OpenFile(installLock, os.O_RDWR|os.O_CREATE, 0o666)
+	lock, err := filelock.Wait(ctx, installLock, 200*time.Millisecond)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("install lock %s: %w", installLock, err)
 	}
-	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil {
-			return func() { f.Close() }, nil
-		}
-		if !errors.Is(err, unix.EWOULDBLOCK) {
-			f.Close()
-			return nil, fmt.Errorf("install lock %s: %w", installLock, err)
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
+	return lock.Release, nil
 }
 
 // aptError is the first "E:" line of apt-get's output, or its last line.

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/stackslice/stackslice/docker"
+	"github.com/stackslice/stackslice/internal/filelock"
 	"github.com/stackslice/stackslice/toolchain"
 )
 
@@ -51,7 +52,7 @@ func CacheDir() (string, error) {
 type Daemon struct {
 	dir  string
 	cmd  *exec.Cmd
-	lock *os.File
+	lock *filelock.Lock
 	// Host is its DOCKER_HOST.
 	Host string
 }
@@ -71,22 +72,14 @@ func Start(ctx context.Context, cache string, log io.Writer) (*Daemon, error) {
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return nil, err
 	}
-	lock, err := os.OpenFile(filepath.Join(cache, "data.lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	lock, err := filelock.Wait(ctx, filepath.Join(cache, "data.lock"), time.Second)
 	if err != nil {
 		return nil, err
-	}
-	for unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB) != nil {
-		select {
-		case <-ctx.Done():
-			lock.Close()
-			return nil, ctx.Err()
-		case <-time.After(time.Second):
-		}
 	}
 	// A short path: a unix socket's must fit in 108 bytes.
 	dir, err := os.MkdirTemp("/tmp", "sl-dockerd-")
 	if err != nil {
-		lock.Close()
+		lock.Release()
 		return nil, err
 	}
 	d := &Daemon{dir: dir, lock: lock, Host: "unix://" + filepath.Join(dir, "docker.sock")}
@@ -156,7 +149,7 @@ func (d *Daemon) Stop() {
 	unmountUnder(d.dir)
 	os.RemoveAll(d.dir)
 	if d.lock != nil {
-		d.lock.Close()
+		d.lock.Release()
 	}
 }
 
