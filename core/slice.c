@@ -305,9 +305,11 @@ int sl_core_restore(void) {
     while (owner && !below(target->slice_stop, owner->slice_stop)) owner = owner->stack_prev;
     target->stack_prev = owner;
     /* A throw kills the unstarted coroutines it passed on its way up. */
-    for (sl_coro *c = t->throw_from; c && c != target; c = c->parent)
-        if (c->state == SL_NEW) c->state = SL_DEAD;
-    t->throw_from = NULL;
+    if (t->throw_from) {
+        for (sl_coro *c = t->throw_from; c && c != target; c = c->parent)
+            if (c->state == SL_NEW) c->state = SL_DEAD;
+        t->throw_from = NULL;
+    }
     t->current = target;
     target->slice_start = NULL;
     if (target->state == SL_NEW) {
