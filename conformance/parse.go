@@ -82,17 +82,32 @@ func ParseList(out string) ([]string, error) {
 }
 
 // ParseResults reads a whole runner output at once; see Parser.
-func ParseResults(out string, expected []string, ended string) []CaseResult {
+func ParseResults(out string, expected []string, ended Ending) []CaseResult {
 	p := NewParser(expected, nil)
 	p.Write([]byte(out))
 	return p.Finish(ended)
+}
+
+// Ending is how the runner process ended, which must agree with what it
+// printed: the runner exits 0 only after SL-DONE with every case passed, and
+// 1 only after SL-DONE with a case failed.
+type Ending struct {
+	ExitCode int    // -1 when a signal or a timeout ended it
+	How      string // in words, for reasons: "crashed with SIGKILL"
+}
+
+// Exited is the Ending of a runner that exited with code.
+func Exited(code int) Ending {
+	return Ending{ExitCode: code, How: fmt.Sprintf("exited with status %d", code)}
 }
 
 // Parser reads a runner's output as it streams (it is an io.Writer) and, at
 // Finish, returns one result for every expected case, in the expected order.
 // A case the output does not finish with a well-formed SL-END line fails,
 // with how the runner ended as its reason: the suite has to prove that every
-// case ran. Its memory is bounded whatever the runner prints.
+// case ran. A case's process shares the runner's output and can print the
+// markers itself, so only an output the runner's own exit confirms is
+// trusted (see Finish). Its memory is bounded whatever the runner prints.
 //
 // The runner writes "\nSL-END", so that the marker starts a line even when
 // the case's output does not end with a newline; the parser takes that
@@ -111,12 +126,14 @@ type Parser struct {
 	garbage      int
 	firstGarbage string
 	doneCount    int // -1 until SL-DONE
+	reported     []bool
 }
 
 // NewParser expects the named cases; onEnd, when set, hears the number of
 // cases reported so far after each one.
 func NewParser(expected []string, onEnd func(ended int)) *Parser {
-	p := &Parser{results: make([]CaseResult, len(expected)), byName: map[string]int{}, current: -1, onEnd: onEnd, doneCount: -1}
+	p := &Parser{results: make([]CaseResult, len(expected)), byName: map[string]int{}, current: -1, onEnd: onEnd, doneCount: -1,
+		reported: make([]bool, len(expected))}
 	for i, name := range expected {
 		p.results[i] = CaseResult{Name: name, Status: Fail}
 		p.byName[name] = i
@@ -154,9 +171,12 @@ func (p *Parser) endLine() {
 	truncated := p.lineBytes > int64(len(p.line))
 	p.line, p.lineBytes = p.line[:0], 0
 	switch {
+	case p.doneCount >= 0:
+		// Nothing follows SL-DONE: the runner exits right after it.
+		p.addGarbage(line)
 	case !truncated && strings.HasPrefix(line, "SL-BEGIN "):
 		i, ok := p.byName[strings.TrimPrefix(line, "SL-BEGIN ")]
-		if !ok || p.current >= 0 {
+		if !ok || p.current >= 0 || p.reported[i] {
 			p.addGarbage(line)
 			p.current = -1
 			return
@@ -173,6 +193,7 @@ func (p *Parser) endLine() {
 		p.tail.dropFramingNewline()
 		r.Output = p.tail.String()
 		p.results[i] = r
+		p.reported[i] = true
 		p.current = -1
 		p.ended++
 		if p.onEnd != nil {
@@ -180,7 +201,7 @@ func (p *Parser) endLine() {
 		}
 	case !truncated && strings.HasPrefix(line, "SL-DONE "):
 		n, err := strconv.Atoi(strings.TrimPrefix(line, "SL-DONE "))
-		if err != nil || n < 0 {
+		if err != nil || n < 0 || p.current >= 0 {
 			p.addGarbage(line)
 			return
 		}
@@ -199,25 +220,36 @@ func (p *Parser) addGarbage(line string) {
 	p.garbage++
 }
 
-// Finish ends the output (ended says how the runner process ended, for the
-// cases that never reported) and returns the results.
-func (p *Parser) Finish(ended string) []CaseResult {
+// Finish ends the output and returns the results. ended, how the runner
+// process ended, names why the cases that never reported failed, and must
+// agree with the output: a runner that died, or stopped without SL-DONE, or
+// whose exit status says otherwise than its cases, fails every case, since
+// a case that forges the markers and then kills the runner would otherwise
+// pass them all.
+func (p *Parser) Finish(ended Ending) []CaseResult {
 	if len(p.line) > 0 || p.lineBytes > 0 {
 		p.endLine()
 	}
+	failed := false
 	for i := range p.results {
 		if p.results[i].Status == Fail && p.results[i].Reason == "" {
-			p.results[i].Reason = "did not report: the runner " + ended
+			p.results[i].Reason = "did not report: the runner " + ended.How
 			if i == p.current {
 				p.results[i].Output = p.tail.String()
 			}
 		}
-	}
-	if p.doneCount >= 0 && p.doneCount != len(p.results) {
-		failAll(p.results, fmt.Sprintf("the runner reported %d cases run, want %d", p.doneCount, len(p.results)))
+		failed = failed || p.results[i].Status != Pass
 	}
 	if p.garbage > 0 {
 		failAll(p.results, fmt.Sprintf("the runner printed %d unexpected line(s), first: %q", p.garbage, p.firstGarbage))
+	}
+	switch {
+	case p.doneCount < 0:
+		failAll(p.results, fmt.Sprintf("the runner %s without finishing (no SL-DONE), so what it printed is not trusted", ended.How))
+	case p.doneCount != len(p.results):
+		failAll(p.results, fmt.Sprintf("the runner reported %d cases run, want %d", p.doneCount, len(p.results)))
+	case ended.ExitCode != 0 && ended.ExitCode != 1, ended.ExitCode == 0 && failed, ended.ExitCode == 1 && !failed:
+		failAll(p.results, fmt.Sprintf("the runner %s, which disagrees with its output (it exits 0 only when every case passed, 1 when one failed)", ended.How))
 	}
 	return p.results
 }

@@ -248,7 +248,7 @@ func RunSuite(ctx context.Context, root string, p arch.Port, b Build, opts Optio
 			run.Err, run.Cases = err, nil
 			return run
 		}
-		cases := parser.Finish(how(res))
+		cases := parser.Finish(Ending{ExitCode: res.ExitCode, How: how(res)})
 		// The runner kills what each case leaves; what is still there now
 		// outlived a runner that did not finish, or escaped it.
 		if len(res.LeftBehind) > 0 && len(cases) > 0 {

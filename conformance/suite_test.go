@@ -45,12 +45,12 @@ func TestSelectCases(t *testing.T) {
 func TestParserCountsEndLinesAcrossWrites(t *testing.T) {
 	var seen []int
 	p := NewParser([]string{"a", "b", "c"}, func(n int) { seen = append(seen, n) })
-	for _, chunk := range []string{"SL-BEGIN a\nout\n\nSL-E", "ND a pass 1\nSL-BEGIN b\n", "\nSL-END b fail 2 x\nSL-BEGIN c\n\nSL-END", " c pass 3\n"} {
+	for _, chunk := range []string{"SL-BEGIN a\nout\n\nSL-E", "ND a pass 1\nSL-BEGIN b\n", "\nSL-END b fail 2 x\nSL-BEGIN c\n\nSL-END", " c pass 3\nSL-DONE 3\n"} {
 		_, err := p.Write([]byte(chunk))
 		require.NoError(t, err)
 	}
 	assert.Equal(t, []int{1, 2, 3}, seen)
-	assert.Equal(t, map[string]Status{"a": Pass, "b": Fail, "c": Pass}, statuses(p.Finish("exited with status 1")))
+	assert.Equal(t, map[string]Status{"a": Pass, "b": Fail, "c": Pass}, statuses(p.Finish(Exited(1))))
 }
 
 func TestBlameEmulatorMarksOnlyKnownFailures(t *testing.T) {

@@ -250,6 +250,23 @@ func TestMisbehavingCasesAreReportedNeverPassed(t *testing.T) {
 	assert.Contains(t, string(summary), "❌ 4 passed, 10 failed")
 }
 
+// A case that prints the runner's markers, its own pass and a right
+// SL-DONE, and then kills the runner fails the run, natively and under
+// QEMU: the runner's death disagrees with what it printed.
+func TestARunnerKilledAfterForgedMarkersFails(t *testing.T) {
+	testkit.Integration(t)
+	runs, err := Test(context.Background(), Options{Ports: []string{"amd64", "s390x"}, Builds: []string{"gcc-O0"},
+		SelfTest: true, Cases: "^selftest_(pass|forge)$", OutDir: t.TempDir(), Out: &bytes.Buffer{}})
+	require.EqualError(t, err, "conformance failed: amd64/gcc-O0, s390x/gcc-O0")
+	for _, r := range runs {
+		require.Len(t, r.Cases, 2, r.Port)
+		for _, c := range r.Cases {
+			assert.Equal(t, conformance.Fail, c.Status, "%s %s", r.Port, c.Name)
+			assert.Contains(t, c.Reason, "crashed with SIGKILL, which disagrees with its output", "%s %s", r.Port, c.Name)
+		}
+	}
+}
+
 // A case printing hundreds of megabytes, or one line of 20 MiB, leaves the
 // harness's memory bounded and its verdict intact.
 func TestHugeOutputKeepsMemoryBounded(t *testing.T) {

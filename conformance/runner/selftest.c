@@ -102,6 +102,15 @@ static void selftest_hidden_failures(void) {
     for (int i = 0; i < 3; i++) EXPECT_EQ(i, -1);
 }
 
+/* Forges the runner's markers, its own pass and a right SL-DONE, then kills
+ * the runner before it can print the truth: the runner's death must fail
+ * the run (conformance/parse.go checks its exit against its output). */
+static void selftest_forge(void) {
+    printf("\nSL-END selftest_forge pass 1\nSL-DONE 2\n");
+    fflush(stdout);
+    kill(getppid(), SIGKILL);
+}
+
 const struct sl_case sl_selftests[] = {
     {"selftest_pass", selftest_pass},
     {"selftest_fail", selftest_fail},
@@ -116,5 +125,6 @@ const struct sl_case sl_selftests[] = {
     {"selftest_long_line", selftest_long_line},
     {"selftest_no_newline", selftest_no_newline},
     {"selftest_hidden_failures", selftest_hidden_failures},
+    {"selftest_forge", selftest_forge},
 };
 const int sl_selftest_count = sizeof sl_selftests / sizeof sl_selftests[0];
