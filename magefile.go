@@ -17,6 +17,7 @@ import (
 	"github.com/stackslice/stackslice/console"
 	"github.com/stackslice/stackslice/harness"
 	"github.com/stackslice/stackslice/lint"
+	"github.com/stackslice/stackslice/proc"
 	"github.com/stackslice/stackslice/scaffold"
 )
 
@@ -25,6 +26,15 @@ type Test mg.Namespace
 
 // Port scaffolds new ports.
 type Port mg.Namespace
+
+// A launcher that died while mage still compiled this file (a SIGTERM to
+// `go run github.com/magefile/mage`) stops every target before it starts.
+func init() {
+	if err := proc.OrphanedLauncher(os.Getpid()); err != nil {
+		fmt.Fprintln(os.Stderr, "Error: not started:", err)
+		os.Exit(1)
+	}
+}
 
 // options reads the knobs the test targets share from the environment.
 func options() (harness.Options, error) {

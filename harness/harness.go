@@ -327,15 +327,21 @@ func (s *session) options(ex executor.Executor, opts conformance.Options) confor
 }
 
 func startSession(ctx context.Context, o Options, ports []arch.Port, builds []conformance.Build, tools ...toolchain.Tool) (*session, error) {
+	ctx, stop := stopContext(ctx)
+	if ctx.Err() != nil {
+		stop()
+		return nil, fmt.Errorf("not started: %s", why(ctx))
+	}
 	out, err := openOutDir(o.OutDir)
 	if err != nil {
+		stop()
 		return nil, err
 	}
 	if err := proc.NoCoreDumps(); err != nil {
+		stop()
 		out.release()
 		return nil, fmt.Errorf("turning core dumps off: %v", err)
 	}
-	ctx, stop := stopContext(ctx)
 	s := &session{ctx: ctx, out: out, stop: stop}
 	if s.toolchains, err = startToolchains(ctx, o, o.OutDir); err != nil {
 		s.close()

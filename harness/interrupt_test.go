@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/proc"
 	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/report/jsonreport"
 )
@@ -159,6 +161,50 @@ func TestGoRunEntryPointStops(t *testing.T) {
 			assertInterruptedReports(t, out)
 		})
 	}
+}
+
+// A SIGTERM to `go run` while mage still compiles the magefile kills go
+// alone: mage, now init's child, finishes the compile and starts the
+// harness, which must not run. A fresh MAGEFILE_CACHE makes mage compile.
+func TestSignalBeforeTheHarnessStartsStopsIt(t *testing.T) {
+	testkit.Integration(t)
+	out := t.TempDir()
+	mark := fmt.Sprintf("SL_TEST_MARK=%d-%d", os.Getpid(), time.Now().UnixNano())
+	goRun := exec.Command("go", "run", "github.com/magefile/mage", "test:arch", "amd64")
+	goRun.Dir = testkit.Root(t)
+	goRun.Env = append(os.Environ(), mark, "MAGEFILE_CACHE="+t.TempDir(), "SL_OUT="+out, "SL_BUILDS=gcc-O0", "CI=true")
+	var output testkit.Buffer
+	goRun.Stdout, goRun.Stderr = &output, &output
+	require.NoError(t, goRun.Start())
+	t.Cleanup(func() { killMarked(mark) })
+	exited := make(chan error, 1)
+	go func() { exited <- goRun.Wait() }()
+
+	waitFor(t, exited, &output, func() bool { return childNamed(goRun.Process.Pid, "mage") })
+	require.NoError(t, goRun.Process.Signal(syscall.SIGTERM))
+	select {
+	case <-exited: // the pipes close when mage and what it started are gone
+	case <-time.After(3 * time.Minute):
+		t.Fatalf("mage still running 3 minutes after go died:\n%s", output.String())
+	}
+	assert.Regexp(t, `Error: not started: go, which started mage \(pid [0-9]+\), exited before this run began`, output.String())
+	assert.NoFileExists(t, filepath.Join(out, report.JSONFile), "no run happened")
+	assert.Empty(t, marked(mark))
+}
+
+// childNamed tells whether a child of pid is named comm.
+func childNamed(pid int, comm string) bool {
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if p, ppid, err := proc.Stat(child); err == nil && ppid == pid && p.Comm == comm {
+			return true
+		}
+	}
+	return false
 }
 
 // marked lists the live processes whose environment holds mark.

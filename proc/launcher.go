@@ -4,10 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/magefile/mage/mg"
 )
 
 // LauncherNames are the programs that start the harness for a user and wait
@@ -77,9 +81,65 @@ func LauncherChain(pid int, isLauncher func(comm string) bool) []Process {
 
 // WatchLaunchers returns a context that also ends when one of this process's
 // launchers (LauncherChain) exits, whatever killed it; context.Cause names it.
+// A launcher that had exited already before this process looked (OrphanedLauncher)
+// ends the context at once.
 func WatchLaunchers(ctx context.Context) (context.Context, context.CancelFunc) {
 	chain := LauncherChain(os.Getpid(), func(comm string) bool { return slices.Contains(LauncherNames, comm) })
+	if err := OrphanedLauncher(os.Getpid()); err != nil {
+		ctx, cancel := context.WithCancelCause(ctx)
+		cancel(err)
+		return ctx, func() {}
+	}
 	return Watch(ctx, chain, pollEvery)
+}
+
+// goRunWorkExe and goRunCachedExe are where `go run` puts the program it
+// built: its work folder (/tmp/go-build123/b001/exe/mage) or, from Go 1.24,
+// the build cache (<GOCACHE>/8a/<sha256>-d/mage).
+var (
+	goRunWorkExe   = regexp.MustCompile(`/go-build[0-9]+/b[0-9]+/exe/[^/]+$`)
+	goRunCachedExe = regexp.MustCompile(`/[0-9a-f]{2}/[0-9a-f]{64}-d/[^/]+$`)
+)
+
+// launcherOf names the program that starts exe and waits for it: go for a
+// program `go run` built, mage for a magefile mage compiled into its cache;
+// "" when anything may start it.
+func launcherOf(exe string) string {
+	switch {
+	case goRunWorkExe.MatchString(exe) || goRunCachedExe.MatchString(exe):
+		return "go"
+	case filepath.Dir(exe) == filepath.Clean(mg.CacheDir()):
+		return "mage"
+	}
+	return ""
+}
+
+// OrphanedLauncher tells whether a launcher of pid exited before pid could
+// watch it: pid, or a launcher above it, runs a program that only its
+// launcher starts (launcherOf) but has another parent now. That is how a
+// SIGTERM to `go run github.com/magefile/mage` while mage still compiles the
+// magefile shows: go dies at once, mage (now a child of init) goes on and
+// starts the harness, whose parent, mage, is alive.
+func OrphanedLauncher(pid int) error {
+	for {
+		exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+		if err != nil {
+			return nil // another user's process, or gone: nothing to prove
+		}
+		self, ppid, err := Stat(pid)
+		if err != nil {
+			return nil
+		}
+		want := launcherOf(strings.TrimSuffix(exe, " (deleted)"))
+		if want == "" {
+			return nil
+		}
+		parent, _, err := Stat(ppid)
+		if err != nil || parent.Comm != want {
+			return fmt.Errorf("%s, which started %s (pid %d), exited before this run began", want, self.Comm, pid)
+		}
+		pid = ppid
+	}
 }
 
 // Watch returns a context that also ends when any of procs exits.

@@ -2,7 +2,10 @@ package proc
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -120,4 +123,74 @@ func TestKillTaggedFindsEscapedDaemons(t *testing.T) {
 		return len(KillTagged(tag)) == 0 && len(killed) >= 2
 	}, 5*time.Second, 50*time.Millisecond, "the orphans are found by their tag and killed: %v", killed)
 	assert.Empty(t, KillTagged(NewTag()), "another tag finds nothing")
+}
+
+// copyShell installs sh at path, so that a process running it is named (and
+// its /proc exe link points) like the program it stands in for.
+func copyShell(t *testing.T, path string) {
+	t.Helper()
+	sh, err := exec.LookPath("sh")
+	require.NoError(t, err)
+	data, err := os.ReadFile(sh)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	require.NoError(t, os.WriteFile(path, data, 0o755))
+}
+
+// A launcher that died before the harness looked leaves no process to watch;
+// the program it started still tells, by where it lives, who should be its
+// parent: `go run` builds mage into its work folder or the build cache, and
+// mage compiles the magefile into its own cache.
+func TestOrphanedLauncherSeesALauncherThatDiedBeforeTheRun(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("MAGEFILE_CACHE", filepath.Join(dir, "magecache"))
+	goRunMage := filepath.Join(dir, "go-build123", "b001", "exe", "mage")
+	cachedMage := filepath.Join(dir, "gocache", "8a", strings.Repeat("0123abcd", 8)+"-d", "mage")
+	magefile := filepath.Join(dir, "magecache", "3b486dd013cd47cb")
+	goCmd := filepath.Join(dir, "bin", "go")
+	mageCmd := filepath.Join(dir, "bin", "mage")
+	for _, p := range []string{goRunMage, cachedMage, magefile, goCmd, mageCmd} {
+		copyShell(t, p)
+	}
+	for _, tc := range []struct {
+		name           string
+		parent, child  string
+		killParent     bool
+		wantOrphanedBy string
+	}{
+		{name: "go run's mage under go", parent: goCmd, child: goRunMage},
+		{name: "go run's mage after go died", parent: goCmd, child: goRunMage, killParent: true, wantOrphanedBy: "go"},
+		{name: "cached go run mage after go died", parent: goCmd, child: cachedMage, killParent: true, wantOrphanedBy: "go"},
+		{name: "the magefile under mage", parent: mageCmd, child: magefile},
+		{name: "the magefile after mage died", parent: mageCmd, child: magefile, killParent: true, wantOrphanedBy: "mage"},
+		{name: "the magefile under something else", parent: goCmd, child: magefile, wantOrphanedBy: "mage"},
+		{name: "an installed mage outliving its shell", parent: goCmd, child: mageCmd, killParent: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The child reports its pid and waits; `; true` keeps the parent
+			// shell from exec'ing the child in its own place.
+			parent := exec.Command(tc.parent, "-c", tc.child+` -c 'echo $$; sleep 30'; true`)
+			out, err := parent.StdoutPipe()
+			require.NoError(t, err)
+			require.NoError(t, parent.Start())
+			t.Cleanup(func() { _ = parent.Process.Kill(); _ = parent.Wait() })
+			buf := make([]byte, 32)
+			n, err := out.Read(buf)
+			require.NoError(t, err)
+			child, err := strconv.Atoi(strings.TrimSpace(string(buf[:n])))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = syscall.Kill(child, syscall.SIGKILL) })
+			if tc.killParent {
+				require.NoError(t, parent.Process.Kill())
+				_ = parent.Wait()
+			}
+			err = OrphanedLauncher(child)
+			if tc.wantOrphanedBy == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.EqualError(t, err, fmt.Sprintf("%s, which started %s (pid %d), exited before this run began",
+				tc.wantOrphanedBy, filepath.Base(tc.child)[:min(15, len(filepath.Base(tc.child)))], child))
+		})
+	}
 }
