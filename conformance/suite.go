@@ -85,14 +85,21 @@ type Run struct {
 	Switch, SwitchSHA256 string
 	Gaps                 []string
 	Unsupported          string
+	// Base is a foreign port's arch (our port it runs on), which its name
+	// need not say: every report shows it beside the switch.
+	Base string
 }
 
 // NewRun is the run of p in b, with where and with what it builds and runs:
 // the executor of ctx, its compiler and its version, and backend.
 func NewRun(ctx context.Context, p arch.Port, b Build, backend qemu.Backend) Run {
 	cc := b.Compiler.Command(p)[0]
-	return Run{Port: p.Name, Build: b.Name, Backend: backend.Name(), Toolchain: executor.From(ctx).Toolchain(),
+	run := Run{Port: p.Name, Build: b.Name, Backend: backend.Name(), Toolchain: executor.From(ctx).Toolchain(),
 		Compiler: cc + " " + toolchain.Version(ctx, p, b.Compiler)}
+	if p.Foreign != nil {
+		run.Base = p.Foreign.Base
+	}
+	return run
 }
 
 // Label names the run's arch, with its toolchain when that is not the host

@@ -340,7 +340,7 @@ func WriteNotes(w io.Writer, runs []conformance.Run) {
 	var b strings.Builder
 	for _, r := range runs {
 		if r.Switch != "" {
-			fmt.Fprintf(&b, "switch: %s %s: %s (sha256 %s)\n", r.Port, r.Build, r.Switch, r.SwitchSHA256)
+			fmt.Fprintf(&b, "switch: %s %s: %s on %s (sha256 %s)\n", r.Port, r.Build, r.Switch, r.Base, r.SwitchSHA256)
 		}
 		for _, g := range r.Gaps {
 			fmt.Fprintf(&b, "gap: %s %s: %s\n", r.Port, r.Build, g)

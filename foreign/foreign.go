@@ -167,8 +167,10 @@ func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
 	if i < 0 {
 		return arch.Port{}, fmt.Errorf("base %q is not a port (ports: %s)", s.Base, strings.Join(arch.Names(bases), ", "))
 	}
-	if s.Name == s.Base {
-		return arch.Port{}, fmt.Errorf("name %q is our own port's: pick another", s.Name)
+	// The reports name a run by its port: a foreign name that is a port's
+	// (any, not only its base's) would pass its runs off as that arch's.
+	if slices.Contains(arch.Names(bases), s.Name) || s.Name == "all" {
+		return arch.Port{}, fmt.Errorf("name %q is our own port's (or a word the harness reserves): pick another, e.g. %q", s.Name, s.Name+"-foreign")
 	}
 	file, err := switchFile(s, dir)
 	if err != nil {

@@ -99,6 +99,8 @@ func TestBadDataFileIsOneClearError(t *testing.T) {
 		{"other-folder", `{"name": "elsewhere", "base": "amd64", "style": "slp", "switch": "switch.h"}`, `differs from its folder`},
 		{"no-base", `{"name": "no-base", "base": "vax", "style": "slp", "switch": "switch.h"}`, `base "vax" is not a port (ports: 386, amd64`},
 		{"amd64", `{"name": "amd64", "base": "amd64", "style": "slp", "switch": "switch.h"}`, `our own port's`},
+		{"arm64", `{"name": "arm64", "base": "amd64", "style": "slp", "switch": "switch.h"}`, `name "arm64" is our own port's`},
+		{"all", `{"name": "all", "base": "amd64", "style": "slp", "switch": "switch.h"}`, `name "all" is our own port's`},
 		{"bad-style", `{"name": "bad-style", "base": "amd64", "style": "boost", "switch": "switch.h"}`, `style "boost": use "sl"`},
 		{"wrong-kind", `{"name": "wrong-kind", "base": "amd64", "style": "sl", "switch": "switch.h"}`, `style "sl" takes .S, .s, .c`},
 		{"missing", `{"name": "missing", "base": "amd64", "style": "slp", "switch": "nope.h"}`, "not a file"},

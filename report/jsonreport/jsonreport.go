@@ -44,8 +44,9 @@ type Run struct {
 	OK              bool     `json:"ok"`
 	Error           string   `json:"error,omitempty"`
 	Notes           []string `json:"notes,omitempty"`
-	// A foreign port's switch source and its SHA-256, its declared gaps
-	// that showed, and why it declares this build unsupported.
+	// A foreign port's base arch, switch source and its SHA-256, its
+	// declared gaps that showed, and why it declares this build unsupported.
+	Base         string   `json:"base,omitempty"`
 	Switch       string   `json:"switch,omitempty"`
 	SwitchSHA256 string   `json:"switch_sha256,omitempty"`
 	Gaps         []string `json:"gaps,omitempty"`
@@ -85,6 +86,7 @@ func New(o conformance.Outcome) Report {
 			Failed:          failed,
 			OK:              r.OK(),
 			Notes:           r.Notes,
+			Base:            r.Base,
 			Switch:          r.Switch,
 			SwitchSHA256:    r.SwitchSHA256,
 			Gaps:            r.Gaps,

@@ -117,7 +117,8 @@ func newSuite(r conformance.Run) TestSuite {
 	}
 	if r.Switch != "" {
 		// A foreign port's run: what it judged, exactly.
-		suite.Properties = append(suite.Properties, Property{Name: "switch", Value: r.Switch}, Property{Name: "switch_sha256", Value: r.SwitchSHA256})
+		suite.Properties = append(suite.Properties, Property{Name: "base", Value: r.Base},
+			Property{Name: "switch", Value: r.Switch}, Property{Name: "switch_sha256", Value: r.SwitchSHA256})
 	}
 	if r.Unsupported != "" {
 		suite.Tests, suite.Skipped = 1, 1

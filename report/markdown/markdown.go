@@ -202,7 +202,7 @@ func writeNotes(b *strings.Builder, runs []conformance.Run) {
 	for _, r := range runs {
 		if r.Switch != "" {
 			section()
-			fmt.Fprintf(b, "- **%s %s**: switch %s, SHA-256 %s\n", inline(r.Port), inline(r.Build), inline(r.Switch), inline(r.SwitchSHA256))
+			fmt.Fprintf(b, "- **%s %s**: switch %s on %s, SHA-256 %s\n", inline(r.Port), inline(r.Build), inline(r.Switch), inline(r.Base), inline(r.SwitchSHA256))
 		}
 		for _, g := range r.Gaps {
 			section()
