@@ -67,7 +67,8 @@ struct sl_coro {
     sl_coro *first_child;  /* children, so freeing a parent can re-parent them */
     sl_coro *next_sibling;
     sl_coro *prev_sibling;
-    struct sl_thread *thread;
+    struct sl_thread *thread; /* for the switch's fast path; see owner */
+    uint64_t owner;        /* its thread's identity, never reused */
     sl_fn fn;
     int state;
     int is_main;
@@ -83,9 +84,25 @@ struct sl_thread {
     int save_failed;
     long allocs_left;      /* failure injection: < 0 means off */
     char *lowest_switch;   /* the deepest stack pointer a switch has left from */
+    uint64_t id;           /* this thread's identity: 0 until first use */
 };
 
 static _Thread_local struct sl_thread tls = {.allocs_left = -1};
+
+/* A thread's identity. The address of its block cannot be one: the C
+ * library hands an exited thread's stack and thread-local block to the
+ * next thread it starts. */
+static uint64_t last_thread_id;
+static pthread_mutex_t thread_id_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A lock, not a 64-bit atomic: some 32-bit targets have none without
+ * libatomic, and this runs once per thread. */
+static uint64_t new_thread_id(void) {
+    pthread_mutex_lock(&thread_id_lock);
+    uint64_t id = ++last_thread_id;
+    pthread_mutex_unlock(&thread_id_lock);
+    return id;
+}
 
 /* ---- memory accounting ------------------------------------------------ */
 
@@ -328,7 +345,33 @@ int sl_core_restore(void) {
 static pthread_key_t main_key;
 static pthread_once_t main_key_once = PTHREAD_ONCE_INIT;
 
-static void main_exit(void *main) { drop_buffer(main); }
+/* The next coroutine after c in a walk of the tree under its main one,
+ * without recursion (a chain may be deep). */
+static sl_coro *next_in_tree(sl_coro *c) {
+    if (c->first_child) return c->first_child;
+    for (; !c->is_main; c = c->parent)
+        if (c->next_sibling) return c->next_sibling;
+    return NULL;
+}
+
+/* The thread ends: none of its coroutines can run again. Each is dead, its
+ * stack copy given back, and its thread's identity is never seen again, so
+ * every other thread is refused them. The handles stay valid (sl_state,
+ * sl_parent, sl_saved_bytes): the user may still hold them. The tree is
+ * cut from the main coroutine, which goes with the thread. */
+static void main_exit(void *arg) {
+    sl_coro *main = arg;
+    for (sl_coro *c = main->first_child; c; c = next_in_tree(c)) {
+        c->state = SL_DEAD;
+        drop_buffer(c);
+    }
+    for (sl_coro *c = main->first_child, *next; c; c = next) {
+        next = c->next_sibling;
+        c->parent = c->next_sibling = c->prev_sibling = NULL;
+    }
+    main->first_child = NULL;
+    drop_buffer(main);
+}
 
 static void make_main_key(void) {
     if (pthread_key_create(&main_key, main_exit)) {
@@ -346,6 +389,8 @@ static struct sl_thread *thread_state(void) {
         t->main.is_main = 1;
         t->main.slice_stop = (char *)UINTPTR_MAX;
         t->main.thread = t;
+        t->id = new_thread_id();
+        t->main.owner = t->id;
         t->current = &t->main;
     }
     return t;
@@ -376,7 +421,7 @@ static sl_coro *destination(sl_coro *to, int code) {
 static int transfer(sl_coro *to, void *value, int code, void **result) {
     struct sl_thread *t = thread_state();
     if (!to) return SL_EINVAL;
-    if (to->thread != t) return SL_ETHREAD;
+    if (to->owner != t->id) return SL_ETHREAD;
     sl_coro *dest = destination(to, code);
     if (dest == t->current) {
         for (sl_coro *c = to; c != dest; c = c->parent)
@@ -411,16 +456,27 @@ SL_NOINLINE static _Noreturn void run_current(void) {
     void *r = self->fn(t->value);
     self = t->current;
     self->state = SL_DEAD;
-    /* Only returns when the switch failed: try further up. */
-    for (sl_coro *p = self->parent; p; p = p->parent) transfer(p, r, 0, NULL);
-    fputs("stackslice: a finished coroutine found no ancestor to return to\n", stderr);
+    /* Returns only when the return could not be saved for lack of memory.
+     * The value then reaches no one: sending it further up would pass a
+     * live parent. The coroutine whose stack lies right above this one's
+     * takes the failure instead; it is this one's stack_prev, so nothing
+     * is in its way and the switch needs no memory. */
+    transfer(self->parent, r, 0, NULL);
+    sl_coro *above = self->stack_prev;
+    above->result = NULL; /* its pending call's result stays untouched */
+    t->target = above;
+    t->value = NULL;
+    t->code = SL_ENOMEM;
+    t->throw_from = NULL;
+    sl_arch_switch();
+    fputs("stackslice: a finished coroutine could not leave\n", stderr);
     abort();
 }
 
 int sl_debug_arm_switch(sl_coro *to) {
     struct sl_thread *t = thread_state();
     if (!to || to->state != SL_ACTIVE || to == t->current) return SL_EINVAL;
-    if (to->thread != t) return SL_ETHREAD;
+    if (to->owner != t->id) return SL_ETHREAD;
     t->target = to;
     t->value = NULL;
     t->code = 0;
@@ -461,7 +517,7 @@ sl_coro *sl_new(sl_fn fn, sl_coro *parent) {
         return NULL;
     }
     if (!parent) parent = t->current;
-    if (parent->thread != t) {
+    if (parent->owner != t->id) {
         errno = EPERM;
         return NULL;
     }
@@ -474,6 +530,7 @@ sl_coro *sl_new(sl_fn fn, sl_coro *parent) {
     c->fn = fn;
     c->state = SL_NEW;
     c->thread = t;
+    c->owner = t->id;
     link_child(c, parent);
     return c;
 }
@@ -508,7 +565,7 @@ sl_coro *sl_parent(const sl_coro *c) { return c ? c->parent : NULL; }
 int sl_set_parent(sl_coro *c, sl_coro *parent) {
     if (!c || !parent) return SL_EINVAL;
     struct sl_thread *t = thread_state();
-    if (c->thread != t || parent->thread != t) return SL_ETHREAD;
+    if (c->owner != t->id || parent->owner != t->id) return SL_ETHREAD;
     for (sl_coro *a = parent; a; a = a->parent)
         if (a == c) return SL_ECYCLE;
     unlink_child(c);
@@ -520,7 +577,7 @@ size_t sl_saved_bytes(const sl_coro *c) { return c ? c->saved : 0; }
 
 int sl_free(sl_coro *c) {
     if (!c || c->is_main) return SL_EINVAL;
-    if (c->thread != thread_state()) return SL_ETHREAD;
+    if (c->owner != thread_state()->id) return SL_ETHREAD;
     if (c->state == SL_ACTIVE) return SL_EBUSY;
     sl_coro *grandparent = c->parent;
     while (c->first_child) {

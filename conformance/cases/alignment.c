@@ -34,7 +34,7 @@ static void start_at_odd_depth(int depth) {
     /* Frames of odd sizes move the starting point around. */
     volatile char pad[24 * (depth % 3) + 8];
     pad[0] = 0;
-    (void)pad[0];
+    SL_PIN(pad);
     if (depth > 0) {
         start_at_odd_depth(depth - 1);
         return;

@@ -38,6 +38,12 @@ void sl_check_report_hidden(void);
                           #got, got_, #want, want_);                          \
     } while (0)
 
+/* Keeps every byte of a stack array a case relies on for depth: clang -O2
+ * keeps only the accessed bytes of a `volatile char pad[N]`, and an empty
+ * asm that takes the array's address and clobbers memory makes the whole
+ * array live. */
+#define SL_PIN(array) __asm__ volatile("" : : "r"(array) : "memory")
+
 /* A small deterministic generator, so a failing run can be repeated. */
 uint64_t sl_rand(uint64_t *state);
 

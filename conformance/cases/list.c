@@ -16,6 +16,7 @@ void case_memory_buffer_reuse_grow_shrink(void);
 void case_memory_enomem_with_kept_buffer(void);
 void case_memory_free_with_kept_buffer(void);
 void case_memory_many_kept_buffers(void);
+void case_memory_return_enomem_stays_with_parent(void);
 void case_nesting_deep_chain(void);
 void case_nesting_siblings(void);
 void case_stack_random_switching(void);
@@ -24,6 +25,7 @@ void case_stack_megabyte_frames(void);
 void case_stack_switch_at_every_level(void);
 void case_threads_concurrent(void);
 void case_threads_cross_thread_refused(void);
+void case_threads_exit_ends_coroutines(void);
 void case_signals_timer_storm(void);
 void case_signals_alternate_stack(void);
 void case_registers_canaries(void);
@@ -48,6 +50,7 @@ const struct sl_case sl_cases[] = {
     {"memory_enomem_with_kept_buffer", case_memory_enomem_with_kept_buffer},
     {"memory_free_with_kept_buffer", case_memory_free_with_kept_buffer},
     {"memory_many_kept_buffers", case_memory_many_kept_buffers},
+    {"memory_return_enomem_stays_with_parent", case_memory_return_enomem_stays_with_parent},
     {"nesting_deep_chain", case_nesting_deep_chain},
     {"nesting_siblings", case_nesting_siblings},
     {"stack_random_switching", case_stack_random_switching},
@@ -56,6 +59,7 @@ const struct sl_case sl_cases[] = {
     {"stack_switch_at_every_level", case_stack_switch_at_every_level},
     {"threads_concurrent", case_threads_concurrent},
     {"threads_cross_thread_refused", case_threads_cross_thread_refused},
+    {"threads_exit_ends_coroutines", case_threads_exit_ends_coroutines},
     {"signals_timer_storm", case_signals_timer_storm},
     {"signals_alternate_stack", case_signals_alternate_stack},
     {"registers_canaries", case_registers_canaries},

@@ -259,3 +259,72 @@ void case_memory_many_kept_buffers(void) {
     printf("%d coroutines with kept buffers: %zu bytes saved, %ld bytes live in %ld blocks\n", MANY, saved, live,
            held.live_blocks - before.live_blocks);
 }
+
+/* ---- a return that cannot be saved --------------------------------------- */
+
+static sl_coro *returner_parent, *returner_child;
+
+static void *return_when_told(void *arg) {
+    /* Yield to main, which resumes this one from deep below: main's bytes
+     * there, in the parent's region, must be saved for the return. */
+    EXPECT_EQ(sl_switch(main_coro, arg, NULL), 0);
+    sl_debug_fail_allocs_after(0);
+    return (void *)42;
+}
+
+static void *start_returner(void *arg) {
+    volatile char pad[256];
+    memset((char *)pad, 3, sizeof pad);
+    SL_PIN(pad);
+    sl_coro *child = returner_child = sl_new(return_when_told, NULL);
+    void *r = NULL;
+    EXPECT_EQ(sl_switch(child, arg, &r), 0);
+    /* Resumed by main after the child's return failed: main's value, never
+     * the child's. */
+    EXPECT_PTR(r, (void *)7);
+    EXPECT_EQ(sl_state(child), SL_DEAD);
+    EXPECT_EQ(pad[0] + pad[255], 6);
+    EXPECT_EQ(sl_free(child), 0);
+    return (void *)8;
+}
+
+static __attribute__((noinline)) int resume_from_deep(sl_coro *c, void **result) {
+    volatile char *pad = __builtin_alloca(4096);
+    memset((char *)pad, 5, 4096);
+    SL_PIN(pad);
+    int rc = sl_switch(c, (void *)3, result);
+    return rc + pad[4095] - 5;
+}
+
+/* A finished coroutine whose return to its live parent cannot be saved
+ * gives its value to no one: not to the grandparent (the parent waits for
+ * it) and no abort. The coroutine whose stack lies right above the
+ * finished one's, here main, which resumed it, gets SL_ENOMEM with its
+ * result untouched; the parent stays suspended with its saved bytes, and
+ * runs on when resumed. */
+void case_memory_return_enomem_stays_with_parent(void) {
+    main_coro = sl_current();
+    returner_parent = sl_new(start_returner, NULL);
+    void *r = NULL;
+    EXPECT_EQ(sl_switch(returner_parent, (void *)1, &r), 0); /* the child yields */
+    EXPECT_PTR(r, (void *)1);
+    size_t parent_saved = sl_saved_bytes(returner_parent);
+    EXPECT(parent_saved > 0);
+    struct sl_mem_stats before, after;
+    sl_mem_stats(&before);
+    r = (void *)9;
+    int rc = resume_from_deep(returner_child, &r);
+    sl_debug_fail_allocs_after(-1);
+    EXPECT_EQ(rc, SL_ENOMEM);
+    EXPECT_PTR(r, (void *)9);
+    EXPECT_PTR(sl_current(), main_coro);
+    EXPECT_EQ(sl_state(returner_child), SL_DEAD);
+    EXPECT_EQ(sl_state(returner_parent), SL_ACTIVE);
+    EXPECT_EQ(sl_saved_bytes(returner_parent), parent_saved);
+    sl_mem_stats(&after);
+    EXPECT(after.live_blocks <= before.live_blocks);
+    EXPECT_EQ(sl_switch(returner_parent, (void *)7, &r), 0);
+    EXPECT_PTR(r, (void *)8);
+    EXPECT_EQ(sl_state(returner_parent), SL_DEAD);
+    EXPECT_EQ(sl_free(returner_parent), 0);
+}
