@@ -35,7 +35,10 @@ type Port struct {
 	// QEMU is the QEMU user-mode binary, and QEMUCPU the CPU model it emulates.
 	QEMU    string `json:"qemu"`
 	QEMUCPU string `json:"qemu_cpu"`
-	// NativeOn lists host GOARCHes, besides Name itself, that execute its binaries.
+	// NativeOn lists host GOARCHes, besides Name itself, that may execute
+	// its binaries: a claim, which qemu.Probe proves on each host before
+	// qemu.For runs a binary natively on it (a kernel without IA32
+	// emulation runs no 386 binary).
 	NativeOn []string `json:"native_on,omitempty"`
 	// Predefined is the C preprocessor condition, on the compiler's
 	// predefined macros, that holds exactly when the compiler targets the
@@ -110,7 +113,8 @@ func (p Port) Sources() []string {
 	return []string{filepath.Join(p.Dir, "switch.S"), filepath.Join(p.Dir, "probe.S")}
 }
 
-// RunsNativelyOn tells whether a host of the given GOARCH executes the port's binaries.
+// RunsNativelyOn tells whether a host of the given GOARCH may execute the
+// port's binaries, as its data claims (qemu.For decides).
 func (p Port) RunsNativelyOn(hostArch string) bool {
 	if hostArch == p.Arch() {
 		return true

@@ -548,3 +548,49 @@ func TestLibBuildsEveryPort(t *testing.T) {
 	_, err = Lib(context.Background(), Options{OutDir: out, Out: &bytes.Buffer{}}, "mips")
 	assert.ErrorContains(t, err, `unknown port "mips"`)
 }
+
+// A port whose port.json claims this host runs it natively, where the host
+// cannot (as 386 on a kernel without IA32 emulation): the doctor's probe
+// fails to start, the run says so once and goes on under the port's QEMU,
+// and every report names that runner.
+func TestANativeClaimTheHostRefutesRunsUnderQEMU(t *testing.T) {
+	testkit.Integration(t)
+	if entries, _ := os.ReadDir("/proc/sys/fs/binfmt_misc"); len(entries) > 2 {
+		t.Skip("binfmt_misc may run foreign binaries through an emulator: nothing refutes the claim")
+	}
+	root := testkit.Copy(t)
+	var p arch.Port
+	for _, p = range testkit.Ports(t, root) {
+		if p.Name != runtime.GOARCH {
+			break
+		}
+	}
+	testkit.Edit(t, root, filepath.Join("arch", p.Name, "port.json"), func(s string) string {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(s), &m))
+		m["native_on"] = []string{runtime.GOARCH}
+		out, err := json.Marshal(m)
+		require.NoError(t, err)
+		return string(out)
+	})
+	out := t.TempDir()
+	var log bytes.Buffer
+	runs, err := Test(context.Background(), Options{Root: root, Ports: []string{p.Name}, Builds: []string{"gcc-O0"},
+		Cases: "^switch_ping_pong$", OutDir: out, Out: &log})
+	t.Log("\n" + log.String())
+	require.NoError(t, err)
+	note := fmt.Sprintf("%s: this %s host cannot run %s binaries natively (exec format error); using %s ", p.Name, runtime.GOARCH, p.Name, p.QEMU)
+	assert.Equal(t, 1, strings.Count(log.String(), note))
+	require.Len(t, runs, 1)
+	assert.True(t, strings.HasPrefix(runs[0].Backend, p.QEMU+" "), runs[0].Backend)
+	assert.Regexp(t, `(?m)^`+p.Name+` +`+regexp.QuoteMeta(runs[0].Backend)+` `, log.String())
+	for file, want := range map[string]string{
+		report.JSONFile:     `"runner": "` + runs[0].Backend + `"`,
+		report.JUnitFile:    `<property name="runner" value="` + runs[0].Backend + `">`,
+		report.MarkdownFile: runs[0].Backend,
+	} {
+		data, err := os.ReadFile(filepath.Join(out, file))
+		require.NoError(t, err)
+		assert.Contains(t, string(data), want, file)
+	}
+}

@@ -6,11 +6,13 @@ package qemu
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
@@ -102,13 +104,109 @@ func (u User) Command(bin string, args ...string) []string {
 	return append(append(cmd, bin), args...)
 }
 
-// For picks the backend for a port where the executor of ctx runs binaries.
+// For picks the backend for a port where the executor of ctx runs binaries:
+// natively for the host's own arch, and for an arch the port's native_on
+// names only once Probe proved that this host really runs it (a kernel
+// without IA32 emulation runs no 386 binary, an arm64 one without AArch32
+// no arm binary); under the port's QEMU otherwise, or when opts force it.
+// This is the one place that decides how a port's binaries run.
 func For(ctx context.Context, p arch.Port, opts Options) Backend {
-	goos, goarch := executor.From(ctx).Platform()
-	if !opts.ForceQEMU && goos == "linux" && p.RunsNativelyOn(goarch) {
-		return Native{}
+	if native, needsProof := nativeCandidate(ctx, p, opts); native {
+		pr, probed := proofs.Load(proofKey(ctx, p))
+		if probed && pr.(proof).native || !probed && !needsProof {
+			return Native{}
+		}
 	}
 	return User{Binary: p.QEMU, CPU: p.QEMUCPU, Version: Version(ctx, p.QEMU)}
+}
+
+// nativeCandidate tells whether the host of ctx might run p's binaries
+// natively, and whether that needs a probe (an arch other than the host's
+// own, which its port.json only claims).
+func nativeCandidate(ctx context.Context, p arch.Port, opts Options) (candidate, needsProof bool) {
+	goos, goarch := executor.From(ctx).Platform()
+	if opts.ForceQEMU || goos != "linux" || !p.RunsNativelyOn(goarch) {
+		return false, false
+	}
+	return true, p.Arch() != goarch
+}
+
+// proof is what Probe found for an arch on one executor.
+type proof struct {
+	native bool
+	// note says why native execution was given up, for the run's log.
+	note string
+}
+
+// proofs holds Probe's findings by executor and arch, for the process: a
+// host that cannot start a binary keeps not starting it.
+var proofs sync.Map
+
+func proofKey(ctx context.Context, p arch.Port) string {
+	return executor.From(ctx).ID() + "\x00" + p.Arch()
+}
+
+// ProbeTimeout bounds a probe's native run.
+const ProbeTimeout = 30 * time.Second
+
+// Probe proves, once per executor and arch, whether the host runs p's
+// binaries natively, by starting bin (a static binary of p that exits by
+// itself, such as the toolchain doctor's) natively. When it cannot even
+// start (exec format error, or any other failure to start), For uses the
+// port's QEMU from then on, and Probe returns a note that says so; for a
+// port the host can only emulate, or when opts force QEMU, it does nothing.
+// How the binary ended, once started, proves nothing about the host: that is
+// the caller's to judge under the backend For then picks.
+func Probe(ctx context.Context, p arch.Port, opts Options, bin string) (note string) {
+	native, _ := nativeCandidate(ctx, p, opts)
+	if !native {
+		return ""
+	}
+	if pr, ok := proofs.Load(proofKey(ctx, p)); ok {
+		return pr.(proof).note
+	}
+	res, err := Run(ctx, Native{}, bin, nil, ProbeTimeout)
+	if ctx.Err() != nil {
+		return ""
+	}
+	found := proof{native: true}
+	if why := startFailure(res, err); why != "" {
+		_, goarch := executor.From(ctx).Platform()
+		found = proof{note: fmt.Sprintf("%s: this %s host cannot run %s binaries natively (%s); using %s",
+			p.Arch(), goarch, p.Arch(), why, For(ctx, p, Options{ForceQEMU: true}).Name())}
+	}
+	pr, _ := proofs.LoadOrStore(proofKey(ctx, p), found)
+	return pr.(proof).note
+}
+
+// Fallback is the note of a probe that gave up native execution of p's
+// binaries on the executor of ctx, or "".
+func Fallback(ctx context.Context, p arch.Port, opts Options) string {
+	if native, _ := nativeCandidate(ctx, p, opts); !native {
+		return ""
+	}
+	if pr, ok := proofs.Load(proofKey(ctx, p)); ok {
+		return pr.(proof).note
+	}
+	return ""
+}
+
+// startFailure says why a run could not start the binary at all, or "" when
+// it started. A host reports that as the error of the run (fork/exec: exec
+// format error); a container's runtime as its own output, with nothing
+// from the binary.
+func startFailure(res Result, err error) string {
+	if err != nil {
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			return errno.Error()
+		}
+		return err.Error()
+	}
+	if res.Stdout == "" && strings.Contains(res.Stderr, "exec format error") {
+		return "exec format error"
+	}
+	return ""
 }
 
 // versions caches Version by executor and binary: every run of a port asks

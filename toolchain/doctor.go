@@ -82,8 +82,11 @@ type Result struct {
 	Version  string
 	Runner   string // "native", or the QEMU binary and version
 	QEMU     string // the port's QEMU binary and version, installed or not
-	Linked   bool   // the program compiled and linked statically
-	Ran      bool   // and ran as the suite runs binaries
+	// Fallback says why binaries the port's data says the host runs
+	// natively run under QEMU instead, or is "".
+	Fallback string
+	Linked   bool // the program compiled and linked statically
+	Ran      bool // and ran as the suite runs binaries
 	Problem  *Problem
 }
 
@@ -159,6 +162,11 @@ func check(ctx context.Context, p arch.Port, c Compiler, opts qemu.Options) Resu
 		return fail(StepLink, argv[0], err.Error())
 	}
 	r.Linked = true
+	// Native execution is proven, not taken from port.json: a host that
+	// cannot start the program runs the port under its QEMU.
+	r.Fallback = qemu.Probe(ctx, p, opts, bin)
+	backend = qemu.For(ctx, p, opts)
+	r.Runner = backend.Name()
 	tool := "doctor"
 	if backend.Emulated() {
 		tool = p.QEMU
@@ -300,6 +308,18 @@ func Problems(results []Result) []*Problem {
 	return problems
 }
 
+// Fallbacks are the results' notes of ports whose binaries the host could
+// not run natively, each once, in order.
+func Fallbacks(results []Result) []string {
+	var notes []string
+	for _, r := range results {
+		if r.Fallback != "" && !slices.Contains(notes, r.Fallback) {
+			notes = append(notes, r.Fallback)
+		}
+	}
+	return notes
+}
+
 // WriteTable prints one row per port and compiler: the compiler and its
 // version, the port's QEMU and its version, how binaries run, and whether
 // the program linked statically and ran; then each problem on a line.
@@ -329,6 +349,9 @@ func WriteTable(w io.Writer, results []Result) {
 			mark(r.Linked, linkReached), mark(r.Ran, r.Linked))
 	}
 	tw.Flush()
+	for _, note := range Fallbacks(results) {
+		fmt.Fprintln(w, note)
+	}
 	for _, p := range Problems(results) {
 		fmt.Fprintln(w, p.Error())
 	}
@@ -380,10 +403,21 @@ func Ensure(ctx context.Context, ports []arch.Port, o Options) error {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	problems := Problems(Doctor(ctx, ports, o.Compilers, o.QEMU))
+	results := Doctor(ctx, ports, o.Compilers, o.QEMU)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	problems := Problems(results)
+	said := map[string]bool{}
+	sayFallbacks := func(results []Result) {
+		for _, note := range Fallbacks(results) {
+			if !said[note] {
+				said[note] = true
+				fmt.Fprintln(o.Log, note)
+			}
+		}
+	}
+	sayFallbacks(results)
 	missing := missingTools(ctx, o.Tools)
 	if len(problems) == 0 && len(missing) == 0 {
 		return nil
@@ -412,10 +446,12 @@ func Ensure(ctx context.Context, ports []arch.Port, o Options) error {
 	if err := install(ctx, pkgs, listedIn(ports), o.Log); err != nil {
 		return joinProblems(problems, errors.Join(toolsError(missing, false), err))
 	}
-	problems = Problems(Doctor(ctx, failing, o.Compilers, o.QEMU))
+	results = Doctor(ctx, failing, o.Compilers, o.QEMU)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	sayFallbacks(results)
+	problems = Problems(results)
 	for _, p := range problems {
 		p.Installed = true
 	}

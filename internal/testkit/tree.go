@@ -5,6 +5,7 @@ package testkit
 
 import (
 	"context"
+	"encoding/binary"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -113,4 +114,21 @@ func Integration(t testing.TB) {
 	if testing.Short() {
 		t.Skip("integration: builds and runs target binaries")
 	}
+}
+
+// UnrunnableBinary writes at path what a host that cannot run a port's
+// binaries sees in one: an executable ELF file, statically linked, for the
+// Alpha, which the kernel of no host these tests run on executes, so that
+// starting it fails with "exec format error" as a 386 binary does on a
+// kernel without IA32 emulation.
+func UnrunnableBinary(t testing.TB, path string) {
+	t.Helper()
+	header := make([]byte, 64)
+	copy(header, "\x7fELF\x02\x01\x01")                // 64-bit, little-endian, version 1
+	binary.LittleEndian.PutUint16(header[16:], 2)      // ET_EXEC
+	binary.LittleEndian.PutUint16(header[18:], 0x9026) // EM_ALPHA
+	binary.LittleEndian.PutUint32(header[20:], 1)      // EV_CURRENT
+	binary.LittleEndian.PutUint16(header[52:], 64)     // e_ehsize
+	binary.LittleEndian.PutUint16(header[54:], 56)     // e_phentsize
+	require.NoError(t, os.WriteFile(path, header, 0o755))
 }
