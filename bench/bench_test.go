@@ -116,10 +116,24 @@ func TestBaselineCheck(t *testing.T) {
 	r := result()
 	base := Baseline{"amd64": {"stackslice@0": 180, "stackslice-both@1024": 250}}
 	regressions, notes := base.Check(r)
-	require.Len(t, regressions, 1)
+	require.Len(t, regressions, 2)
 	assert.Contains(t, regressions[0], "amd64 stackslice-both at 1024 bytes: 300.0 instructions per switch, baseline 250.0 (+20%")
-	assert.Len(t, notes, 1, "arm64 has no baseline: a note, not a failure")
-	assert.Contains(t, notes[0], "arm64 stackslice@0: no baseline")
+	assert.Equal(t, `arm64: no baseline in bench/baseline.json (an entry "arm64" with its stackslice counts): record it with `+
+		"SL_BENCH_RECORD=1 SL_BENCH_PORTS=arm64 go run github.com/magefile/mage bench, and commit bench/baseline.json", regressions[1],
+		"a port with no baseline fails the check")
+	assert.Empty(t, notes)
+
+	// A missing or empty baseline fails every arch, and so does an arch
+	// whose entry lacks a count.
+	for _, empty := range []Baseline{nil, {}} {
+		regressions, _ = empty.Check(r)
+		require.Len(t, regressions, 2)
+		assert.Contains(t, regressions[0], "amd64: no baseline")
+		assert.Contains(t, regressions[1], "arm64: no baseline")
+	}
+	regressions, _ = Baseline{"amd64": {"stackslice@0": 180}, "arm64": {"stackslice@0": 400}}.Check(r)
+	require.Len(t, regressions, 1)
+	assert.Contains(t, regressions[0], "amd64 stackslice-both@1024: no baseline in bench/baseline.json: record it with SL_BENCH_RECORD=1 SL_BENCH_PORTS=amd64")
 
 	// Within the tolerance passes; fcontext is not ours and never checked.
 	base = Baseline{"amd64": {"stackslice@0": 175, "stackslice-both@1024": 290}, "arm64": {"stackslice@0": 400}}

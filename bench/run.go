@@ -118,7 +118,8 @@ const Tolerance = 0.05
 
 func countKey(c Count) string { return fmt.Sprintf("%s@%d", c.Contender, c.Bytes) }
 
-// LoadBaseline reads root's baseline; a missing file is an empty one.
+// LoadBaseline reads root's baseline; a missing file is an empty one,
+// which fails the check of every count measured.
 func LoadBaseline(root string) (Baseline, error) {
 	data, err := os.ReadFile(filepath.Join(root, BaselineFile))
 	if errors.Is(err, os.ErrNotExist) {
@@ -157,10 +158,15 @@ func (b Baseline) Write(root string) error {
 }
 
 // Check compares r's stackslice counts with the baseline: a count more
-// than Tolerance above it, or a steady-state switch that allocates, is a
-// regression; a count with no baseline is a note.
+// than Tolerance above it, a count with no baseline (a new port, a missing
+// or emptied file: no check at all would pass anything), or a steady-state
+// switch that allocates, is a regression.
 func (b Baseline) Check(r Result) (regressions, notes []string) {
 	for _, a := range r.Arches {
+		record := fmt.Sprintf("record it with SL_BENCH_RECORD=1 SL_BENCH_PORTS=%s go run github.com/magefile/mage bench, and commit %s", a.Arch, BaselineFile)
+		if _, ok := b[a.Arch]; !ok {
+			regressions = append(regressions, fmt.Sprintf("%s: no baseline in %s (an entry %q with its stackslice counts): %s", a.Arch, BaselineFile, a.Arch, record))
+		}
 		for _, c := range a.Counts {
 			if !strings.HasPrefix(c.Contender, Stackslice) {
 				continue
@@ -169,10 +175,12 @@ func (b Baseline) Check(r Result) (regressions, notes []string) {
 				regressions = append(regressions, fmt.Sprintf("%s %s at %d bytes: %.3g heap allocations per switch in steady state, want 0",
 					a.Arch, c.Contender, c.Bytes, c.AllocsPerSwitch))
 			}
-			base, ok := b[a.Arch][countKey(c)]
+			counts, archKnown := b[a.Arch]
+			base, ok := counts[countKey(c)]
 			switch {
+			case !archKnown:
 			case !ok:
-				notes = append(notes, fmt.Sprintf("%s %s: no baseline in %s (SL_BENCH_RECORD=1 records one)", a.Arch, countKey(c), BaselineFile))
+				regressions = append(regressions, fmt.Sprintf("%s %s: no baseline in %s: %s", a.Arch, countKey(c), BaselineFile, record))
 			case c.Instructions > base*(1+Tolerance):
 				regressions = append(regressions, fmt.Sprintf("%s %s at %d bytes: %.1f instructions per switch, baseline %.1f (+%.0f%%, more than %.0f%%)",
 					a.Arch, c.Contender, c.Bytes, c.Instructions, base, 100*(c.Instructions/base-1), 100*Tolerance))

@@ -76,7 +76,7 @@ func Bench(ctx context.Context, o Options, bo BenchOptions) (bench.Result, error
 		return res, nil
 	}
 	if len(regressions) > 0 {
-		return res, fmt.Errorf("bench: %d regression(s): %s", len(regressions), strings.Join(regressions, "; "))
+		return res, fmt.Errorf("bench: %d regression(s) or missing baseline(s): %s", len(regressions), strings.Join(regressions, "; "))
 	}
 	return res, nil
 }
