@@ -60,6 +60,7 @@ func FindC(src, cpu string) ([]Site, error) {
 			saveCalls[0], restoreCalls[0], saveCalls[1], restoreCalls[1])
 	}
 	var sites []Site
+	var errs []error
 	byReg := map[string]int{}
 	for _, a := range sc.asms {
 		for _, e := range sc.clobbers(a) {
@@ -92,6 +93,14 @@ func FindC(src, cpu string) ([]Site, error) {
 		for _, a := range part.asms {
 			for _, in := range a.insns {
 				mnemonic, ops := splitInstruction(in.text)
+				if dataDirectives[mnemonic] {
+					errs = append(errs, fmt.Errorf("line %d: %s: a data directive among the %ss emits bytes the check cannot read (a save written as .byte is no site); write the instruction",
+						lineOf(src, in.span[0]), in.text, part.step))
+					continue
+				}
+				if strings.HasPrefix(mnemonic, ".") {
+					continue // other directives emit no instruction the check could mutate
+				}
 				l := line{number: lineOf(src, in.span[0]), text: in.text, mnemonic: mnemonic, ops: ops, annotated: true}
 				parse, refMem := a.resolve(ops, cpu)
 				pl := l
@@ -111,6 +120,9 @@ func FindC(src, cpu string) ([]Site, error) {
 				sites = append(sites, *l.site)
 			}
 		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	if len(sites) == 0 {
 		return nil, errors.New("no clobber-list register and no save or restore the check knows")
@@ -365,7 +377,7 @@ func (a *cAsm) readOperands() {
 }
 
 // readTemplate splits the template's string literals into instructions, at
-// \n, \t and ; (labels and directives stay out).
+// \n, \t and ; (labels stay out).
 func (a *cAsm) readTemplate() {
 	for _, t := range a.sections[0] {
 		if t.kind != '"' {
@@ -377,7 +389,7 @@ func (a *cAsm) readTemplate() {
 		at := 0
 		for k, p := range pieces {
 			trimmed := strings.TrimSpace(p)
-			if trimmed != "" && !strings.HasPrefix(trimmed, ".") && !strings.HasSuffix(trimmed, ":") {
+			if trimmed != "" && !strings.HasSuffix(trimmed, ":") {
 				lead := strings.Index(p, trimmed)
 				start := from + at + lead
 				a.insns = append(a.insns, cInsn{text: trimmed, span: [2]int{start, start + len(trimmed)}})

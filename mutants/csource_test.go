@@ -106,6 +106,8 @@ func TestFindCRefusesWhatItCannotRead(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"no save call", `int f(void) { __asm__ volatile("" ::: "x19"); return 0; }`, "no SLP_SAVE_STATE and SLP_RESTORE_STATE"},
 		{"nothing to mutate", `int f(void) { SLP_SAVE_STATE(a, b); SLP_RESTORE_STATE(); return 0; }`, "no clobber-list register and no save or restore"},
+		{"a save written as data", "int f(void) {\n __asm__ volatile(\".inst 0xa9bf53f3\" ::: \"x20\");\n SLP_SAVE_STATE(a, b); SLP_RESTORE_STATE(); return 0; }",
+			"line 2: .inst 0xa9bf53f3: a data directive among the saves emits bytes the check cannot read"},
 	}
 	for _, tt := range tests {
 		_, err := FindC(tt.src, "aarch64")

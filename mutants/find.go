@@ -118,16 +118,34 @@ func Find(src, cpu string) ([]Site, error) {
 			continue
 		}
 		code = strings.TrimSpace(code)
-		if step == "" || code == "" || strings.HasPrefix(code, ".") || strings.HasPrefix(code, "#") || strings.HasSuffix(code, ":") {
+		if step == "" || code == "" || strings.HasSuffix(code, ":") {
+			continue
+		}
+		// Every other line of a step is read, or refused: what the check
+		// skips it cannot mutate.
+		text := strings.Join(strings.Fields(code), " ")
+		switch {
+		case strings.HasPrefix(code, "#"):
+			errs = append(errs, fmt.Errorf("switch.S:%d: %s: a preprocessor line in step 1 or 5 hides what assembles from the check; move it out of the step", i+1, text))
+			continue
+		case strings.Contains(code, ";"):
+			errs = append(errs, fmt.Errorf("switch.S:%d: %s: one instruction per line in steps 1 and 5, so that each is read", i+1, text))
 			continue
 		}
 		mnemonic, ops := splitInstruction(code)
+		switch {
+		case dataDirectives[mnemonic]:
+			errs = append(errs, fmt.Errorf("switch.S:%d: %s: a data directive in step 1 or 5 emits bytes the check cannot read (a save written as .byte is no site); write the instruction", i+1, text))
+			continue
+		case readsNothing(mnemonic):
+			continue
+		}
 		if step == Restore && returns[mnemonic] {
 			steps = append(steps, current)
 			step, current = "", nil
 			continue
 		}
-		l := line{number: i + 1, text: strings.Join(strings.Fields(code), " "), mnemonic: mnemonic, ops: ops}
+		l := line{number: i + 1, text: text, mnemonic: mnemonic, ops: ops}
 		if _, after, found := strings.Cut(comment, NotASave); found {
 			reason, colon := strings.CutPrefix(strings.TrimSpace(after), ":")
 			if !colon || strings.TrimSpace(reason) == "" {

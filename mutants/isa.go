@@ -227,6 +227,24 @@ func spanRegs(first, last string) ([]string, error) {
 	return regs, nil
 }
 
+// dataDirectives emit bytes the check cannot read: a save written as
+// `.byte 0x41,0x57` (push r15) would be no site, and its mutants none. In
+// steps 1 and 5 they are refused, annotated or not.
+var dataDirectives = map[string]bool{
+	".byte": true, ".2byte": true, ".4byte": true, ".8byte": true, ".short": true, ".hword": true, ".word": true,
+	".int": true, ".long": true, ".quad": true, ".octa": true, ".inst": true, ".inst.n": true, ".inst.w": true,
+	".insn": true, ".dc": true, ".dc.b": true, ".dc.w": true, ".dc.l": true, ".dc.a": true, ".fill": true,
+	".skip": true, ".space": true, ".zero": true, ".ascii": true, ".asciz": true, ".string": true, ".incbin": true,
+	".rept": true, ".irp": true, ".irpc": true, ".macro": true, ".include": true, ".float": true, ".single": true,
+	".double": true, ".sleb128": true, ".uleb128": true, ".value": true,
+}
+
+// readsNothing are directives that emit no code: unwind and debug
+// information.
+func readsNothing(mnemonic string) bool {
+	return strings.HasPrefix(mnemonic, ".cfi_") || mnemonic == ".loc"
+}
+
 // returns end step 5: what follows the return is not the step's.
 var returns = map[string]bool{"ret": true, "retq": true, "retl": true, "blr": true, "br": true, "bx": true, "jr": true}
 

@@ -141,6 +141,16 @@ func TestFindRefusesWhatItCannotRead(t *testing.T) {
 		{"pair with writeback", "/* 1. save */\n\tstp\tx29, x30, [sp, #-16]!\n/* 2. */",
 			"a pair or range with writeback cannot lose one register and keep the frame; allocate the frame first"},
 		{"store without a slot", "/* 1. save */\n\tstr\tx19, x20\n/* 2. */", "expected a frame slot"},
+		// What the check would skip it could not mutate: data directives
+		// (annotated or not), preprocessor lines, two instructions on a line,
+		// any other directive without a note.
+		{"a save written as data", "/* 1. save */\n\t.inst\t0xa9bf53f3\n/* 2. */",
+			"switch.S:2: .inst 0xa9bf53f3: a data directive in step 1 or 5 emits bytes the check cannot read"},
+		{"data with a note", "/* 5. restore */\n\t.byte 0x41,0x5f /* sl:not-a-save: padding */\n\tret",
+			"switch.S:2: .byte 0x41,0x5f: a data directive"},
+		{"an include", "/* 1. save */\n#include \"saves.h\"\n/* 2. */", "switch.S:2: #include \"saves.h\": a preprocessor line in step 1 or 5"},
+		{"two on a line", "/* 1. save */\n\tsub\tsp, sp, #16 ; str\tx19, [sp]\n/* 2. */", "switch.S:2: sub sp, sp, #16 ; str x19, [sp]: one instruction per line"},
+		{"another directive", "/* 1. save */\n\t.p2align 4\n/* 2. */", `switch.S:2: .p2align 4: the check does not know ".p2align" as a save instruction`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,6 +159,18 @@ func TestFindRefusesWhatItCannotRead(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+// The x86 save of the issue, push r15 as bytes, among saves the check reads:
+// refused, not scored without it. Unwind directives emit nothing and pass.
+func TestFindRefusesASaveWrittenAsBytes(t *testing.T) {
+	src := "/* 1. save */\n\tpushq\t%r14\n\t.cfi_adjust_cfa_offset 8\n\t.byte\t0x41,0x57\n/* 2. */\n/* 5. restore */\n\tpopq\t%r15\n\tpopq\t%r14\n\tret\n"
+	_, err := Find(src, "x86_64")
+	require.Error(t, err)
+	assert.Equal(t, "switch.S:4: .byte 0x41,0x57: a data directive in step 1 or 5 emits bytes the check cannot read (a save written as .byte is no site); write the instruction", err.Error())
+	sites, err := Find(strings.Replace(src, ".byte\t0x41,0x57", "pushq\t%r15", 1), "x86_64")
+	require.NoError(t, err)
+	assert.Len(t, sites, 4)
 }
 
 func TestApplyKeepsTheOtherRegistersInTheirSlots(t *testing.T) {
