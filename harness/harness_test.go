@@ -145,6 +145,26 @@ func TestBinariesGoToAFolderTheHarnessOwns(t *testing.T) {
 			d.release()
 		}
 	})
+	// The lock file and the marker as links to another file: refused, and
+	// that file is not written.
+	t.Run("links to other files", func(t *testing.T) {
+		victim := filepath.Join(t.TempDir(), "victim")
+		require.NoError(t, os.WriteFile(victim, []byte("precious"), 0o644))
+		dir := t.TempDir()
+		require.NoError(t, os.Symlink(victim, filepath.Join(dir, lockFile)))
+		_, err := openOutDir(dir)
+		require.EqualError(t, err, fmt.Sprintf("output directory %s: refusing %s: it is a symbolic link, not a file of the harness's own; remove it, or set SL_OUT to another folder",
+			dir, filepath.Join(dir, lockFile)))
+
+		dir = t.TempDir()
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, "bin"), 0o755))
+		require.NoError(t, os.Symlink(victim, filepath.Join(dir, "bin", binMarker)))
+		_, err = openOutDir(dir)
+		require.ErrorContains(t, err, "refusing "+filepath.Join(dir, "bin", binMarker)+": it is a symbolic link")
+		data, err := os.ReadFile(victim)
+		require.NoError(t, err)
+		assert.Equal(t, "precious", string(data))
+	})
 	t.Run("old reports are removed", func(t *testing.T) {
 		dir := t.TempDir()
 		for _, name := range report.Files {

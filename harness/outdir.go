@@ -99,8 +99,12 @@ func lockOutDir(dir string) (*filelock.Lock, error) {
 		return nil, fmt.Errorf("output directory %s: %v", dir, unwrapPath(err))
 	}
 	lock, held, err := filelock.Try(filepath.Join(dir, lockFile))
-	if err != nil {
+	var pe *os.PathError
+	switch {
+	case errors.As(err, &pe):
 		return nil, fmt.Errorf("output directory %s is not writable: %v", dir, unwrapPath(err))
+	case err != nil:
+		return nil, fmt.Errorf("output directory %s: %v; remove it, or set SL_OUT to another folder", dir, err)
 	}
 	if held {
 		holder, _ := os.ReadFile(filepath.Join(dir, lockFile))
@@ -161,12 +165,12 @@ func ownBinDir(bin string) error {
 	case !fi.IsDir():
 		return fmt.Errorf("refusing %s for binaries: it is not a folder of the harness's own; set SL_OUT to another folder", bin)
 	default:
-		if _, err := os.Stat(filepath.Join(bin, binMarker)); err != nil && !onlyHarnessFiles(bin) {
+		if _, err := os.Lstat(filepath.Join(bin, binMarker)); err != nil && !onlyHarnessFiles(bin) {
 			return fmt.Errorf("refusing %s for binaries: it holds files the harness did not make; set SL_OUT to another folder", bin)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(bin, binMarker), []byte("binaries built by the stackslice harness\n"), 0o644); err != nil {
-		return fmt.Errorf("%s is not writable: %v", bin, unwrapPath(err))
+	if err := filelock.WriteOwn(filepath.Join(bin, binMarker), []byte("binaries built by the stackslice harness\n")); err != nil {
+		return fmt.Errorf("folder of binaries %s: %v", bin, unwrapPath(err))
 	}
 	return nil
 }
