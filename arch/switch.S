@@ -11,6 +11,8 @@
 #include "386/switch.S"
 #elif defined(__x86_64__) && !defined(__ILP32__)
 #include "amd64/switch.S"
+#elif defined(__arm__) && defined(__ARM_ARCH_ISA_ARM) && !defined(__SOFTFP__)
+#include "arm/switch.S"
 #elif defined(__aarch64__) && !defined(__ILP32__)
 #include "arm64/switch.S"
 #elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__

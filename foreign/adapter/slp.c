@@ -48,7 +48,7 @@
 #define SL_SLP_AREA 32
 #elif defined(__s390x__)
 #define SL_SLP_AREA 160
-#elif defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || (defined(__riscv) && __riscv_xlen == 64)
+#elif defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__) || (defined(__riscv) && __riscv_xlen == 64)
 #define SL_SLP_AREA 0
 #else
 #error "foreign/adapter/slp.c: no stack area for this arch; add it here and foreign/adapter/<arch>.S"
