@@ -74,9 +74,13 @@ func (Test) All(ctx context.Context) error {
 
 // Full runs every port in the full build matrix: gcc -O0, -O2, -O3 -flto, -O2 -fno-omit-frame-pointer, clang -O2, and the sanitizers on the host arch.
 //
-// Takes the knobs of test:all, except SL_BUILDS.
+// The random programs of the model_* cases run ten times as many programs
+// as in test:all. Takes the knobs of test:all, except SL_BUILDS.
 func (Test) Full(ctx context.Context) error {
-	return run(ctx, func(o *harness.Options) { o.Builds = []string{"all"} })
+	return run(ctx, func(o *harness.Options) {
+		o.Builds = []string{"all"}
+		o.Thorough = true
+	})
 }
 
 // Arch runs one port, named as its folder under arch/ (test:arch arm64), in the default builds.

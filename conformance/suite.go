@@ -28,6 +28,7 @@ type Options struct {
 	Cases       *regexp.Regexp // run only the cases it matches; all when nil
 	Repeat      int            // run the selected cases this many times; once when 0
 	SelfTest    bool           // run the runner's own misbehaving cases instead
+	Thorough    bool           // the random programs' longer budget (runner --thorough)
 	// Progress, when set, hears about each stage of the run as it happens.
 	Progress func(Progress)
 }
@@ -368,11 +369,15 @@ func List(ctx context.Context, root string, p arch.Port, b Build, opts Options, 
 }
 
 // runnerArgs are the options every invocation of p's runner takes: the
-// self-test, and a foreign port's undeclared registers.
+// self-test, the random programs' budget, and a foreign port's undeclared
+// registers.
 func runnerArgs(p arch.Port, opts Options) []string {
 	var args []string
 	if opts.SelfTest {
 		args = append(args, "--selftest")
+	}
+	if opts.Thorough {
+		args = append(args, "--thorough")
 	}
 	if p.Foreign != nil && len(p.Foreign.NotClaimed) > 0 {
 		args = append(args, "--not-claimed", strings.Join(sortedKeys(p.Foreign.NotClaimed), ","))

@@ -18,6 +18,24 @@ import (
 	"github.com/stackslice/stackslice/internal/testkit"
 )
 
+func TestRunnerArgs(t *testing.T) {
+	foreign := arch.Port{Foreign: &arch.Foreign{NotClaimed: map[string]string{"x19": "why", "d8": "why"}}}
+	tests := []struct {
+		name string
+		port arch.Port
+		opts Options
+		want []string
+	}{
+		{"plain", arch.Port{}, Options{}, nil},
+		{"self-test", arch.Port{}, Options{SelfTest: true}, []string{"--selftest"}},
+		{"thorough", arch.Port{}, Options{Thorough: true}, []string{"--thorough"}},
+		{"foreign", foreign, Options{Thorough: true}, []string{"--thorough", "--not-claimed", "d8,x19"}},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, runnerArgs(tt.port, tt.opts), tt.name)
+	}
+}
+
 func TestSelectCases(t *testing.T) {
 	names := []string{"switch_ping_pong", "signals_timer_storm", "signals_alternate_stack"}
 	tests := []struct {

@@ -57,6 +57,7 @@ struct sl_coro {
     char *slice_stop;      /* top (exclusive) of the region it owns; set when started */
     char *copy;            /* heap copy of [slice_start, slice_start + saved) */
     size_t saved;
+    size_t saved_before;   /* saved when a save_all began: a failed one undoes */
     size_t cap;            /* size of the block at copy, kept between saves */
     size_t off;            /* where in it the copy starts: as the stack, mod 64 */
     size_t room;           /* bytes a save may copy without fit_buffer (0 when
@@ -83,6 +84,7 @@ struct sl_thread {
     int code;              /* throw code in transit; 0 for a plain switch */
     int save_failed;
     long allocs_left;      /* failure injection: < 0 means off */
+    int fail_once;         /* the injected failure is one allocation, not all after */
     char *lowest_switch;   /* the deepest stack pointer a switch has left from */
     uint64_t id;           /* this thread's identity: 0 until first use */
 };
@@ -112,7 +114,10 @@ static atomic_long live_blocks, live_bytes, peak_bytes, total_allocs;
 
 SL_INLINE int alloc_allowed(void) {
     if (tls.allocs_left < 0) return 1;
-    if (tls.allocs_left == 0) return 0;
+    if (tls.allocs_left == 0) {
+        if (tls.fail_once) tls.allocs_left = -1;
+        return 0;
+    }
     tls.allocs_left--;
     return 1;
 }
@@ -146,7 +151,17 @@ void sl_mem_stats(struct sl_mem_stats *out) {
     out->allocs = atomic_load(&total_allocs);
 }
 
-void sl_debug_fail_allocs_after(long n) { tls.allocs_left = n < 0 ? -1 : n; }
+void sl_debug_fail_allocs_after(long n) {
+    tls.allocs_left = n < 0 ? -1 : n;
+    tls.fail_once = 0;
+}
+
+void sl_debug_fail_alloc_once(long n) {
+    tls.allocs_left = n < 0 ? -1 : n;
+    tls.fail_once = 1;
+}
+
+int sl_debug_failure_armed(void) { return tls.allocs_left >= 0; }
 
 /* ---- stack copies ----------------------------------------------------- */
 
@@ -249,17 +264,22 @@ SL_NOINLINE static void *save_all(struct sl_thread *t, void *slice_start) {
     if (!t->lowest_switch || below(slice_start, t->lowest_switch)) t->lowest_switch = slice_start;
 #endif
     t->save_failed = 0;
+    sl_coro *first = owner;
     while (below(owner->slice_stop, target->slice_stop)) {
+        owner->saved_before = owner->saved;
         if (save_upto(owner, owner->slice_stop)) goto failed;
         owner = owner->stack_prev;
     }
+    owner->saved_before = owner->saved;
     if (owner != target && save_upto(owner, target->slice_stop)) goto failed;
     return target->state == SL_NEW ? slice_start : target->slice_start;
 
 failed:
-    /* The suspended owners' partial copies stay valid: their stack does not
-     * change. The running one keeps running, so its copy would go stale:
-     * it keeps its buffer, empty. */
+    /* Nothing changed: the owners saved so far go back to what they held
+     * (the bytes past that stay on the stack, untouched), and the running
+     * one, which keeps running, to an empty copy (it keeps its buffer). */
+    for (sl_coro *c = first; c != owner; c = c->stack_prev) c->saved = c->saved_before;
+    owner->saved = owner->saved_before;
     t->current->saved = 0;
     t->save_failed = 1;
     return slice_start;

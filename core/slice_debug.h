@@ -19,6 +19,16 @@ void sl_mem_stats(struct sl_mem_stats *out);
  * too; live_blocks and live_bytes count the kept buffers. */
 void sl_debug_fail_allocs_after(long n);
 
+/* As sl_debug_fail_allocs_after, but only the allocation after the n that
+ * succeed fails; the ones after it succeed again (SQLite's transient
+ * malloc failures). */
+void sl_debug_fail_alloc_once(long n);
+
+/* 1 while an injected failure is armed on the calling thread and has not
+ * happened yet: a test tells from it whether its run reached the
+ * allocation it chose to fail. */
+int sl_debug_failure_armed(void);
+
 /* Arms the next sl_arch_switch() of the calling thread to go to `to`, as
  * sl_switch(to, NULL, NULL) would, so a probe can call the port with no C
  * frame in between (such frames save callee-saved registers themselves and

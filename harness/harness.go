@@ -53,6 +53,9 @@ type Options struct {
 	// SelfTest runs the runner's own misbehaving cases instead of the
 	// conformance cases: how the harness tests its failure reporting.
 	SelfTest bool
+	// Thorough gives the random programs of the model cases their longer
+	// budget (test:full).
+	Thorough bool
 	// Foreign runs foreign ports instead of ours (test:foreign): these
 	// names, or every one for "all". ForeignPath is SL_FOREIGN_PATH.
 	Foreign     []string
@@ -396,6 +399,7 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 		Cases:       filter,
 		Repeat:      o.Repeat,
 		SelfTest:    o.SelfTest,
+		Thorough:    o.Thorough,
 	}
 	if err := precheck(executor.With(ctx, jobs[0].ex), o.Root, jobs, s.options(jobs[0].ex, opts)); err != nil {
 		if ctx.Err() != nil {

@@ -44,6 +44,10 @@ void sl_check_report_hidden(void);
  * array live. */
 #define SL_PIN(array) __asm__ volatile("" : : "r"(array) : "memory")
 
+/* Set by the runner's --thorough (the full matrix): a case with a budget
+ * (the random programs of model.c) spends a longer one. */
+extern int sl_thorough;
+
 /* A small deterministic generator, so a failing run can be repeated. */
 uint64_t sl_rand(uint64_t *state);
 

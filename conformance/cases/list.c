@@ -33,6 +33,9 @@ void case_registers_canaries_direct(void);
 void case_fp_rounding_per_coroutine(void);
 void case_fp_new_inherits_starter(void);
 void case_alignment_entry_and_resume(void);
+void case_model_random_programs(void);
+void case_model_random_programs_threads(void);
+void case_model_failure_injection(void);
 
 const struct sl_case sl_cases[] = {
     {"switch_ping_pong", case_switch_ping_pong},
@@ -67,6 +70,9 @@ const struct sl_case sl_cases[] = {
     {"fp_rounding_per_coroutine", case_fp_rounding_per_coroutine},
     {"fp_new_inherits_starter", case_fp_new_inherits_starter},
     {"alignment_entry_and_resume", case_alignment_entry_and_resume},
+    {"model_random_programs", case_model_random_programs},
+    {"model_random_programs_threads", case_model_random_programs_threads},
+    {"model_failure_injection", case_model_failure_injection},
 };
 
 const int sl_case_count = sizeof sl_cases / sizeof sl_cases[0];

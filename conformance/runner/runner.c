@@ -18,6 +18,9 @@
  * canary cases, which report each as changed or preserved instead (a
  * foreign port's declared gaps, registers.c).
  *
+ * `--thorough` gives the random programs (model.c) the longer budget of
+ * the full matrix.
+ *
  * `--selftest` swaps the conformance cases for the runner's own misbehaving
  * ones (selftest.c), with which the harness tests its failure reporting.
  *
@@ -291,6 +294,9 @@ int sl_set_not_claimed(const char *list);
 static const struct sl_case *cases = sl_cases;
 static int case_count;
 
+/* check.h: set by --thorough */
+int sl_thorough;
+
 static const struct sl_case *find_case(const char *name) {
     for (int i = 0; i < case_count; i++)
         if (strcmp(cases[i].name, name) == 0) return &cases[i];
@@ -303,6 +309,8 @@ int main(int argc, char **argv) {
     for (; first < argc && argv[first][0] == '-'; first++) {
         if (strcmp(argv[first], "--list") == 0) {
             list = 1;
+        } else if (strcmp(argv[first], "--thorough") == 0) {
+            sl_thorough = 1;
         } else if (strcmp(argv[first], "--selftest") == 0) {
             cases = sl_selftests;
             case_count = sl_selftest_count;
@@ -315,7 +323,7 @@ int main(int argc, char **argv) {
                 return 2;
             }
         } else {
-            fprintf(stderr, "runner: unknown option %s (use --list, --selftest, --timeout SEC, --not-claimed REG,..., case names)\n",
+            fprintf(stderr, "runner: unknown option %s (use --list, --selftest, --thorough, --timeout SEC, --not-claimed REG,..., case names)\n",
                     argv[first]);
             return 2;
         }
