@@ -431,10 +431,10 @@ func TestEmulatorBugsCannotExcuseABrokenPort(t *testing.T) {
 			len(names), len(names), len(names)/conformance.MaxExcusedShare))
 	})
 	t.Run("every selected case excused", func(t *testing.T) {
-		root := brokenRiscv64(t, map[string]string{"switch_ping_pong": "bug", "registers_canaries": "bug"})
+		root := brokenRiscv64(t, map[string]string{"signals_timer_storm": "bug", "signals_alternate_stack": "bug"})
 		var log bytes.Buffer
 		runs, err := Test(context.Background(), Options{Root: root, Ports: []string{"riscv64"}, Builds: []string{"gcc-O0"},
-			Cases: "^(switch_ping_pong|registers_canaries)$", OutDir: t.TempDir(), Out: &log})
+			Cases: "^signals_", OutDir: t.TempDir(), Out: &log})
 		require.EqualError(t, err, "conformance failed: riscv64/gcc-O0")
 		require.Len(t, runs, 1)
 		assert.Equal(t, 2, runs[0].Known())
@@ -444,14 +444,14 @@ func TestEmulatorBugsCannotExcuseABrokenPort(t *testing.T) {
 	})
 	t.Run("a case the port lists that passes is reported", func(t *testing.T) {
 		root := testkit.Copy(t)
-		withBugs(t, root, "riscv64", map[string]string{"switch_to_self": "once failed under QEMU"})
+		withBugs(t, root, "riscv64", map[string]string{"signals_alternate_stack": "once failed under QEMU"})
 		out := t.TempDir()
 		var log bytes.Buffer
 		runs, err := Test(context.Background(), Options{Root: root, Ports: []string{"riscv64"}, Builds: []string{"gcc-O0"},
-			Cases: "^switch_", OutDir: out, Out: &log})
+			Cases: "^(switch_|signals_alternate_stack)", OutDir: out, Out: &log})
 		require.NoError(t, err)
 		const note = "passed although arch/riscv64/port.json lists it in emulator_bugs; if it no longer fails, remove it from emulator_bugs"
-		assert.Contains(t, log.String(), "note: riscv64 gcc-O0 switch_to_self: "+note)
+		assert.Contains(t, log.String(), "note: riscv64 gcc-O0 signals_alternate_stack: "+note)
 		data, err := os.ReadFile(filepath.Join(out, report.JSONFile))
 		require.NoError(t, err)
 		rep, err := jsonreport.Read(bytes.NewReader(data))
@@ -462,8 +462,30 @@ func TestEmulatorBugsCannotExcuseABrokenPort(t *testing.T) {
 				notes = append(notes, c.Case+": "+c.Note)
 			}
 		}
-		assert.Equal(t, []string{"switch_to_self: " + note}, notes)
+		assert.Equal(t, []string{"signals_alternate_stack: " + note}, notes)
 		assert.Len(t, runs, 1)
+	})
+	// The issue's port: amd64 without its MXCSR and x87 control word
+	// switched, its fp_* and register canary cases listed, run emulated.
+	t.Run("a register bug listed as an emulator bug", func(t *testing.T) {
+		root := testkit.Copy(t)
+		testkit.Edit(t, root, "arch/amd64/switch.S", func(s string) string {
+			var kept []string
+			for _, l := range strings.Split(s, "\n") {
+				if !regexp.MustCompile(`^\s*(stmxcsr|fnstcw|ldmxcsr|fldcw)\s`).MatchString(l) {
+					kept = append(kept, l)
+				}
+			}
+			require.Len(t, kept, len(strings.Split(s, "\n"))-4)
+			return strings.Join(kept, "\n")
+		})
+		withBugs(t, root, "amd64", map[string]string{"fp_rounding_per_coroutine": "bug", "fp_new_inherits_starter": "bug",
+			"registers_canaries": "bug", "registers_canaries_direct": "bug"})
+		runs, err := Test(context.Background(), Options{Root: root, Ports: []string{"amd64"}, Builds: []string{"gcc-O0"}, ForceQEMU: true,
+			OutDir: t.TempDir(), Out: &bytes.Buffer{}})
+		require.Error(t, err)
+		assert.Empty(t, runs, "refused before any run")
+		assert.Contains(t, err.Error(), `arch/amd64/port.json: emulator_bugs names "fp_new_inherits_starter", "fp_rounding_per_coroutine", "registers_canaries", "registers_canaries_direct", which no emulator bug may excuse`)
 	})
 	t.Run("a name that is no case", func(t *testing.T) {
 		root := testkit.Copy(t)
