@@ -55,6 +55,8 @@ type Port struct {
 	// declares one of them not claimed has those cases' rounding failures
 	// reported as known.
 	FPRounding []string `json:"fp_rounding,omitempty"`
+	// Asm is what the mutation check must know of the port's assembly.
+	Asm *Asm `json:"asm,omitempty"`
 
 	// Dir is the port's folder, set when it is loaded.
 	Dir string `json:"-"`
@@ -145,6 +147,9 @@ func (p Port) validate() error {
 	}
 	if strings.ContainsAny(p.Predefined, "\n\r") {
 		return errors.New("predefined must be one line")
+	}
+	if err := p.Asm.validate(); err != nil {
+		return err
 	}
 	if p.Name != filepath.Base(p.Dir) {
 		return fmt.Errorf("name %q differs from its folder %q", p.Name, filepath.Base(p.Dir))

@@ -36,7 +36,34 @@ func writePort(t *testing.T, root, name, body string) {
 }
 
 const validPort = `{"name":"toy","triple":"toy-linux-gnu","cc":"toy-gcc","packages":["gcc-toy"],
-  "qemu":"qemu-toy","qemu_cpu":"max","predefined":"defined(__toy__)","abi":"toy ABI"}`
+  "qemu":"qemu-toy","qemu_cpu":"max","predefined":"defined(__toy__)","abi":"toy ABI",` + toyAsm + `}`
+
+// toyAsm is the least asm object a port.json may have.
+const toyAsm = `"asm":{"registers":[{"class":"GPR","names":"r[0-9]+"}],"saves":{"st":{"form":"single"}},"restores":{"ld":{"form":"single"}},"returns":["ret"]}`
+
+// A port.json whose asm object the mutation check could not use fails to
+// load, naming the field.
+func TestLoadRejectsBadAsm(t *testing.T) {
+	tests := []struct{ name, from, to, want string }{
+		{"missing", "," + toyAsm, "", "missing asm"},
+		{"bad class", `"class":"GPR"`, `"class":"general"`, `asm.registers[0]: class "general" is none of GPR, FP, vector, control`},
+		{"bad regexp", `"r[0-9]+"`, `"r[0-9"`, `asm.registers[0]: names "r[0-9" is no regular expression`},
+		{"bad form", `"st":{"form":"single"}`, `"st":{"form":"double"}`, `asm.saves.st: form "double" is none of single, pair, span, implicit, indexed`},
+		{"pair without single", `"st":{"form":"single"}`, `"stp":{"form":"pair"}`, `asm.saves.stp: a pair form needs "single"`},
+		{"implicit without register", `"ld":{"form":"single"}`, `"lfpc":{"form":"implicit"}`, `asm.restores.lfpc: an implicit form needs "register"`},
+		{"no returns", `"returns":["ret"]`, `"returns":[]`, "asm.returns is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			writePort(t, root, "toy", strings.Replace(validPort, tt.from, tt.to, 1))
+			_, err := Load(root)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "port toy: port.json: ")
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
 
 // fp_rounding names probe slots: each is checked against probe.S.
 func TestFPRoundingNamesProbeSlots(t *testing.T) {

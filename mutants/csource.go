@@ -51,8 +51,8 @@ var notRegisters = map[string]bool{"memory": true, "cc": true}
 //     header cannot carry annotations, and only a known save or restore
 //     can be mutated in a way that still builds.
 //
-// cpu is the first part of the port's triple.
-func FindC(src, cpu string) ([]Site, error) {
+// in is the base port's assembly language.
+func FindC(src string, in *isa) ([]Site, error) {
 	sc := scanC(src)
 	save, restore := sc.boundaries()
 	if save < 0 || restore < 0 {
@@ -72,8 +72,8 @@ func FindC(src, cpu string) ([]Site, error) {
 			if !seen {
 				i = len(sites)
 				byReg[name] = i
-				sites = append(sites, Site{Step: Clobber, Text: strconv.Quote(e.value), Regs: []Reg{{Name: e.value, Class: classify(e.value, cpu)}},
-					Line: lineOf(src, e.start), cpu: cpu, c: &cSite{}})
+				sites = append(sites, Site{Step: Clobber, Text: strconv.Quote(e.value), Regs: []Reg{{Name: e.value, Class: in.classify(e.value)}},
+					Line: lineOf(src, e.start), isa: in, c: &cSite{}})
 			}
 			c := sites[i].c
 			if !slices.Contains(c.entries, [2]int{e.start, e.end}) {
@@ -91,30 +91,30 @@ func FindC(src, cpu string) ([]Site, error) {
 	}{{Save, sc.before(save)}, {Restore, sc.after(restore)}} {
 		var lines []line
 		for _, a := range part.asms {
-			for _, in := range a.insns {
-				mnemonic, ops := splitInstruction(in.text)
+			for _, insn := range a.insns {
+				mnemonic, ops := splitInstruction(insn.text)
 				if dataDirectives[mnemonic] {
 					errs = append(errs, fmt.Errorf("line %d: %s: a data directive among the %ss emits bytes the check cannot read (a save written as .byte is no site); write the instruction",
-						lineOf(src, in.span[0]), in.text, part.step))
+						lineOf(src, insn.span[0]), insn.text, part.step))
 					continue
 				}
 				if strings.HasPrefix(mnemonic, ".") {
 					continue // other directives emit no instruction the check could mutate
 				}
-				l := line{number: lineOf(src, in.span[0]), text: in.text, mnemonic: mnemonic, ops: ops, annotated: true}
-				parse, refMem := a.resolve(ops, cpu)
+				l := line{number: lineOf(src, insn.span[0]), text: insn.text, mnemonic: mnemonic, ops: ops, annotated: true}
+				parse, refMem := a.resolve(ops)
 				pl := l
 				pl.ops = parse
-				if site, err := readSite(pl, part.step, cpu); err == nil && !isStackPointer(site) {
+				if site, err := readSite(pl, part.step, in); err == nil && !isStackPointer(site) {
 					site.ops = ops
-					site.c = &cSite{insn: in.span, extended: a.extended, refMem: refMem}
+					site.c = &cSite{insn: insn.span, extended: a.extended, refMem: refMem}
 					l.site, l.annotated = &site, false
 				}
 				l.ops = parse
 				lines = append(lines, l)
 			}
 		}
-		followScratch(lines, cpu)
+		followScratch(lines, in)
 		for _, l := range lines {
 			if l.site != nil {
 				sites = append(sites, *l.site)
@@ -403,9 +403,9 @@ func (a *cAsm) readTemplate() {
 
 // resolve turns operand references into what the instruction tables read:
 // a memory operand (by its constraint) becomes a frame slot "[%0]", any
-// other operand a value that is no register; on ppc64 a bare register
-// number is r<n>. refMem tells whether a frame slot was an operand.
-func (a cAsm) resolve(ops []string, cpu string) (out []string, refMem bool) {
+// other operand a value that is no register. refMem tells whether a frame
+// slot was an operand.
+func (a cAsm) resolve(ops []string) (out []string, refMem bool) {
 	for _, op := range ops {
 		if m := operandRef.FindStringSubmatch(op); m != nil && a.extended {
 			i := -1
@@ -423,11 +423,6 @@ func (a cAsm) resolve(ops []string, cpu string) (out []string, refMem bool) {
 			}
 			out = append(out, "operand "+op)
 			continue
-		}
-		if strings.HasPrefix(cpu, "powerpc") {
-			if _, err := strconv.Atoi(op); err == nil {
-				op = "r" + op
-			}
 		}
 		out = append(out, op)
 	}

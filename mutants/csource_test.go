@@ -21,7 +21,7 @@ func TestFindCReadsClobbersSavesAndRestores(t *testing.T) {
 		name, cpu, src string
 		want           []string
 	}{
-		{"amd64, a #define'd list and operands", "x86_64", `
+		{"amd64, a #define'd list and operands", "amd64", `
 #define REGS_TO_SAVE "rbx", "r12", /* "r13" is not a register here */ "r15"
 static int slp_switch(void) {
     void *rbp; unsigned int csr;
@@ -39,7 +39,7 @@ static int slp_switch(void) {
     return 0;
 }`, []string{"clobber rbx GPR", "clobber r12 GPR", "clobber r15 GPR", "save mxcsr control", "save rbp GPR",
 			"restore rbp GPR", "restore mxcsr control"}},
-		{"arm64, inline lists twice, a pair through a scratch register", "aarch64", `
+		{"arm64, inline lists twice, a pair through a scratch register", "arm64", `
 static int slp_switch(void) {
     unsigned long saved[2]; long off, *stackref, stsizediff;
     __asm__ volatile("" ::: "x19", "x20", "v8", "memory");
@@ -57,7 +57,7 @@ static int slp_switch(void) {
     return 0;
 }`, []string{"clobber x19 GPR", "clobber x20 GPR", "clobber v8 FP", "clobber x9 GPR", "save x29 GPR", "save fpcr (x9) control",
 			"restore x29 GPR"}},
-		{"ppc64le, nested macros, continuations, bare register numbers", "powerpc64le", `
+		{"ppc64le, nested macros, continuations, bare register numbers", "ppc64le", `
 #if defined(__ALTIVEC__)
 #define ALTIVEC_REGS \
        "v20", "v21",
@@ -80,8 +80,8 @@ static int slp_switch(void) {
     __asm__ volatile ("" : : : REGS_TO_SAVE);
     return 0;
 }`, []string{"clobber r14 GPR", "clobber r31 GPR", "clobber fr14 FP", "clobber v20 vector", "clobber v21 vector", "clobber cr2 control",
-			"clobber 11 GPR", "save r2 GPR", "restore r2 GPR"}},
-		{"a source defining sl_arch_switch, with comments and strings that look like code", "aarch64", `
+			"clobber 11 GPR", "save 2 GPR", "restore 2 GPR"}},
+		{"a source defining sl_arch_switch, with comments and strings that look like code", "arm64", `
 /* __asm__ volatile("str x19, [sp]"); in a comment is no code; SLP_SAVE_STATE neither */
 static const char *s = "asm(\"str x20, [sp]\")";
 int sl_arch_switch(void) {
@@ -95,7 +95,7 @@ int sl_arch_switch(void) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sites, err := FindC(tt.src, tt.cpu)
+			sites, err := FindC(tt.src, isaOf(t, tt.cpu))
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, names(sites))
 		})
@@ -110,7 +110,7 @@ func TestFindCRefusesWhatItCannotRead(t *testing.T) {
 			"line 2: .inst 0xa9bf53f3: a data directive among the saves emits bytes the check cannot read"},
 	}
 	for _, tt := range tests {
-		_, err := FindC(tt.src, "aarch64")
+		_, err := FindC(tt.src, isaOf(t, "arm64"))
 		require.Error(t, err, tt.name)
 		assert.Contains(t, err.Error(), tt.want, tt.name)
 	}
@@ -132,7 +132,7 @@ static int slp_switch(void) {
     __asm__ volatile("ldp x29, x10, [x9]\n\tmsr fpcr, x10" ::: "x9", "x10");
     return 0;
 }`
-	sites, err := FindC(src, "aarch64")
+	sites, err := FindC(src, isaOf(t, "arm64"))
 	require.NoError(t, err)
 	apply := func(name string) string {
 		for _, m := range Mutants(sites) {
@@ -160,14 +160,14 @@ static int slp_switch(void) {
 
 func TestCanonical(t *testing.T) {
 	tests := []struct{ cpu, name, want string }{
-		{"aarch64", "w19", "x19"}, {"aarch64", "X20", "x20"}, {"aarch64", "d8", "v8"}, {"aarch64", "v8", "v8"}, {"aarch64", "q15", "v15"},
-		{"aarch64", "fpcr (x9)", "fpcr"}, {"aarch64", "x29", "x29"},
-		{"x86_64", "%rbx", "rbx"}, {"x86_64", "ebx", "rbx"}, {"x86_64", "r12d", "r12"}, {"x86_64", "%esp", "rsp"}, {"i686", "%ebx", "rbx"},
-		{"powerpc64le", "14", "r14"}, {"powerpc64le", "r14", "r14"}, {"powerpc64le", "f14", "f14"}, {"powerpc64le", "cr2", "cr"}, {"powerpc64le", "cr0", "cr0"},
+		{"arm64", "w19", "x19"}, {"arm64", "X20", "x20"}, {"arm64", "d8", "v8"}, {"arm64", "v8", "v8"}, {"arm64", "q15", "v15"},
+		{"arm64", "fpcr (x9)", "fpcr"}, {"arm64", "x29", "x29"},
+		{"amd64", "%rbx", "rbx"}, {"amd64", "ebx", "rbx"}, {"amd64", "r12d", "r12"}, {"amd64", "%esp", "rsp"}, {"386", "%ebx", "ebx"},
+		{"ppc64le", "14", "r14"}, {"ppc64le", "r14", "r14"}, {"ppc64le", "f14", "f14"}, {"ppc64le", "cr2", "cr"}, {"ppc64le", "cr0", "cr0"},
 		{"s390x", "%r6", "r6"}, {"riscv64", "s1", "s1"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, canonical(tt.name, tt.cpu), "%s %s", tt.cpu, tt.name)
+		assert.Equal(t, tt.want, isaOf(t, tt.cpu).canonical(tt.name), "%s %s", tt.cpu, tt.name)
 	}
 }
 

@@ -41,7 +41,7 @@ type Site struct {
 	mnemonic string
 	ops      []string
 	move     move
-	cpu      string
+	isa      *isa
 	c        *cSite // set for a site of a C switch source (FindC)
 }
 
@@ -88,19 +88,19 @@ type line struct {
 var mnemonicNote = regexp.MustCompile(`^sl:not-a-save\s+([a-z0-9_.]+(?:\s*,\s*[a-z0-9_.]+)*)\s*:\s*(\S.*)$`)
 
 // Find reads a port's switch.S and returns the sites of steps 1 and 5 (the
-// numbered step comments every port shares). cpu is the first part of the
-// port's triple, which tells register names apart (s0 is an FP register on
-// arm, a GPR on riscv64). Every instruction of those steps must be a save
+// numbered step comments every port shares). in is the port's assembly
+// language (the asm object of its port.json), which tells register names
+// apart (s0 is an FP register on arm, a GPR on riscv64). Every instruction of those steps must be a save
 // or restore the check knows, or carry NotASave with a reason: anything
 // else is an error naming the line, never skipped in silence.
-func Find(src, cpu string) ([]Site, error) {
-	declared, errs := declarations(src)
+func Find(src string, in *isa) ([]Site, error) {
+	declared, errs := declarations(src, in)
 	var steps [][]line
 	var current []line
 	step := Step("")
 	inComment := false
 	for i, raw := range strings.Split(src, "\n") {
-		code, comment := splitComment(raw, &inComment, cpu)
+		code, comment := in.splitComment(raw, &inComment)
 		trimmed := strings.TrimSpace(raw)
 		switch {
 		case strings.HasPrefix(trimmed, "/* 1."):
@@ -140,7 +140,7 @@ func Find(src, cpu string) ([]Site, error) {
 		case readsNothing(mnemonic):
 			continue
 		}
-		if step == Restore && returns[mnemonic] {
+		if step == Restore && in.isReturn(mnemonic) {
 			steps = append(steps, current)
 			step, current = "", nil
 			continue
@@ -157,9 +157,9 @@ func Find(src, cpu string) ([]Site, error) {
 			l.annotated = true
 		}
 		if !l.annotated {
-			site, err := readSite(l, step, cpu)
+			site, err := readSite(l, step, in)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("switch.S:%d: %s: %v; if it saves or restores no register, say so on the line: /* %s: <reason> */", l.number, l.text, err, NotASave))
+				errs = append(errs, fmt.Errorf("switch.S:%d: %s: %v; if it saves or restores a register, describe the instruction or the register in the \"asm\" object of port.json (README, port.json); if it saves or restores none, say so on the line: /* %s: <reason> */", l.number, l.text, err, NotASave))
 				continue
 			}
 			l.site = &site
@@ -171,7 +171,7 @@ func Find(src, cpu string) ([]Site, error) {
 	}
 	var sites []Site
 	for _, s := range steps {
-		followScratch(s, cpu)
+		followScratch(s, in)
 		for _, l := range s {
 			if l.site != nil {
 				sites = append(sites, *l.site)
@@ -183,7 +183,7 @@ func Find(src, cpu string) ([]Site, error) {
 
 // declarations reads the mnemonic-wide NotASave lines. A mnemonic the check
 // knows as a save or restore cannot be waved through by name.
-func declarations(src string) (map[string]bool, []error) {
+func declarations(src string, in *isa) (map[string]bool, []error) {
 	declared := map[string]bool{}
 	var errs []error
 	for i, raw := range strings.Split(src, "\n") {
@@ -195,11 +195,11 @@ func declarations(src string) (map[string]bool, []error) {
 		}
 		for _, mn := range strings.Split(m[1], ",") {
 			mn = strings.TrimSpace(mn)
-			if _, ok := saves[mn]; ok {
+			if _, ok := in.saves[mn]; ok {
 				errs = append(errs, fmt.Errorf("switch.S:%d: %s %s: %s is a save instruction; annotate each line that is none instead", i+1, NotASave, mn, mn))
 				continue
 			}
-			if _, ok := restores[mn]; ok {
+			if _, ok := in.restores[mn]; ok {
 				errs = append(errs, fmt.Errorf("switch.S:%d: %s %s: %s is a restore instruction; annotate each line that is none instead", i+1, NotASave, mn, mn))
 				continue
 			}
@@ -210,9 +210,28 @@ func declarations(src string) (map[string]bool, []error) {
 }
 
 // splitComment separates a line's code from its comments: /* */ (which may
-// span lines: inComment carries the state), //, and @ on 32-bit arm.
-func splitComment(raw string, inComment *bool, cpu string) (code, comment string) {
+// span lines: inComment carries the state), //, and the port's line
+// comments (@ on 32-bit arm, # on MIPS) at the line's start or after a
+// blank; a # that starts a line is the preprocessor's.
+func (in *isa) splitComment(raw string, inComment *bool) (code, comment string) {
 	var c, k strings.Builder
+	lineComment := func(i int) bool {
+		if strings.HasPrefix(raw[i:], "//") {
+			return true
+		}
+		if i > 0 && raw[i-1] != ' ' && raw[i-1] != '\t' {
+			return false
+		}
+		if raw[i] == '#' && strings.TrimSpace(raw[:i]) == "" {
+			return false // a preprocessor line, which Find refuses in a step
+		}
+		for _, marker := range in.lineComments {
+			if strings.HasPrefix(raw[i:], marker) {
+				return true
+			}
+		}
+		return false
+	}
 	for i := 0; i < len(raw); i++ {
 		switch {
 		case *inComment:
@@ -225,7 +244,7 @@ func splitComment(raw string, inComment *bool, cpu string) (code, comment string
 		case strings.HasPrefix(raw[i:], "/*"):
 			*inComment = true
 			i++
-		case strings.HasPrefix(raw[i:], "//"), raw[i] == '@' && strings.HasPrefix(cpu, "arm") && cpu != "arm64" && (i == 0 || raw[i-1] == ' ' || raw[i-1] == '\t'):
+		case lineComment(i):
 			k.WriteString(raw[i:])
 			return c.String(), k.String()
 		default:
@@ -264,19 +283,23 @@ func splitInstruction(code string) (string, []string) {
 func isMemory(op string) bool { return strings.ContainsAny(op, "([") }
 
 // readSite recognizes a save (step 1) or restore (step 5).
-func readSite(l line, step Step, cpu string) (Site, error) {
-	table := saves
+func readSite(l line, step Step, in *isa) (Site, error) {
+	table := in.saves
 	if step == Restore {
-		table = restores
+		table = in.restores
 	}
 	mv, ok := table[l.mnemonic]
 	if !ok {
-		return Site{}, fmt.Errorf("the check does not know %q as a %s instruction", l.mnemonic, step)
+		table := "asm.saves"
+		if step == Restore {
+			table = "asm.restores"
+		}
+		return Site{}, fmt.Errorf("the check does not know %q as a %s instruction (%s)", l.mnemonic, step, table)
 	}
-	s := Site{Line: l.number, Text: l.text, Step: step, mnemonic: l.mnemonic, ops: l.ops, move: mv, cpu: cpu}
+	s := Site{Line: l.number, Text: l.text, Step: step, mnemonic: l.mnemonic, ops: l.ops, move: mv, isa: in}
 	regs := func(names ...string) {
 		for _, n := range names {
-			s.Regs = append(s.Regs, Reg{Name: regName(n), Class: classify(n, cpu)})
+			s.Regs = append(s.Regs, Reg{Name: in.regName(n), Class: in.classify(n)})
 		}
 	}
 	memoryAt := func(i int) error {
@@ -288,11 +311,11 @@ func readSite(l line, step Step, cpu string) (Site, error) {
 		}
 		return nil
 	}
-	stack := strings.HasPrefix(l.mnemonic, "push") || strings.HasPrefix(l.mnemonic, "pop")
+	stack := mv.stackAdjust != ""
 	switch mv.form {
 	case single:
 		if stack {
-			if len(l.ops) != 1 || !isRegister(l.ops[0]) {
+			if len(l.ops) != 1 || !in.isRegister(l.ops[0]) {
 				return Site{}, errors.New("expected one register")
 			}
 			regs(l.ops[0])
@@ -302,11 +325,11 @@ func readSite(l line, step Step, cpu string) (Site, error) {
 			return Site{}, errors.New("expected a register and a frame slot")
 		}
 		reg, mem := 0, 1
-		if mv.destLast {
+		if mv.registerLast {
 			reg, mem = 1, 0
 		}
-		if !isRegister(l.ops[reg]) {
-			return Site{}, fmt.Errorf("expected a register, not %q", l.ops[reg])
+		if !in.isRegister(l.ops[reg]) {
+			return Site{}, fmt.Errorf("expected a register, not %q (no asm.registers set names it)", l.ops[reg])
 		}
 		if err := memoryAt(mem); err != nil {
 			return Site{}, err
@@ -321,7 +344,7 @@ func readSite(l line, step Step, cpu string) (Site, error) {
 		}
 		s.Regs = append(s.Regs, Reg{Name: mv.register, Class: Control})
 	case indexed:
-		if len(l.ops) != 3 || !isRegister(l.ops[0]) || !isRegister(l.ops[1]) || !isRegister(l.ops[2]) {
+		if len(l.ops) != 3 || !in.isRegister(l.ops[0]) || !in.isRegister(l.ops[1]) || !in.isRegister(l.ops[2]) {
 			return Site{}, errors.New("expected a register and a base and an index register")
 		}
 		regs(l.ops[0])
@@ -329,7 +352,7 @@ func readSite(l line, step Step, cpu string) (Site, error) {
 		if len(l.ops) == 4 {
 			return Site{}, errors.New("a pair with writeback cannot lose one register and keep the frame; allocate the frame first")
 		}
-		if len(l.ops) != 3 || !isRegister(l.ops[0]) || !isRegister(l.ops[1]) {
+		if len(l.ops) != 3 || !in.isRegister(l.ops[0]) || !in.isRegister(l.ops[1]) {
 			return Site{}, errors.New("expected two registers and a frame slot")
 		}
 		if err := memoryAt(2); err != nil {
@@ -337,13 +360,13 @@ func readSite(l line, step Step, cpu string) (Site, error) {
 		}
 		regs(l.ops[0], l.ops[1])
 	case span:
-		if len(l.ops) != 3 || !isRegister(l.ops[0]) || !isRegister(l.ops[1]) {
+		if len(l.ops) != 3 || !in.isRegister(l.ops[0]) || !in.isRegister(l.ops[1]) {
 			return Site{}, errors.New("expected the first and last register of a range and a frame slot")
 		}
 		if err := memoryAt(2); err != nil {
 			return Site{}, err
 		}
-		names, err := spanRegs(l.ops[0], l.ops[1])
+		names, err := in.spanRegs(l.ops[0], l.ops[1])
 		if err != nil {
 			return Site{}, err
 		}
@@ -355,11 +378,11 @@ func readSite(l line, step Step, cpu string) (Site, error) {
 // followScratch names the control registers that reach the frame through a
 // scratch register: `mrs x9, fpcr` then `str x9, ...` saves fpcr; `ldr x9,
 // ...` then `msr fpcr, x9` restores it.
-func followScratch(lines []line, cpu string) {
+func followScratch(lines []line, in *isa) {
 	rename := func(site *Site, scratch, special string) bool {
 		for i, r := range site.Regs {
 			if strings.EqualFold(r.Name, scratch) {
-				site.Regs[i] = Reg{Name: special + " (" + r.Name + ")", Class: classify(special, cpu)}
+				site.Regs[i] = Reg{Name: special + " (" + r.Name + ")", Class: in.classify(special)}
 				return true
 			}
 		}
@@ -368,14 +391,14 @@ func followScratch(lines []line, cpu string) {
 	// Saves: the transfer comes first.
 	holds := map[string]string{}
 	for _, l := range lines {
-		if t, ok := transfers[l.mnemonic]; ok && l.annotated {
-			if scratch, ok := t.scratchOf(l.ops); ok {
-				holds[strings.ToLower(scratch)] = t.specialOf(l.ops)
+		if t, ok := in.transfers[l.mnemonic]; ok && l.annotated {
+			if scratch, ok := t.scratchOf(l.ops, in); ok {
+				holds[strings.ToLower(scratch)] = t.specialOf(l.ops, in)
 			}
 			continue
 		}
 		if l.annotated && len(l.ops) > 0 {
-			delete(holds, strings.ToLower(regName(l.ops[0])))
+			delete(holds, strings.ToLower(in.regName(l.ops[0])))
 		}
 		if l.site != nil && l.site.Step == Save {
 			for scratch, special := range holds {
@@ -389,9 +412,9 @@ func followScratch(lines []line, cpu string) {
 	holds = map[string]string{}
 	for i := len(lines) - 1; i >= 0; i-- {
 		l := lines[i]
-		if t, ok := transfers[l.mnemonic]; ok && l.annotated {
-			if scratch, ok := t.scratchOf(l.ops); ok {
-				holds[strings.ToLower(scratch)] = t.specialOf(l.ops)
+		if t, ok := in.transfers[l.mnemonic]; ok && l.annotated {
+			if scratch, ok := t.scratchOf(l.ops, in); ok {
+				holds[strings.ToLower(scratch)] = t.specialOf(l.ops, in)
 			}
 			continue
 		}

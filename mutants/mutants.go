@@ -44,9 +44,6 @@ func Apply(src string, m Mutant) (string, error) {
 	return strings.Join(lines, "\n"), nil
 }
 
-// singles are the one-register forms of the pair and range instructions.
-var singles = map[string]string{"stp": "str", "ldp": "ldr", "strd": "str", "ldrd": "ldr", "stmg": "stg", "lmg": "lg", "stm": "st", "lm": "l"}
-
 func (m Mutant) replacement() (string, error) {
 	s := m.Site
 	if adjust, ok := stackAdjustment(s); ok {
@@ -57,11 +54,11 @@ func (m Mutant) replacement() (string, error) {
 		keep := 1 - m.Drop
 		width := s.move.width
 		if width == 0 {
-			width = regWidth(s.ops[keep])
+			width = s.isa.regWidth(s.ops[keep])
 		}
-		return fmt.Sprintf("%s\t%s, %s", singles[s.mnemonic], s.ops[keep], displace(s.ops[2], keep*width)), nil
+		return fmt.Sprintf("%s\t%s, %s", s.move.single, s.ops[keep], displace(s.ops[2], keep*width)), nil
 	case span:
-		regs, err := spanRegs(s.ops[0], s.ops[1])
+		regs, err := s.isa.spanRegs(s.ops[0], s.ops[1])
 		if err != nil {
 			return "", err
 		}
@@ -70,7 +67,7 @@ func (m Mutant) replacement() (string, error) {
 			switch {
 			case from > to:
 			case from == to:
-				parts = append(parts, fmt.Sprintf("%s\t%s, %s", singles[s.mnemonic], regs[from], displace(s.ops[2], slot*s.move.width)))
+				parts = append(parts, fmt.Sprintf("%s\t%s, %s", s.move.single, regs[from], displace(s.ops[2], slot*s.move.width)))
 			default:
 				parts = append(parts, fmt.Sprintf("%s\t%s, %s, %s", s.mnemonic, regs[from], regs[to], displace(s.ops[2], slot*s.move.width)))
 			}
@@ -87,20 +84,7 @@ func (m Mutant) replacement() (string, error) {
 // where the port put it and the register probes, not a stack shifted under
 // the return address, judge the mutant.
 func stackAdjustment(s Site) (string, bool) {
-	var op string
-	switch {
-	case strings.HasPrefix(s.mnemonic, "push"):
-		op = "sub"
-	case strings.HasPrefix(s.mnemonic, "pop"):
-		op = "add"
-	default:
-		return "", false
-	}
-	wide := strings.HasSuffix(s.mnemonic, "q") || (!strings.HasSuffix(s.mnemonic, "l") && s.cpu == "x86_64")
-	if wide {
-		return op + "q\t$8, %rsp", true
-	}
-	return op + "l\t$4, %esp", true
+	return s.move.stackAdjust, s.move.stackAdjust != ""
 }
 
 // displace moves a memory operand by bytes: [sp, #16] → [sp, #16+8],
@@ -239,19 +223,22 @@ func Load(p arch.Port) (src string, sites, scratch []Site, err error) {
 	if err != nil {
 		return "", nil, nil, err
 	}
-	cpu, _, _ := strings.Cut(p.Triple, "-")
+	in, err := portISA(p)
+	if err != nil {
+		return "", nil, nil, err
+	}
 	if isC(file) {
-		sites, err = FindC(string(data), cpu)
+		sites, err = FindC(string(data), in)
 		if err != nil {
 			return "", nil, nil, fmt.Errorf("%s: the mutation check cannot read it: %w", file, err)
 		}
-		saved, err := calleeSaved(p, cpu)
+		saved, err := calleeSaved(p, in)
 		if err != nil {
 			return "", nil, nil, err
 		}
 		var kept []Site
 		for _, s := range sites {
-			if s.Step == Clobber && !saved[canonical(s.Regs[0].Name, cpu)] {
+			if s.Step == Clobber && !saved[in.canonical(s.Regs[0].Name)] {
 				scratch = append(scratch, s)
 				continue
 			}
@@ -262,7 +249,7 @@ func Load(p arch.Port) (src string, sites, scratch []Site, err error) {
 		}
 		return string(data), kept, scratch, nil
 	}
-	sites, err = Find(string(data), cpu)
+	sites, err = Find(string(data), in)
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("%s: the mutation check cannot read every line of steps 1 and 5:\n%w", file, err)
 	}
@@ -275,14 +262,14 @@ func Load(p arch.Port) (src string, sites, scratch []Site, err error) {
 // calleeSaved are the registers (canonical names) the register canaries
 // check on p's arch: the slots of the probe.S in p's folder (for a foreign
 // port, its base's), the ABI's callee-saved registers and FP control.
-func calleeSaved(p arch.Port, cpu string) (map[string]bool, error) {
+func calleeSaved(p arch.Port, in *isa) (map[string]bool, error) {
 	slots, err := p.Slots()
 	if err != nil {
 		return nil, fmt.Errorf("the callee-saved registers come from the canary slots of the base port's probe.S: %w", err)
 	}
 	saved := map[string]bool{}
 	for _, s := range slots {
-		saved[canonical(s, cpu)] = true
+		saved[in.canonical(s)] = true
 	}
 	return saved, nil
 }

@@ -30,12 +30,55 @@ func names(sites []Site) []string {
 	return out
 }
 
+// armISA is a 32-bit arm asm object as its port.json would have it: s16 is
+// an FP register there, and @ starts a comment.
+var armISA = func() *isa {
+	in, err := newISA(&arch.Asm{
+		ImmediatePrefix: "#",
+		LineComments:    []string{"@"},
+		Registers: []arch.RegisterSet{
+			{Class: "GPR", Names: "r[0-9]+|sp|lr|fp|ip", Bytes: 4},
+			{Class: "FP", Names: "d[0-9]+", Bytes: 8},
+			{Class: "FP", Names: "s[0-9]+", Bytes: 4},
+		},
+		Saves:    map[string]arch.Move{"vstr": {Form: "single"}},
+		Restores: map[string]arch.Move{"vldr": {Form: "single"}},
+		Returns:  []string{"bx"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	return in
+}()
+
+// mipsISA is a MIPS asm object: registers are written $16 or $s0, so $
+// starts a register there, never an immediate, and # starts a comment.
+var mipsISA = func() *isa {
+	in, err := newISA(&arch.Asm{
+		RegisterPrefix: "$",
+		LineComments:   []string{"#"},
+		Registers: []arch.RegisterSet{
+			{Class: "GPR", Names: "[0-9]|[12][0-9]|3[01]|s[0-8]|gp|sp|fp|ra|t[0-9]|a[0-7]|v[01]|zero|at|k[01]", Bytes: 8},
+			{Class: "FP", Names: "f[0-9]+", Bytes: 8},
+			{Class: "control", Names: "fcsr"},
+		},
+		Saves:     map[string]arch.Move{"sd": {Form: "single"}, "sdc1": {Form: "single"}},
+		Restores:  map[string]arch.Move{"ld": {Form: "single"}, "ldc1": {Form: "single"}},
+		Transfers: map[string]arch.Transfer{"cfc1": {Register: "fcsr", Scratch: new(int)}, "ctc1": {Register: "fcsr", Scratch: new(int)}},
+		Returns:   []string{"jr"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	return in
+}()
+
 func TestFindReadsEveryForm(t *testing.T) {
 	tests := []struct {
 		name, cpu, src string
 		want           []string
 	}{
-		{"x86 pushes, control words and frame", "x86_64", `
+		{"x86 pushes, control words and frame", "amd64", `
 	/* 1. save */
 	pushq	%rbp
 	subq	$1*8, %rsp	/* sl:not-a-save: room for the control words */
@@ -51,7 +94,7 @@ func TestFindReadsEveryForm(t *testing.T) {
 	ret
 	popq	%rbx`, []string{"save rbp GPR", "save mxcsr control", "save x87cw control", "save rbx GPR",
 			"restore rbx GPR", "restore x87cw control", "restore rbp GPR"}},
-		{"arm64 pairs and FPCR through a scratch register", "aarch64", `
+		{"arm64 pairs and FPCR through a scratch register", "arm64", `
 	/* 1. save */
 	sub	sp, sp, #4*8	// sl:not-a-save: the frame
 	stp	x19, x20, [sp, #2*8]
@@ -76,7 +119,7 @@ func TestFindReadsEveryForm(t *testing.T) {
 	ld	%f8, 160+32(%r15)
 	br	%r14`, []string{"save r6 GPR", "save r7 GPR", "save r8 GPR", "save fpc control", "save f8 FP",
 			"restore r6 GPR", "restore r7 GPR", "restore r8 GPR", "restore fpc control", "restore f8 FP"}},
-		{"ppc64le vectors, CR, LR and a declared mnemonic", "powerpc64le", `
+		{"ppc64le vectors, CR, LR and a declared mnemonic", "ppc64le", `
 	/* sl:not-a-save li: sets the index register of the vector slot that follows */
 	/* 1. save */
 	mflr	%r0	/* sl:not-a-save: LR reaches the frame through r0 */
@@ -116,10 +159,29 @@ func TestFindReadsEveryForm(t *testing.T) {
 	/* 5. restore */
 	vldr	d8, [sp, #8]
 	bx	lr`, []string{"save d8 FP", "save s16 FP", "restore d8 FP"}},
+		{"mips64: $ starts a register, # a comment, fcsr through a scratch register", "mips", `
+	/* 1. save */
+	daddiu	$sp, $sp, -FRAME	# sl:not-a-save: the frame
+	sd	$s0, 8($sp)
+	sd	$16, 16($sp)	# the same register by number
+	sdc1	$f24, 24($sp)
+	cfc1	$t0, $31	# sl:not-a-save: fcsr reaches the frame through t0
+	sd	$t0, 0($sp)
+	/* 5. restore */
+	ld	$t0, 0($sp)
+	ctc1	$t0, $31	# sl:not-a-save: fcsr comes back through t0
+	ld	$s0, 8($sp)
+	ldc1	$f24, 24($sp)
+	jr	$ra`, []string{"save s0 GPR", "save 16 GPR", "save f24 FP", "save fcsr (t0) control",
+			"restore fcsr (t0) control", "restore s0 GPR", "restore f24 FP"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sites, err := Find(tt.src, tt.cpu)
+			in := map[string]*isa{"arm": armISA, "mips": mipsISA}[tt.cpu]
+			if in == nil {
+				in = isaOf(t, tt.cpu)
+			}
+			sites, err := Find(tt.src, in)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, names(sites))
 		})
@@ -131,9 +193,10 @@ func TestFindReadsEveryForm(t *testing.T) {
 func TestFindRefusesWhatItCannotRead(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"unknown save", "/* 1. save */\n\tstnp\tx19, x20, [sp]\n/* 2. */",
-			`switch.S:2: stnp x19, x20, [sp]: the check does not know "stnp" as a save instruction; if it saves or restores no register, say so on the line: /* sl:not-a-save: <reason> */`},
+			`switch.S:2: stnp x19, x20, [sp]: the check does not know "stnp" as a save instruction (asm.saves); if it saves or restores a register, describe the instruction or the register in the "asm" object of port.json (README, port.json); if it saves or restores none, say so on the line: /* sl:not-a-save: <reason> */`},
 		{"frame adjustment without a note", "/* 5. restore */\n\tadd\tsp, sp, #16\n\tret",
-			`switch.S:2: add sp, sp, #16: the check does not know "add" as a restore instruction`},
+			`switch.S:2: add sp, sp, #16: the check does not know "add" as a restore instruction (asm.restores)`},
+		{"an x86 immediate is no register", "/* 1. save */\n\tstr\t#1, [sp]\n/* 2. */", `expected a register, not "#1"`},
 		{"note without a reason", "/* 1. save */\n\tsub\tsp, sp, #16 /* sl:not-a-save */\n/* 2. */",
 			"switch.S:2: sl:not-a-save needs a reason"},
 		{"a save declared no save", "/* sl:not-a-save str: scratch */\n/* 1. save */\n/* 2. */",
@@ -149,12 +212,17 @@ func TestFindRefusesWhatItCannotRead(t *testing.T) {
 		{"data with a note", "/* 5. restore */\n\t.byte 0x41,0x5f /* sl:not-a-save: padding */\n\tret",
 			"switch.S:2: .byte 0x41,0x5f: a data directive"},
 		{"an include", "/* 1. save */\n#include \"saves.h\"\n/* 2. */", "switch.S:2: #include \"saves.h\": a preprocessor line in step 1 or 5"},
+		{"an include where # starts a comment", "/* 1. save */\n  # include \"saves.h\"\n/* 2. */", "switch.S:2: # include \"saves.h\": a preprocessor line in step 1 or 5"},
 		{"two on a line", "/* 1. save */\n\tsub\tsp, sp, #16 ; str\tx19, [sp]\n/* 2. */", "switch.S:2: sub sp, sp, #16 ; str x19, [sp]: one instruction per line"},
 		{"another directive", "/* 1. save */\n\t.p2align 4\n/* 2. */", `switch.S:2: .p2align 4: the check does not know ".p2align" as a save instruction`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Find(tt.src, "aarch64")
+			in := isaOf(t, "arm64")
+			if strings.Contains(tt.name, "# starts a comment") {
+				in = mipsISA
+			}
+			_, err := Find(tt.src, in)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
@@ -165,40 +233,51 @@ func TestFindRefusesWhatItCannotRead(t *testing.T) {
 // refused, not scored without it. Unwind directives emit nothing and pass.
 func TestFindRefusesASaveWrittenAsBytes(t *testing.T) {
 	src := "/* 1. save */\n\tpushq\t%r14\n\t.cfi_adjust_cfa_offset 8\n\t.byte\t0x41,0x57\n/* 2. */\n/* 5. restore */\n\tpopq\t%r15\n\tpopq\t%r14\n\tret\n"
-	_, err := Find(src, "x86_64")
+	_, err := Find(src, isaOf(t, "amd64"))
 	require.Error(t, err)
 	assert.Equal(t, "switch.S:4: .byte 0x41,0x57: a data directive in step 1 or 5 emits bytes the check cannot read (a save written as .byte is no site); write the instruction", err.Error())
-	sites, err := Find(strings.Replace(src, ".byte\t0x41,0x57", "pushq\t%r15", 1), "x86_64")
+	sites, err := Find(strings.Replace(src, ".byte\t0x41,0x57", "pushq\t%r15", 1), isaOf(t, "amd64"))
 	require.NoError(t, err)
 	assert.Len(t, sites, 4)
 }
 
 func TestApplyKeepsTheOtherRegistersInTheirSlots(t *testing.T) {
-	src := "x\n\t/* 1. save */\n\tstp\tx19, x20, [sp, #10*8]\n\tstmg\t%r6, %r9, 160+8(%r15)\n\tstr\td8, [sp]\n\t/* 2. */\ny"
-	sites, err := Find(src, "aarch64")
-	require.NoError(t, err)
-	all := Mutants(sites)
-	var got []string
-	for _, m := range all {
-		out, err := Apply(src, m)
-		require.NoError(t, err)
-		lines := strings.Split(out, "\n")
-		require.Len(t, lines, 7, "one line in, one line out")
-		instruction, _, _ := strings.Cut(lines[m.Site.Line-1], "/* mutant")
-		got = append(got, strings.TrimSpace(instruction))
+	tests := []struct {
+		port, src string
+		want      []string
+	}{
+		{"arm64", "x\n\t/* 1. save */\n\tstp\tx19, x20, [sp, #10*8]\n\tstr\td8, [sp]\n\t/* 2. */\ny", []string{
+			"str\tx20, [sp, #10*8+8]",
+			"str\tx19, [sp, #10*8]",
+			"",
+		}},
+		{"s390x", "x\n\t/* 1. save */\n\tstmg\t%r6, %r9, 160+8(%r15)\n\t/* 2. */\ny", []string{
+			"stmg\t%r7, %r9, 160+8+8(%r15)",
+			"stg\t%r6, 160+8(%r15); stmg\t%r8, %r9, 160+8+16(%r15)",
+			"stmg\t%r6, %r7, 160+8(%r15); stg\t%r9, 160+8+24(%r15)",
+			"stmg\t%r6, %r8, 160+8(%r15)",
+		}},
 	}
-	assert.Equal(t, []string{
-		"str\tx20, [sp, #10*8+8]",
-		"str\tx19, [sp, #10*8]",
-		"stmg\t%r7, %r9, 160+8+8(%r15)",
-		"stg\t%r6, 160+8(%r15); stmg\t%r8, %r9, 160+8+16(%r15)",
-		"stmg\t%r6, %r7, 160+8(%r15); stg\t%r9, 160+8+24(%r15)",
-		"stmg\t%r6, %r8, 160+8(%r15)",
-		"",
-	}, got)
-	out, err := Apply(src, all[6])
+	for _, tt := range tests {
+		sites, err := Find(tt.src, isaOf(t, tt.port))
+		require.NoError(t, err)
+		var got []string
+		for _, m := range Mutants(sites) {
+			out, err := Apply(tt.src, m)
+			require.NoError(t, err)
+			lines := strings.Split(out, "\n")
+			require.Len(t, lines, strings.Count(tt.src, "\n")+1, "one line in, one line out")
+			instruction, _, _ := strings.Cut(lines[m.Site.Line-1], "/* mutant")
+			got = append(got, strings.TrimSpace(instruction))
+		}
+		assert.Equal(t, tt.want, got, tt.port)
+	}
+	src := tests[0].src
+	sites, err := Find(src, isaOf(t, "arm64"))
 	require.NoError(t, err)
-	assert.Contains(t, out, "\n\t/* mutant: line 5 (save d8): str d8, [sp] */\n")
+	out, err := Apply(src, Mutants(sites)[2])
+	require.NoError(t, err)
+	assert.Contains(t, out, "\n\t/* mutant: line 4 (save d8): str d8, [sp] */\n")
 }
 
 // Every port's switch.S reads whole, saves what it restores, class by class.
@@ -265,15 +344,18 @@ func options(t *testing.T) conformance.Options {
 
 var gccO0 = []conformance.Build{conformance.DefaultBuilds()[0]}
 
-// cpuOf is the first part of the triple of the port named goarch.
-func cpuOf(t *testing.T, goarch string) string {
+// isaOf is the assembly language of the port named goarch, from its port.json.
+func isaOf(t *testing.T, goarch string) *isa {
+	t.Helper()
 	for _, p := range testkit.Ports(t, testkit.Root(t)) {
 		if p.Name == goarch {
-			cpu, _, _ := strings.Cut(p.Triple, "-")
-			return cpu
+			in, err := portISA(p)
+			require.NoError(t, err)
+			return in
 		}
 	}
-	return goarch
+	t.Fatalf("no port %s", goarch)
+	return nil
 }
 
 // judgeAll runs the control run and then every mutant of p in gcc -O0.
@@ -292,7 +374,7 @@ func judgeAll(t *testing.T, root string, p arch.Port) []Outcome {
 func TestRunReportsASurvivingMutant(t *testing.T) {
 	var duplicated string
 	root, p := hostPort(t, func(src string) string {
-		sites, err := Find(src, cpuOf(t, runtime.GOARCH))
+		sites, err := Find(src, isaOf(t, runtime.GOARCH))
 		require.NoError(t, err)
 		for _, site := range sites {
 			// A restore that can run twice: not a pop, which would move the stack.
@@ -357,13 +439,13 @@ func TestMutantCaseTimeout(t *testing.T) {
 // stays put and the probes judge the register.
 func TestApplyKeepsTheStackMoveOfAPushOrPop(t *testing.T) {
 	tests := []struct{ cpu, src, want string }{
-		{"x86_64", "\t/* 1. save */\n\tpushq\t%rbx\n\t/* 2. */", "subq\t$8, %rsp"},
-		{"x86_64", "\t/* 5. restore */\n\tpopq\t%rbx\n\tret", "addq\t$8, %rsp"},
-		{"i686", "\t/* 1. save */\n\tpushl\t%ebx\n\t/* 2. */", "subl\t$4, %esp"},
-		{"i686", "\t/* 5. restore */\n\tpop\t%ebx\n\tret", "addl\t$4, %esp"},
+		{"amd64", "\t/* 1. save */\n\tpushq\t%rbx\n\t/* 2. */", "subq\t$8, %rsp"},
+		{"amd64", "\t/* 5. restore */\n\tpopq\t%rbx\n\tret", "addq\t$8, %rsp"},
+		{"386", "\t/* 1. save */\n\tpushl\t%ebx\n\t/* 2. */", "subl\t$4, %esp"},
+		{"386", "\t/* 5. restore */\n\tpop\t%ebx\n\tret", "addl\t$4, %esp"},
 	}
 	for _, tt := range tests {
-		sites, err := Find(tt.src, tt.cpu)
+		sites, err := Find(tt.src, isaOf(t, tt.cpu))
 		require.NoError(t, err)
 		out, err := Apply(tt.src, Mutants(sites)[0])
 		require.NoError(t, err)

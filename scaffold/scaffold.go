@@ -302,6 +302,8 @@ func render(p arch.Port) (map[string][]byte, error) {
 var scalarArray = regexp.MustCompile(`\[\n(\s*"[^"\n]*",?\n)+\s*\]`)
 
 func marshalPort(p arch.Port) ([]byte, error) {
+	asm := p.Asm
+	p.Asm = nil
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -309,9 +311,118 @@ func marshalPort(p arch.Port) ([]byte, error) {
 	if err := enc.Encode(p); err != nil {
 		return nil, err
 	}
-	return scalarArray.ReplaceAllFunc(buf.Bytes(), func(a []byte) []byte {
+	out := scalarArray.ReplaceAllFunc(buf.Bytes(), func(a []byte) []byte {
 		return []byte("[" + strings.Join(strings.Fields(string(a[1:len(a)-1])), " ") + "]")
-	}), nil
+	})
+	if asm == nil {
+		return out, nil
+	}
+	a, err := marshalAsm(asm)
+	if err != nil {
+		return nil, err
+	}
+	out = bytes.TrimSuffix(bytes.TrimSpace(out), []byte("}"))
+	out = append(bytes.TrimRight(out, " \n"), ",\n  \"asm\": "...)
+	return append(append(out, a...), "\n}\n"...), nil
+}
+
+// marshalAsm writes an asm object as the port.json files have it: one
+// register set, rule or instruction a line.
+func marshalAsm(a *arch.Asm) ([]byte, error) {
+	var fields []string
+	add := func(key string, v any, keep bool) error {
+		if !keep {
+			return nil
+		}
+		js, err := oneLine(v)
+		fields = append(fields, fmt.Sprintf("    %q: %s", key, js))
+		return err
+	}
+	list := func(key string, n int, item func(int) any) error {
+		if n == 0 {
+			return nil
+		}
+		var lines []string
+		for i := range n {
+			js, err := oneLine(item(i))
+			if err != nil {
+				return err
+			}
+			lines = append(lines, "      "+js)
+		}
+		fields = append(fields, fmt.Sprintf("    %q: [\n%s\n    ]", key, strings.Join(lines, ",\n")))
+		return nil
+	}
+	table := func(key string, n int, keys []string, item func(string) any) error {
+		if n == 0 {
+			return nil
+		}
+		slices.Sort(keys)
+		var lines []string
+		for _, k := range keys {
+			js, err := oneLine(item(k))
+			if err != nil {
+				return err
+			}
+			lines = append(lines, fmt.Sprintf("      %q: %s", k, js))
+		}
+		fields = append(fields, fmt.Sprintf("    %q: {\n%s\n    }", key, strings.Join(lines, ",\n")))
+		return nil
+	}
+	moves := func(m map[string]arch.Move) ([]string, func(string) any) {
+		var keys []string
+		for k := range m {
+			keys = append(keys, k)
+		}
+		return keys, func(k string) any { return m[k] }
+	}
+	var transferKeys []string
+	for k := range a.Transfers {
+		transferKeys = append(transferKeys, k)
+	}
+	saveKeys, save := moves(a.Saves)
+	restoreKeys, restore := moves(a.Restores)
+	err := errors.Join(
+		add("register_prefix", a.RegisterPrefix, a.RegisterPrefix != ""),
+		add("immediate_prefix", a.ImmediatePrefix, a.ImmediatePrefix != ""),
+		add("line_comments", a.LineComments, len(a.LineComments) > 0),
+		list("registers", len(a.Registers), func(i int) any { return a.Registers[i] }),
+		list("canonical", len(a.Canonical), func(i int) any { return a.Canonical[i] }),
+		table("saves", len(a.Saves), saveKeys, save),
+		table("restores", len(a.Restores), restoreKeys, restore),
+		table("transfers", len(a.Transfers), transferKeys, func(k string) any { return a.Transfers[k] }),
+		add("returns", a.Returns, true),
+	)
+	if err != nil {
+		return nil, err
+	}
+	return []byte("{\n" + strings.Join(fields, ",\n") + "\n  }"), nil
+}
+
+// oneLine is v as JSON on one line, a blank after each comma and colon.
+func oneLine(v any) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	var out strings.Builder
+	inString, escaped := false, false
+	for _, c := range strings.TrimSpace(buf.String()) {
+		out.WriteRune(c)
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case !inString && (c == ',' || c == ':'):
+			out.WriteByte(' ')
+		}
+	}
+	return out.String(), nil
 }
 
 // writeFile is os.WriteFile; tests replace it to fail a write.
@@ -333,6 +444,7 @@ func New(root string, spec Spec) (dir string, err error) {
 	if err != nil {
 		return "", err
 	}
+	p.Asm = asmOf(archDir, spec.Triple)
 	dir = filepath.Join(archDir, p.Name)
 	files, err := render(p)
 	if err != nil {
@@ -376,6 +488,32 @@ func fpRoundingOf(archDir, triple string) []string {
 		}
 	}
 	return nil
+}
+
+// starterAsm is the asm object of a new port of a CPU no port has yet: it
+// loads, and the mutation check then names each instruction of steps 1 and
+// 5 it does not know, for the author to describe.
+var starterAsm = arch.Asm{
+	Registers: []arch.RegisterSet{{Class: "GPR", Names: "r[0-9]+", Bytes: 8}},
+	Saves:     map[string]arch.Move{"st": {Form: "single"}},
+	Restores:  map[string]arch.Move{"ld": {Form: "single"}},
+	Returns:   []string{"ret"},
+}
+
+// asmOf is the asm object of the first port under archDir whose triple has
+// the CPU of triple, or a starter.
+func asmOf(archDir, triple string) *arch.Asm {
+	ports, err := arch.Load(archDir)
+	if err == nil {
+		for _, p := range ports {
+			if cpuOf(p.Triple) == cpuOf(triple) && p.Asm != nil {
+				a := *p.Asm
+				return &a
+			}
+		}
+	}
+	a := starterAsm
+	return &a
 }
 
 // CheckFree tells whether name is valid, root is the repository and

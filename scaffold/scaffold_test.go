@@ -292,7 +292,19 @@ func TestDataFileLoadsAndLooksLikeTheOthers(t *testing.T) {
   "qemu_cpu": "5KEf",
   "native_on": ["mips64"],
   "predefined": "defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
-  "abi": "MIPS n64 ABI"
+  "abi": "MIPS n64 ABI",
+  "asm": {
+    "registers": [
+      {"class": "GPR", "names": "r[0-9]+", "bytes": 8}
+    ],
+    "saves": {
+      "st": {"form": "single"}
+    },
+    "restores": {
+      "ld": {"form": "single"}
+    },
+    "returns": ["ret"]
+  }
 }
 `, string(data))
 
@@ -303,6 +315,7 @@ func TestDataFileLoadsAndLooksLikeTheOthers(t *testing.T) {
 	want, err := spec.Port()
 	require.NoError(t, err)
 	want.Dir = filepath.Join(root, "arch", "mips64le")
+	want.Asm = &starterAsm
 	assert.Equal(t, want, got[0])
 }
 
