@@ -94,9 +94,12 @@ func (Test) Arch(ctx context.Context, name string) error {
 //
 // A foreign port is someone else's switch on top of our port of its arch:
 // an SLP-style header (greenlet's slp_switch) through foreign/adapter, or
-// a source defining sl_arch_switch. Its declared gaps (not_claimed) and
-// unsupported builds are reported, never counted as passes. Takes the knobs
-// of test:all, and SL_FOREIGN_PATH (colon-separated folders).
+// a source defining sl_arch_switch. Its declared gaps (not_claimed: only
+// the FP control and status registers its base marks declarable) and
+// unsupported builds are reported, never counted as passes, and the last
+// line says how many ("passed with 2 declared gaps and 1 unsupported
+// build"); SL_STRICT=1 fails such a run. Takes the knobs of test:all, and
+// SL_FOREIGN_PATH (colon-separated folders).
 func (Test) Foreign(ctx context.Context, name string) error {
 	return run(ctx, func(o *harness.Options) { o.Foreign = []string{name} })
 }

@@ -57,6 +57,12 @@ type Port struct {
 	FPRounding []string `json:"fp_rounding,omitempty"`
 	// Asm is what the mutation check must know of the port's assembly.
 	Asm *Asm `json:"asm,omitempty"`
+	// Declarable are the probe slots, besides FPRounding, that hold control
+	// or status state a switch may legitimately leave shared among
+	// coroutines (ppc64le's vscr). Those and FPRounding are the only
+	// registers a foreign port may declare not claimed: any other slot is a
+	// callee-saved register, which a switch that breaks the ABI forgets.
+	Declarable []string `json:"declarable,omitempty"`
 
 	// Dir is the port's folder, set when it is loaded.
 	Dir string `json:"-"`
@@ -154,18 +160,29 @@ func (p Port) validate() error {
 	if p.Name != filepath.Base(p.Dir) {
 		return fmt.Errorf("name %q differs from its folder %q", p.Name, filepath.Base(p.Dir))
 	}
-	if len(p.FPRounding) > 0 {
+	for field, regs := range map[string][]string{"fp_rounding": p.FPRounding, "declarable": p.Declarable} {
+		if len(regs) == 0 {
+			continue
+		}
 		slots, err := p.Slots()
 		if err != nil {
-			return fmt.Errorf("fp_rounding: %w", err)
+			return fmt.Errorf("%s: %w", field, err)
 		}
-		for _, reg := range p.FPRounding {
+		for _, reg := range regs {
 			if !slices.Contains(slots, reg) {
-				return fmt.Errorf("fp_rounding names %q, which is no slot of probe.S (a line \"slot %s, ...\" of its .macro slots)", reg, reg)
+				return fmt.Errorf("%s names %q, which is no slot of probe.S (a line \"slot %s, ...\" of its .macro slots)", field, reg, reg)
 			}
 		}
 	}
 	return nil
+}
+
+// DeclarableSlots are the probe slots a foreign port on p may declare in
+// not_claimed: the FP rounding mode's and the other control and status
+// registers p's data names (fp_rounding, declarable), never a callee-saved
+// register.
+func (p Port) DeclarableSlots() []string {
+	return append(slices.Clone(p.FPRounding), p.Declarable...)
 }
 
 // Load reads every port under archDir (the repository's arch/ folder),

@@ -152,3 +152,17 @@ func TestSelector(t *testing.T) {
 	got := string(Selector([]Port{{Name: "a", Predefined: "defined(__a__)"}, {Name: "b", Predefined: "defined(__b__) && X"}}))
 	assert.Contains(t, got, "#if defined(__a__)\n#include \"a/switch.S\"\n#elif defined(__b__) && X\n#include \"b/switch.S\"\n#else\n#error \"stackslice has no port for this target")
 }
+
+// declarable names probe slots too, and with fp_rounding makes the
+// registers a foreign port may declare not claimed.
+func TestDeclarableNamesProbeSlots(t *testing.T) {
+	root := t.TempDir()
+	writePort(t, root, "toy", strings.Replace(validPort, `"abi":"toy ABI"`, `"abi":"toy ABI","fp_rounding":["fpcr"],"declarable":["vscr"]`, 1))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "toy", "probe.S"), []byte("\t.macro\tslots\n\tslot\tx19\n\tslot\tfpcr\n\t.endm\n"), 0o644))
+	_, err := Load(root)
+	require.ErrorContains(t, err, `declarable names "vscr", which is no slot of probe.S`)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "toy", "probe.S"), []byte("\t.macro\tslots\n\tslot\tx19\n\tslot\tfpcr\n\tslot\tvscr\n\t.endm\n"), 0o644))
+	ports, err := Load(root)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"fpcr", "vscr"}, ports[0].DeclarableSlots())
+}

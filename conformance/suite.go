@@ -195,13 +195,64 @@ type Outcome struct {
 	// Interrupted tells that a signal, or the exit of the program that
 	// started the harness, cut the invocation short: Runs are partial.
 	Interrupted bool
+	// Strict counts what the invocation did not judge (Unjudged: a foreign
+	// port's declared gaps and unsupported builds) as failures, for a CI
+	// gate that wants nothing set apart.
+	Strict bool
 }
 
-// OK tells whether the outcome is a pass: not interrupted, no failure, and
-// at least one case passed.
+// OK tells whether the outcome is a pass: not interrupted, no failure, at
+// least one case passed, and, when Strict, nothing set apart unjudged.
 func (o Outcome) OK() bool {
 	passed, failed := Totals(o.Runs)
-	return !o.Interrupted && failed == 0 && passed > 0
+	return !o.Interrupted && failed == 0 && passed > 0 && !(o.Strict && o.Unjudged() != "")
+}
+
+// Unjudged says what the runs set apart from their verdict, or "": the
+// declared gaps that showed (a register per foreign port, however many
+// builds showed it) and the runs of builds declared unsupported ("2
+// declared gaps and 1 unsupported build").
+func (o Outcome) Unjudged() string {
+	gaps, unsupported := map[string]bool{}, 0
+	for _, r := range o.Runs {
+		for _, g := range r.Gaps {
+			reg, _, _ := strings.Cut(g, ":")
+			gaps[r.Label()+"\x00"+reg] = true
+		}
+		if r.Unsupported != "" {
+			unsupported++
+		}
+	}
+	var parts []string
+	if len(gaps) > 0 {
+		parts = append(parts, text.Count(len(gaps), "declared gap"))
+	}
+	if unsupported > 0 {
+		parts = append(parts, text.Count(unsupported, "unsupported build"))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// Summary is the line every report ends its verdict with when there is more
+// to it than the totals: "passed with 2 declared gaps and 1 unsupported
+// build", "failed (strict): 1 declared gap", "interrupted"; "" for a plain
+// pass or failure.
+func (o Outcome) Summary() string {
+	unjudged := o.Unjudged()
+	passed, failed := Totals(o.Runs)
+	switch {
+	case o.Interrupted && unjudged != "":
+		return "interrupted, with " + unjudged
+	case o.Interrupted:
+		return "interrupted"
+	case unjudged == "":
+		return ""
+	case failed > 0 || passed == 0:
+		return "failed, and " + unjudged + " besides"
+	case o.Strict:
+		return "failed (strict): " + unjudged + ", which strict mode counts as failures"
+	}
+	return "passed with " + unjudged
 }
 
 // RunSuite builds the runner for p and b, lists its cases, runs the selected

@@ -145,6 +145,43 @@ func TestOutcomeOK(t *testing.T) {
 	assert.False(t, Outcome{Runs: []Run{{Cases: []CaseResult{{Status: KnownFailure}}}}}.OK())
 }
 
+// What a run set apart (declared gaps, unsupported builds) is said in the
+// verdict, counted once per register of a port however many builds showed
+// it; strict mode fails it.
+func TestOutcomeSaysWhatItSetApart(t *testing.T) {
+	pass := Run{Port: "theirs", Build: "gcc-O0", Cases: []CaseResult{{Status: Pass}}}
+	gapO0, gapO2 := pass, pass
+	gapO0.Gaps = []string{"mxcsr: not preserved across a switch (declared in not_claimed: x)", "x87cw: not preserved across a switch (declared in not_claimed: x)"}
+	gapO2.Build, gapO2.Gaps = "gcc-O2", gapO0.Gaps[:1]
+	unsupported := Run{Port: "theirs", Build: "clang-O2", Unsupported: "crashes", Notes: []string{"declared unsupported"}}
+	fail := Run{Port: "ours", Build: "gcc-O0", Cases: []CaseResult{{Status: Fail}}}
+	tests := []struct {
+		name     string
+		o        Outcome
+		ok       bool
+		unjudged string
+		summary  string
+	}{
+		{"plain pass", Outcome{Runs: []Run{pass}}, true, "", ""},
+		{"gaps and an unsupported build", Outcome{Runs: []Run{gapO0, gapO2, unsupported}}, true,
+			"2 declared gaps and 1 unsupported build", "passed with 2 declared gaps and 1 unsupported build"},
+		{"one gap", Outcome{Runs: []Run{gapO2}}, true, "1 declared gap", "passed with 1 declared gap"},
+		{"strict", Outcome{Runs: []Run{gapO0, unsupported}, Strict: true}, false,
+			"2 declared gaps and 1 unsupported build", "failed (strict): 2 declared gaps and 1 unsupported build, which strict mode counts as failures"},
+		{"strict with nothing set apart", Outcome{Runs: []Run{pass}, Strict: true}, true, "", ""},
+		{"a failure too", Outcome{Runs: []Run{fail, unsupported}}, false, "1 unsupported build", "failed, and 1 unsupported build besides"},
+		{"unsupported alone", Outcome{Runs: []Run{unsupported}}, false, "1 unsupported build", "failed, and 1 unsupported build besides"},
+		{"interrupted", Outcome{Runs: []Run{gapO2}, Interrupted: true}, false, "1 declared gap", "interrupted, with 1 declared gap"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.ok, tt.o.OK())
+			assert.Equal(t, tt.unjudged, tt.o.Unjudged())
+			assert.Equal(t, tt.summary, tt.o.Summary())
+		})
+	}
+}
+
 // fakeTool puts an executable script on PATH for the test.
 func fakeTool(t *testing.T, name, body string) {
 	dir := t.TempDir()

@@ -358,3 +358,14 @@ func WriteNotes(w io.Writer, runs []conformance.Run) {
 		io.WriteString(w, "\n"+text.Printable(b.String()))
 	}
 }
+
+// WriteTotals ends the final screen: the cases passed and failed, the time
+// taken and, when the verdict set anything apart, the line that says so
+// ("passed with 2 declared gaps and 1 unsupported build").
+func WriteTotals(w io.Writer, o conformance.Outcome, elapsed time.Duration) {
+	passed, failed := conformance.Totals(o.Runs)
+	fmt.Fprintf(w, "\n%d passed, %d failed in %.1fs\n", passed, failed, elapsed.Seconds())
+	if summary := o.Summary(); summary != "" {
+		fmt.Fprintln(w, summary)
+	}
+}

@@ -150,7 +150,9 @@ func TestGoldenForeign(t *testing.T) {
 	WriteMatrix(&out, runs)
 	WriteFailures(&out, runs)
 	WriteNotes(&out, runs)
+	WriteTotals(&out, conformance.Outcome{Runs: runs}, 2*time.Second)
 	testkit.Golden(t, "foreign.txt", out.Bytes())
+	assert.True(t, strings.HasSuffix(out.String(), "\npassed with 1 declared gap and 1 unsupported build\n"), "the last line says what was set apart")
 	assert.Contains(t, out.String(), fixture.ForeignSHA256)
 }
 

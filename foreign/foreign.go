@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -176,10 +177,8 @@ func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
 	if err != nil {
 		return arch.Port{}, err
 	}
-	for reg, why := range s.NotClaimed {
-		if !nameRE.MatchString(reg) || strings.TrimSpace(why) == "" {
-			return arch.Port{}, fmt.Errorf("not_claimed: %q needs a register name and a reason", reg)
-		}
+	if err := checkNotClaimed(s.NotClaimed, bases[i]); err != nil {
+		return arch.Port{}, err
 	}
 	known := make([]string, len(conformance.Builds))
 	for i, b := range conformance.Builds {
@@ -226,6 +225,38 @@ func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
 		return arch.Port{}, fmt.Errorf("style %q: use %q (it defines sl_arch_switch) or %q (an SLP-style header defining slp_switch)", s.Style, StyleSL, StyleSLP)
 	}
 	return p, nil
+}
+
+// checkNotClaimed lets a foreign port declare only what a switch may leave
+// shared: the control and status registers its base's data marks as
+// declarable. A callee-saved register that a switch does not preserve is an
+// ABI break, which no declaration excuses.
+func checkNotClaimed(notClaimed map[string]string, base arch.Port) error {
+	if len(notClaimed) == 0 {
+		return nil
+	}
+	slots, err := base.Slots()
+	if err != nil {
+		return fmt.Errorf("not_claimed: %w", err)
+	}
+	declarable := base.DeclarableSlots()
+	only := "none can be declared"
+	if len(declarable) > 0 {
+		only = "only " + strings.Join(declarable, ", ") + " can be declared"
+	}
+	for _, reg := range slices.Sorted(maps.Keys(notClaimed)) {
+		switch {
+		case !nameRE.MatchString(reg) || strings.TrimSpace(notClaimed[reg]) == "":
+			return fmt.Errorf("not_claimed: %q needs a register name and a reason", reg)
+		case slices.Contains(declarable, reg):
+		case slices.Contains(slots, reg):
+			return fmt.Errorf("not_claimed: %s is a callee-saved register of %s: a switch must preserve it, and no declaration excuses that (%s: the control and status registers arch/%s/port.json lists in fp_rounding and declarable)",
+				reg, base.ABI, only, base.Name)
+		default:
+			return fmt.Errorf("not_claimed: %q is no register the canaries check (the slots of arch/%s/probe.S); %s", reg, base.Name, only)
+		}
+	}
+	return nil
 }
 
 // switchFile finds the switch source s names, and checks its kind fits the style.

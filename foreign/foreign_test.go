@@ -106,6 +106,16 @@ func TestBadDataFileIsOneClearError(t *testing.T) {
 		{"missing", `{"name": "missing", "base": "amd64", "style": "slp", "switch": "nope.h"}`, "not a file"},
 		{"no-switch", `{"name": "no-switch", "base": "amd64", "style": "slp"}`, "missing switch"},
 		{"no-reason", `{"name": "no-reason", "base": "amd64", "style": "slp", "switch": "switch.h", "not_claimed": {"fpcr": " "}}`, `needs a register name and a reason`},
+		{"callee-saved-gpr", `{"name": "callee-saved-gpr", "base": "amd64", "style": "slp", "switch": "switch.h", "not_claimed": {"mxcsr": "no FP control", "r15": "not kept"}}`,
+			"not_claimed: r15 is a callee-saved register of System V AMD64 psABI 1.0: a switch must preserve it, and no declaration excuses that (only mxcsr, x87cw can be declared"},
+		{"callee-saved-fpr", `{"name": "callee-saved-fpr", "base": "arm64", "style": "slp", "switch": "switch.h", "not_claimed": {"d8": "not kept"}}`,
+			"not_claimed: d8 is a callee-saved register of AAPCS64: a switch must preserve it, and no declaration excuses that (only fpcr can be declared"},
+		{"callee-saved-vector", `{"name": "callee-saved-vector", "base": "ppc64le", "style": "slp", "switch": "switch.h", "not_claimed": {"v20": "not kept"}}`,
+			"not_claimed: v20 is a callee-saved register of OpenPOWER 64-bit ELF V2 ABI: a switch must preserve it, and no declaration excuses that (only fpscr, vscr can be declared"},
+		{"callee-saved-cr", `{"name": "callee-saved-cr", "base": "ppc64le", "style": "slp", "switch": "switch.h", "not_claimed": {"cr": "not kept"}}`,
+			"not_claimed: cr is a callee-saved register"},
+		{"no-such-register", `{"name": "no-such-register", "base": "riscv64", "style": "slp", "switch": "switch.h", "not_claimed": {"xmm99": "not kept"}}`,
+			`not_claimed: "xmm99" is no register the canaries check (the slots of arch/riscv64/probe.S); only fcsr can be declared`},
 		{"bad-build", `{"name": "bad-build", "base": "amd64", "style": "slp", "switch": "switch.h", "unsupported_builds": {"gcc-O1": "x"}}`, `"gcc-O1", which is no build (builds: gcc-O0`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -128,4 +138,16 @@ func TestBadDataFileIsOneClearError(t *testing.T) {
 	// A folder of SL_FOREIGN_PATH that does not exist.
 	_, err = Load(archDir(t), []string{t.TempDir(), filepath.Join(t.TempDir(), "gone")})
 	assert.ErrorContains(t, err, "SL_FOREIGN_PATH")
+}
+
+// What a switch may leave shared is what the base port's data marks so:
+// its FP rounding registers and its other control and status registers.
+func TestControlAndStatusRegistersCanBeDeclared(t *testing.T) {
+	dir := t.TempDir()
+	writePort(t, dir, "shared-state", `{"name": "shared-state", "base": "ppc64le", "style": "slp", "switch": "switch.h",
+	  "not_claimed": {"fpscr": "no FP control", "vscr": "no vector status"}}`)
+	ports, err := Load(archDir(t), []string{dir})
+	require.NoError(t, err)
+	require.Len(t, ports, 1)
+	assert.Equal(t, []string{"fpscr", "vscr"}, ports[0].DeclarableSlots())
 }

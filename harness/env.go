@@ -12,6 +12,7 @@ const (
 	EnvRepeat    = "SL_REPEAT"
 	EnvBuilds    = "SL_BUILDS"
 	EnvForceQEMU = "SL_FORCE_QEMU"
+	EnvStrict    = "SL_STRICT"
 	EnvOut       = "SL_OUT"
 	// EnvForeignPath is foreign.PathVariable: folders of foreign ports
 	// outside the repository, colon-separated.
@@ -20,7 +21,8 @@ const (
 )
 
 // FromEnv reads the knobs the test targets share: SL_CASES, SL_REPEAT,
-// SL_BUILDS, SL_FORCE_QEMU, SL_OUT, SL_FOREIGN_PATH and SL_TOOLCHAIN. A
+// SL_BUILDS, SL_FORCE_QEMU, SL_STRICT, SL_OUT, SL_FOREIGN_PATH and
+// SL_TOOLCHAIN. A
 // value that does not parse is an
 // error naming the variable, never silently ignored.
 func FromEnv(getenv func(string) string) (Options, error) {
@@ -30,6 +32,9 @@ func FromEnv(getenv func(string) string) (Options, error) {
 		return o, err
 	}
 	o.ForceQEMU = force
+	if o.Strict, err = parseSwitch(EnvStrict, getenv(EnvStrict)); err != nil {
+		return o, err
+	}
 	if o.Toolchains, err = ParseToolchains(getenv(EnvToolchain)); err != nil {
 		return o, err
 	}

@@ -3,6 +3,8 @@ package harness
 import (
 	"testing"
 
+	"github.com/stackslice/stackslice/conformance"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -20,6 +22,9 @@ func TestFromEnv(t *testing.T) {
 			Options{Cases: "^switch_", Repeat: 3, Builds: []string{"gcc-O0", "clang-O2"}, ForceQEMU: true, OutDir: "/tmp/x/out"}, ""},
 		{"force QEMU: true", map[string]string{"SL_FORCE_QEMU": "true"}, Options{ForceQEMU: true}, ""},
 		{"force QEMU: YES", map[string]string{"SL_FORCE_QEMU": "YES"}, Options{ForceQEMU: true}, ""},
+		{"strict", map[string]string{"SL_STRICT": "1"}, Options{Strict: true}, ""},
+		{"strict: sometimes", map[string]string{"SL_STRICT": "sometimes"}, Options{},
+			`SL_STRICT="sometimes": want 1, true or yes to turn it on (0, false, no or unset: off)`},
 		{"force QEMU: no", map[string]string{"SL_FORCE_QEMU": "no"}, Options{}, ""},
 		{"force QEMU: 0", map[string]string{"SL_FORCE_QEMU": "0"}, Options{}, ""},
 		{"force QEMU: maybe", map[string]string{"SL_FORCE_QEMU": "maybe"}, Options{},
@@ -65,4 +70,20 @@ func TestBenchFromEnv(t *testing.T) {
 		require.Error(t, err, k)
 		assert.Contains(t, err.Error(), k)
 	}
+}
+
+// The exit status a CI gate sees: a pass with gaps set apart is a pass
+// unless SL_STRICT asks otherwise, and then the error says why.
+func TestVerdictOfAStrictRun(t *testing.T) {
+	gap := conformance.Run{Port: "theirs", Build: "gcc-O0", Cases: []conformance.CaseResult{{Status: conformance.Pass}},
+		Gaps: []string{"fpcr: not preserved across a switch (declared in not_claimed: x)"}}
+	unsupported := conformance.Run{Port: "theirs", Build: "clang-O2", Unsupported: "crashes"}
+	lenient := conformance.Outcome{Runs: []conformance.Run{gap, unsupported}}
+	require.NoError(t, verdict(lenient))
+	strict := lenient
+	strict.Strict = true
+	require.EqualError(t, verdict(strict), "conformance failed: SL_STRICT=1 counts 1 declared gap and 1 unsupported build as failures")
+	failing := strict
+	failing.Runs = append(failing.Runs, conformance.Run{Port: "ours", Build: "gcc-O0", Cases: []conformance.CaseResult{{Status: conformance.Fail}}})
+	require.EqualError(t, verdict(failing), "conformance failed: theirs/clang-O2, ours/gcc-O0")
 }

@@ -41,10 +41,13 @@ type Options struct {
 	Cases     string   // a regular expression: run only the cases it matches
 	Repeat    int      // run the selected cases this many times; once when 0
 	ForceQEMU bool
-	OutDir    string // reports, and binaries under bin/; <root>/out when empty
-	Parallel  int    // suites at once; the number of CPUs when 0
-	Out       io.Writer
-	Live      bool // redraw progress lines in place (a terminal)
+	// Strict fails a run that set declared gaps or unsupported builds
+	// apart (SL_STRICT), for a CI gate that wants everything judged.
+	Strict   bool
+	OutDir   string // reports, and binaries under bin/; <root>/out when empty
+	Parallel int    // suites at once; the number of CPUs when 0
+	Out      io.Writer
+	Live     bool // redraw progress lines in place (a terminal)
 	// NoInstall stops the harness from installing missing toolchains: a
 	// failing toolchain check is then the error.
 	NoInstall bool
@@ -429,7 +432,7 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 		progress.Finish(runs[i])
 	})
 	progress.Close()
-	outcome := conformance.Outcome{Runs: runs, Interrupted: ctx.Err() != nil}
+	outcome := conformance.Outcome{Runs: runs, Interrupted: ctx.Err() != nil, Strict: o.Strict}
 	if outcome.Interrupted {
 		for i, j := range jobs {
 			if runs[i].Port == "" {
@@ -449,17 +452,27 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	console.WriteMatrix(o.Out, runs)
 	console.WriteFailures(o.Out, runs)
 	console.WriteNotes(o.Out, runs)
-	passed, failed := conformance.Totals(runs)
-	fmt.Fprintf(o.Out, "\n%d passed, %d failed in %.1fs\n", passed, failed, time.Since(started).Seconds())
+	console.WriteTotals(o.Out, outcome, time.Since(started))
 	paths, err := report.WriteFiles(o.OutDir, outcome)
 	if err != nil {
 		return runs, err
 	}
 	fmt.Fprintf(o.Out, "reports: %s\n", strings.Join(paths, ", "))
-	if !outcome.OK() {
-		return runs, fmt.Errorf("conformance failed: %s", strings.Join(failedRuns(runs), ", "))
+	return runs, verdict(outcome)
+}
+
+// verdict is nil for an outcome that passed, else the error that says
+// which runs failed, or that strict mode failed what it set apart.
+func verdict(outcome conformance.Outcome) error {
+	if outcome.OK() {
+		return nil
 	}
-	return runs, nil
+	if lenient := outcome; lenient.Strict {
+		if lenient.Strict = false; lenient.OK() {
+			return fmt.Errorf("conformance failed: %s=1 counts %s as failures", EnvStrict, outcome.Unjudged())
+		}
+	}
+	return fmt.Errorf("conformance failed: %s", strings.Join(failedRuns(outcome.Runs), ", "))
 }
 
 // precheck fails at once, in one line, when the case filter matches none of

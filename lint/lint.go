@@ -20,6 +20,7 @@ import (
 	"github.com/rhysd/actionlint"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/internal/text"
 )
 
 // All runs Gofmt, `go vet ./...` (in root, and for macOS), Workflows and Selector, in that order, and
@@ -145,7 +146,7 @@ func Workflows(root string, out io.Writer) error {
 			bad = append(bad, path)
 		}
 	}
-	return fmt.Errorf("actionlint: %s in %s", count(len(problems), "problem"), strings.Join(bad, ", "))
+	return fmt.Errorf("actionlint: %s in %s", text.Count(len(problems), "problem"), strings.Join(bad, ", "))
 }
 
 // Gofmt fails with one line listing every .go file under root that gofmt
@@ -187,15 +188,7 @@ func Gofmt(root string) error {
 		return fmt.Errorf("gofmt: %w", err)
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("gofmt: %s not formatted: %s", count(len(bad), "file"), strings.Join(bad, ", "))
+		return fmt.Errorf("gofmt: %s not formatted: %s", text.Count(len(bad), "file"), strings.Join(bad, ", "))
 	}
 	return nil
-}
-
-// count says "1 file", "2 files".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/harness"
+	"github.com/stackslice/stackslice/internal/text"
 )
 
 func repoRoot(t *testing.T) string {
@@ -125,7 +126,7 @@ jobs:
 			var out bytes.Buffer
 			err := Workflows(root, &out)
 			require.Error(t, err)
-			assert.Equal(t, "actionlint: "+count(tt.n, "problem")+" in .github/workflows/bad.yml", err.Error())
+			assert.Equal(t, "actionlint: "+text.Count(tt.n, "problem")+" in .github/workflows/bad.yml", err.Error())
 			for _, w := range tt.want {
 				assert.Contains(t, out.String(), w)
 			}

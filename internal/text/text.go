@@ -3,6 +3,7 @@
 package text
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -59,4 +60,12 @@ func allowed(r rune) bool {
 		return false
 	}
 	return r <= utf8.MaxRune
+}
+
+// Count says "1 file", "2 files".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

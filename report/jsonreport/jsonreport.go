@@ -25,6 +25,12 @@ type Report struct {
 	Failed      int   `json:"failed"`
 	OK          bool  `json:"ok"`
 	Interrupted bool  `json:"interrupted"`
+	// Summary says what the verdict set apart, when anything: "passed with
+	// 2 declared gaps and 1 unsupported build" (conformance.Outcome.Summary).
+	Summary string `json:"summary,omitempty"`
+	// Strict tells that declared gaps and unsupported builds counted as
+	// failures (SL_STRICT).
+	Strict bool `json:"strict,omitempty"`
 }
 
 // Run is one arch and build. Passed and Failed count its cases only, so a
@@ -72,7 +78,7 @@ type Case struct {
 // New converts an outcome to the report schema, for callers that want to
 // adjust or inspect the report before writing it.
 func New(o conformance.Outcome) Report {
-	rep := Report{Runs: make([]Run, 0, len(o.Runs)), OK: o.OK(), Interrupted: o.Interrupted}
+	rep := Report{Runs: make([]Run, 0, len(o.Runs)), OK: o.OK(), Interrupted: o.Interrupted, Summary: o.Summary(), Strict: o.Strict}
 	for _, r := range o.Runs {
 		passed, failed := r.Counts()
 		run := Run{

@@ -170,6 +170,12 @@ func TestGoldenForeign(t *testing.T) {
 	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: fixture.ForeignRuns()}))
 	testkit.Golden(t, "foreign.json", buf.Bytes())
 	assert.Contains(t, buf.String(), fixture.ForeignSHA256)
+
+	// Strict (SL_STRICT): what was set apart fails the verdict to gate on.
+	rep := jsonreport.New(conformance.Outcome{Runs: fixture.ForeignRuns(), Strict: true})
+	assert.False(t, rep.OK)
+	assert.True(t, rep.Strict)
+	assert.Equal(t, "failed (strict): 1 declared gap and 1 unsupported build, which strict mode counts as failures", rep.Summary)
 }
 
 // The toolchain dimension: one arch and build under the host and two

@@ -82,11 +82,13 @@ type Problem struct {
 	Text    string `xml:",cdata"`
 }
 
-// Name is the document's name; an interrupted run says so in it, since
-// JUnit has no other place for it at the top.
+// Name is the document's name; an interrupted run, or one that set
+// declared gaps or unsupported builds apart, says so in it
+// (conformance.Outcome.Summary), since JUnit has no other place for it at
+// the top.
 func Name(o conformance.Outcome) string {
-	if o.Interrupted {
-		return "stackslice conformance (interrupted)"
+	if summary := o.Summary(); summary != "" {
+		return "stackslice conformance (" + summary + ")"
 	}
 	return "stackslice conformance"
 }

@@ -58,6 +58,9 @@ func writeTotal(b *strings.Builder, o conformance.Outcome) {
 		mark = failMark
 	}
 	fmt.Fprintf(b, "%s %d passed, %d failed\n", mark, passed, failed)
+	if summary := o.Summary(); summary != "" && !o.Interrupted {
+		fmt.Fprintf(b, "\n**%s**\n", summary)
+	}
 	if len(runs) == 0 {
 		b.WriteString("\nNo arch and build was run.\n")
 	}
