@@ -99,7 +99,7 @@ func TestForeignPortsAreJudged(t *testing.T) {
 	assert.Equal(t, "said to fail", unsupported.Unsupported)
 	assert.Contains(t, unsupported.Notes[0], "every case passed: if it works now, remove the build")
 	for _, w := range []string{"gap: slp-leaky-arm64 gcc-O0: fpcr: not preserved", "UNSUP unsupported-amd64",
-		"switch: slp-example-arm64 gcc-O0: " + filepath.Join(testkit.Root(t), "foreign", "slp-example-arm64", "switch.h") + " (sha256 "} {
+		"switch: slp-example-arm64 gcc-O0: " + filepath.Join(testkit.Root(t), "foreign", "slp-example-arm64", "switch.h") + " on arm64 (sha256 "} {
 		assert.Contains(t, out.String(), w)
 	}
 }
