@@ -36,6 +36,7 @@ void case_alignment_entry_and_resume(void);
 void case_model_random_programs(void);
 void case_model_random_programs_threads(void);
 void case_model_failure_injection(void);
+void case_abi_gp_reload_after_switch(void);
 
 const struct sl_case sl_cases[] = {
     {"switch_ping_pong", case_switch_ping_pong},
@@ -73,6 +74,7 @@ const struct sl_case sl_cases[] = {
     {"model_random_programs", case_model_random_programs},
     {"model_random_programs_threads", case_model_random_programs_threads},
     {"model_failure_injection", case_model_failure_injection},
+    {"abi_gp_reload_after_switch", case_abi_gp_reload_after_switch},
 };
 
 const int sl_case_count = sizeof sl_cases / sizeof sl_cases[0];
