@@ -151,6 +151,23 @@ func TestFindReadsEveryForm(t *testing.T) {
 	ld	s0, 8(sp)
 	fld	fs0, 16(sp)
 	ret`, []string{"save s0 GPR", "save fs0 FP", "save fcsr (t0) control", "restore fcsr (t0) control", "restore s0 GPR", "restore fs0 FP"}},
+		{"mips o32: $-registers, FCSR through t0, the delay slot after jr", "mipsel", `
+	/* 1. save */
+	addiu	$sp, $sp, -8*4	/* sl:not-a-save: the frame */
+	sw	$ra, 7*4($sp)
+	sw	$s0, 6*4($sp)
+	sdc1	$f20, 4*4($sp)
+	cfc1	$t0, $31	/* sl:not-a-save: FCSR through t0 */
+	sw	$t0, 0*4($sp)
+	/* 5. restore */
+	lw	$t0, 0*4($sp)
+	ctc1	$t0, $31	/* sl:not-a-save: FCSR from t0 */
+	ldc1	$f20, 4*4($sp)
+	lw	$s0, 6*4($sp)
+	lw	$ra, 7*4($sp)
+	jr	$ra
+	addiu	$sp, $sp, 8*4`, []string{"save ra GPR", "save s0 GPR", "save f20 FP", "save fcsr (t0) control",
+			"restore fcsr (t0) control", "restore f20 FP", "restore s0 GPR", "restore ra GPR"}},
 		{"32-bit arm: s16 is FP, @ comments", "arm", `
 	/* 1. save */
 	vstr	d8, [sp, #8]

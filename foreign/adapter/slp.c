@@ -11,8 +11,8 @@
  *   SLP_SAVE_STATE(stackref, stsizediff)
  *       stackref += STACK_MAGIC (the header's, in units of *stackref), which
  *       must come to the area a callee may write above its caller's stack
- *       pointer (SL_SLP_AREA below: 32 bytes on ppc64le, 160 on s390x, 0
- *       elsewhere; checked at compile time); then
+ *       pointer (SL_SLP_AREA below: 32 bytes on ppc64le, 160 on s390x, 16
+ *       on mips o32, 0 elsewhere; checked at compile time); then
  *       stsizediff = sl_core_save(stackref) - stackref, in bytes (step 2).
  *       greenlet's version may return -1 (the save failed) or 1 (the target
  *       was never started, so there is no stack to go to); the core needs
@@ -48,6 +48,8 @@
 #define SL_SLP_AREA 32
 #elif defined(__s390x__)
 #define SL_SLP_AREA 160
+#elif defined(__mips__) && _MIPS_SIM == _ABIO32
+#define SL_SLP_AREA 16
 #elif defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__) || (defined(__riscv) && __riscv_xlen == 64)
 #define SL_SLP_AREA 0
 #else
