@@ -14,6 +14,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/stackslice/stackslice/internal/inputfile"
 )
 
 // DataFile is the name of the file that describes a port inside arch/<name>/.
@@ -198,7 +200,7 @@ func Load(archDir string) ([]Port, error) {
 			continue
 		}
 		dir := filepath.Join(archDir, e.Name())
-		data, err := os.ReadFile(filepath.Join(dir, DataFile))
+		data, err := inputfile.Read(filepath.Join(dir, DataFile))
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}

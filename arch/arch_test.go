@@ -5,9 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 // Every folder with a data file is a port, and nothing else is.
@@ -165,4 +167,28 @@ func TestDeclarableNamesProbeSlots(t *testing.T) {
 	ports, err := Load(root)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"fpcr", "vscr"}, ports[0].DeclarableSlots())
+}
+
+// A port.json that is a FIFO or a link to /dev/zero is one clear error at
+// once (port:list and test:arch hung on a FIFO).
+func TestLoadRefusesADataFileThatIsNoFile(t *testing.T) {
+	for name, create := range map[string]func(path string) error{
+		"fifo": func(path string) error { return unix.Mkfifo(path, 0o644) },
+		"zero": func(path string) error { return os.Symlink("/dev/zero", path) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.MkdirAll(filepath.Join(dir, "toy"), 0o755))
+			require.NoError(t, create(filepath.Join(dir, "toy", DataFile)))
+			done := make(chan error, 1)
+			go func() { _, err := Load(dir); done <- err }()
+			select {
+			case err := <-done:
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "toy/port.json: not a regular file")
+			case <-time.After(10 * time.Second):
+				t.Fatal("Load blocked on the data file")
+			}
+		})
+	}
 }

@@ -2,11 +2,12 @@ package arch
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/stackslice/stackslice/internal/inputfile"
 )
 
 // Slots are the names of the register canary slots of the port's probe.S,
@@ -17,7 +18,7 @@ import (
 // the #defines that name the lists.
 func (p Port) Slots() ([]string, error) {
 	file := filepath.Join(p.Dir, "probe.S")
-	data, err := os.ReadFile(file)
+	data, err := inputfile.Read(file)
 	if err != nil {
 		return nil, err
 	}

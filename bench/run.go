@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/internal/inputfile"
 	"github.com/stackslice/stackslice/qemu"
 )
 
@@ -121,7 +122,7 @@ func countKey(c Count) string { return fmt.Sprintf("%s@%d", c.Contender, c.Bytes
 // LoadBaseline reads root's baseline; a missing file is an empty one,
 // which fails the check of every count measured.
 func LoadBaseline(root string) (Baseline, error) {
-	data, err := os.ReadFile(filepath.Join(root, BaselineFile))
+	data, err := inputfile.Read(filepath.Join(root, BaselineFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return Baseline{}, nil
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/executor"
+	"github.com/stackslice/stackslice/internal/inputfile"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/toolchain"
 )
@@ -260,7 +261,7 @@ func headerDigest(root string, p arch.Port) (string, error) {
 	sort.Strings(files)
 	h := sha256.New()
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := inputfile.Read(f)
 		if err != nil {
 			return "", err
 		}
@@ -274,7 +275,7 @@ func headerDigest(root string, p arch.Port) (string, error) {
 // and headers is cached, and returns the object. Objects appear whole or
 // not at all, so runs sharing the cache never see half of one.
 func compileObject(ctx context.Context, cacheDir string, compiler, flags []string, src, headers string) (obj, out string, err error) {
-	data, err := os.ReadFile(src)
+	data, err := inputfile.Read(src)
 	if err != nil {
 		return "", "", err
 	}
@@ -300,5 +301,5 @@ func compileObject(ctx context.Context, cacheDir string, compiler, flags []strin
 }
 
 func run(ctx context.Context, dir string, argv []string) (string, error) {
-	return executor.Output(ctx, dir, argv)
+	return toolchain.Build(ctx, dir, argv)
 }

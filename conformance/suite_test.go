@@ -7,15 +7,18 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/toolchain"
 )
 
 func TestRunnerArgs(t *testing.T) {
@@ -211,6 +214,25 @@ func TestListNamesWhatHung(t *testing.T) {
 	start := time.Now()
 	_, _, err := List(context.Background(), root, p, DefaultBuilds()[0], Options{OutDir: out, ListTimeout: 500 * time.Millisecond}, nil)
 	require.EqualError(t, err, "qemu-hang -cpu "+p.QEMUCPU+" "+filepath.Join(out, "runner-riscv64-gcc-O0")+" --list did not finish within 500ms")
+	assert.Less(t, time.Since(start), 30*time.Second)
+}
+
+// A source that includes a FIFO hangs its compiler: the step is stopped
+// after toolchain.BuildTimeout and the build fails naming it, rather than
+// the harness waiting for ever.
+func TestACompileThatHangsIsStopped(t *testing.T) {
+	root, p := loadPort(t, runtime.GOARCH)
+	saved := toolchain.BuildTimeout
+	toolchain.BuildTimeout = 3 * time.Second
+	t.Cleanup(func() { toolchain.BuildTimeout = saved })
+	dir := t.TempDir()
+	require.NoError(t, unix.Mkfifo(filepath.Join(dir, "pipe.h"), 0o644))
+	src := filepath.Join(dir, "hang.c")
+	require.NoError(t, os.WriteFile(src, []byte("#include \"pipe.h\"\nint main(void) { return 0; }\n"), 0o644))
+	start := time.Now()
+	_, err := CompileProgram(context.Background(), root, p, DefaultBuilds()[0], Program{Name: "hang", Sources: []string{src}}, t.TempDir(), "")
+	require.ErrorIs(t, err, ErrCompile)
+	assert.Contains(t, err.Error(), "hang.c: did not finish within 3s (stopped: a compiler that hangs, or a source that includes a FIFO or a device)")
 	assert.Less(t, time.Since(start), 30*time.Second)
 }
 

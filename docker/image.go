@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -29,6 +28,7 @@ import (
 	"github.com/docker/docker/pkg/jsonmessage"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/internal/inputfile"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/library"
 	"github.com/stackslice/stackslice/toolchain"
@@ -87,7 +87,7 @@ func Images(root string) ([]Image, error) {
 	sort.Strings(paths)
 	var images []Image
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := inputfile.Read(p)
 		if err != nil {
 			return nil, err
 		}

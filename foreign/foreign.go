@@ -23,6 +23,7 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/inputfile"
 )
 
 // PathVariable names the colon-separated folders of ports kept outside the
@@ -132,7 +133,7 @@ func dataFiles(dir string, optional bool) ([]string, error) {
 }
 
 func load(file string, bases []arch.Port) (arch.Port, error) {
-	data, err := os.ReadFile(file)
+	data, err := inputfile.Read(file)
 	if err != nil {
 		return arch.Port{}, err
 	}
@@ -192,7 +193,7 @@ func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
 			return arch.Port{}, fmt.Errorf("unsupported_builds: %q needs a reason", build)
 		}
 	}
-	data, err := os.ReadFile(file)
+	data, err := inputfile.Read(file)
 	if err != nil {
 		return arch.Port{}, fmt.Errorf("switch source: %w", err)
 	}

@@ -5,9 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/internal/testkit"
@@ -63,6 +65,33 @@ func TestEveryArchHasATrampoline(t *testing.T) {
 		for _, save := range []string{"push", "stp\t", "stmg", "stmw", "std\t%r1", "std\t%r2", "std\t%r3"} {
 			assert.NotContains(t, string(data), save, p.Name)
 		}
+	}
+}
+
+// A switch source that is a FIFO or a link to /dev/zero is refused at
+// once, rather than read until it blocks or fills the memory.
+func TestSwitchThatIsNoFileIsRefused(t *testing.T) {
+	for name, create := range map[string]func(path string) error{
+		"fifo": func(path string) error { return unix.Mkfifo(path, 0o644) },
+		"zero": func(path string) error { return os.Symlink("/dev/zero", path) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			writePort(t, dir, "odd", `{"name": "odd", "base": "amd64", "style": "slp", "switch": "switch.h"}`)
+			sw := filepath.Join(dir, "odd", "switch.h")
+			require.NoError(t, os.Remove(sw))
+			require.NoError(t, create(sw))
+			done := make(chan error, 1)
+			go func() { _, err := Load(archDir(t), []string{dir}); done <- err }()
+			select {
+			case err := <-done:
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "switch.h: not a regular file")
+				assert.NotContains(t, err.Error(), "\n")
+			case <-time.After(10 * time.Second):
+				t.Fatal("Load blocked on the switch source")
+			}
+		})
 	}
 }
 

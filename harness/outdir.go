@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/stackslice/stackslice/internal/filelock"
+	"github.com/stackslice/stackslice/internal/inputfile"
 	"github.com/stackslice/stackslice/report"
 )
 
@@ -107,7 +108,7 @@ func lockOutDir(dir string) (*filelock.Lock, error) {
 		return nil, fmt.Errorf("output directory %s: %v; remove it, or set SL_OUT to another folder", dir, err)
 	}
 	if held {
-		holder, _ := os.ReadFile(filepath.Join(dir, lockFile))
+		holder, _ := inputfile.Read(filepath.Join(dir, lockFile))
 		return nil, fmt.Errorf("output directory %s is in use by another run (%s); wait for it to end or set SL_OUT to another folder",
 			dir, strings.TrimSpace(string(holder)))
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/executor"
+	"github.com/stackslice/stackslice/internal/inputfile"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/qemu"
 	"github.com/stackslice/stackslice/toolchain"
@@ -86,7 +86,7 @@ func runExample(ctx context.Context, root string, p arch.Port, backend qemu.Back
 		return c
 	}
 	c.Output = text.Printable(text.Tail(res.Stdout+res.Stderr, conformance.OutputLines)) + "\n"
-	want, err := os.ReadFile(strings.TrimSuffix(src, ".c") + ".out")
+	want, err := inputfile.Read(strings.TrimSuffix(src, ".c") + ".out")
 	switch {
 	case err != nil:
 		c.Reason = fmt.Sprintf("no expected output: %v", err)

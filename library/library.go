@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/stackslice/stackslice/arch"
-	"github.com/stackslice/stackslice/executor"
+	"github.com/stackslice/stackslice/internal/inputfile"
 	"github.com/stackslice/stackslice/toolchain"
 )
 
@@ -30,7 +30,7 @@ var cflags = []string{"-O2", "-g", "-fPIC", "-std=gnu11", "-Wall", "-Wextra", "-
 
 // Version reads SL_VERSION_MAJOR and SL_VERSION_MINOR from slice.h.
 func Version(root string) (string, error) {
-	data, err := os.ReadFile(filepath.Join(root, "core", Header))
+	data, err := inputfile.Read(filepath.Join(root, "core", Header))
 	if err != nil {
 		return "", err
 	}
@@ -101,7 +101,7 @@ func Build(ctx context.Context, root string, p arch.Port, l Layout, work string)
 	if err := run(ctx, work, append([]string{p.Triple + "-ar", "rcs", archive}, objs...)); err != nil {
 		return fmt.Errorf("%s library: %w", p.Name, err)
 	}
-	header, err := os.ReadFile(filepath.Join(root, "core", Header))
+	header, err := inputfile.Read(filepath.Join(root, "core", Header))
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ Libs.private: -lpthread
 }
 
 func run(ctx context.Context, dir string, argv []string) error {
-	out, err := executor.Output(ctx, dir, argv)
+	out, err := toolchain.Build(ctx, dir, argv)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}

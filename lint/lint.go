@@ -20,6 +20,7 @@ import (
 	"github.com/rhysd/actionlint"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/internal/inputfile"
 	"github.com/stackslice/stackslice/internal/text"
 )
 
@@ -56,7 +57,7 @@ func Selector(root string) error {
 	if err != nil {
 		return fmt.Errorf("arch/%s: %w", arch.SelectorFile, err)
 	}
-	current, err := os.ReadFile(filepath.Join(archDir, arch.SelectorFile))
+	current, err := inputfile.Read(filepath.Join(archDir, arch.SelectorFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("arch/%s: %w", arch.SelectorFile, err)
 	}
@@ -172,7 +173,7 @@ func Gofmt(root string) error {
 		if !d.Type().IsRegular() || !strings.HasSuffix(d.Name(), ".go") {
 			return nil
 		}
-		src, err := os.ReadFile(path)
+		src, err := inputfile.Read(path)
 		if err != nil {
 			return err
 		}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/internal/inputfile"
 	"github.com/stackslice/stackslice/internal/parallel"
 	"github.com/stackslice/stackslice/internal/text"
 )
@@ -219,7 +220,7 @@ func MutantCaseTimeout(base Baseline) time.Duration {
 // scratch, to be reported.
 func Load(p arch.Port) (src string, sites, scratch []Site, err error) {
 	file := switchSource(p)
-	data, err := os.ReadFile(file)
+	data, err := inputfile.Read(file)
 	if err != nil {
 		return "", nil, nil, err
 	}

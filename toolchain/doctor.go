@@ -234,11 +234,29 @@ func Version(ctx context.Context, p arch.Port, c Compiler) string {
 }
 
 func build(ctx context.Context, dir string, argv []string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
+	return buildWithin(ctx, dir, argv, buildTimeout)
+}
+
+// BuildTimeout bounds one compile, link or archive step: a source that
+// includes a FIFO or a device, or a compiler that hangs, is stopped and
+// named instead of waited for. The slowest real step, the LTO link of the
+// runner on a loaded machine, takes a fraction of it. A variable so tests
+// can shorten it.
+var BuildTimeout = 5 * time.Minute
+
+// Build runs one compile, link or archive step in dir with the executor of
+// ctx, bounded by BuildTimeout, and returns its output. Every compiler the
+// harness runs goes through it (or the doctor's shorter bound).
+func Build(ctx context.Context, dir string, argv []string) (string, error) {
+	return buildWithin(ctx, dir, argv, BuildTimeout)
+}
+
+func buildWithin(ctx context.Context, dir string, argv []string, timeout time.Duration) (string, error) {
+	stepCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	out, err := executor.Output(ctx, dir, argv)
-	if ctx.Err() == context.DeadlineExceeded {
-		return out, fmt.Errorf("did not finish within %s", buildTimeout)
+	out, err := executor.Output(stepCtx, dir, argv)
+	if stepCtx.Err() != nil && ctx.Err() == nil {
+		return out, fmt.Errorf("did not finish within %s (stopped: a compiler that hangs, or a source that includes a FIFO or a device)", timeout)
 	}
 	return out, err
 }
