@@ -548,6 +548,28 @@ func TestMutantsRefuseALineTheyCannotRead(t *testing.T) {
 	assert.Less(t, time.Since(start), 30*time.Second)
 }
 
+// mage lib after the core stops compiling fails and leaves no library in
+// the output folder that would pass for this build's.
+func TestLibAfterTheCoreBreaksLeavesNoStaleLibrary(t *testing.T) {
+	testkit.Integration(t)
+	root := testkit.Copy(t)
+	out := t.TempDir()
+	o := Options{Root: root, OutDir: out, Out: &bytes.Buffer{}, NoInstall: true}
+	dirs, err := Lib(context.Background(), o, runtime.GOARCH)
+	require.NoError(t, err)
+	layout := library.InDir(dirs[0])
+	for _, f := range layout.Files() {
+		require.FileExists(t, f)
+	}
+	testkit.Edit(t, root, "core/slice.c", func(s string) string { return s + "\n#error the core no longer compiles\n" })
+	_, err = Lib(context.Background(), o, runtime.GOARCH)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the previous library in "+dirs[0]+" was removed: it no longer matches the sources")
+	for _, f := range layout.Files() {
+		assert.NoFileExists(t, f)
+	}
+}
+
 // mage install puts the host's library where pkg-config finds it, and a C
 // program builds and runs with nothing but that.
 func TestInstallThenBuildThroughPkgConfig(t *testing.T) {

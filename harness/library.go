@@ -44,7 +44,11 @@ func Lib(ctx context.Context, o Options, which string) ([]string, error) {
 	for _, p := range ports {
 		dir := filepath.Join(libDir, p.Name)
 		if err := buildLibrary(ctx, o.Root, p, library.InDir(dir)); err != nil {
-			return dirs, err
+			// The output folder's library would pass for this build's.
+			if rmErr := library.InDir(dir).Remove(); rmErr != nil {
+				return dirs, fmt.Errorf("%w; removing the previous library in %s: %v", err, dir, rmErr)
+			}
+			return dirs, fmt.Errorf("%w (the previous library in %s was removed: it no longer matches the sources)", err, dir)
 		}
 		fmt.Fprintf(o.Out, "%s: %s\n", p.Name, dir)
 		dirs = append(dirs, dir)
@@ -73,7 +77,7 @@ func Install(ctx context.Context, o Options, prefix string) error {
 		return err
 	}
 	if err := buildLibrary(ctx, o.Root, host, library.Installed(prefix)); err != nil {
-		return err
+		return fmt.Errorf("%w (what was installed under %s is unchanged)", err, prefix)
 	}
 	fmt.Fprintf(o.Out, "installed %s under %s\n", library.Name, prefix)
 	return nil

@@ -66,8 +66,30 @@ func Installed(prefix string) Layout {
 		PkgConfigDir: filepath.Join(prefix, "lib", "pkgconfig"), Prefix: prefix}
 }
 
+// Files are the paths of the set a build writes where l says: the
+// library, its header and its pkg-config file.
+func (l Layout) Files() []string {
+	return []string{filepath.Join(l.LibDir, "lib"+Name+".a"), filepath.Join(l.IncludeDir, Header), filepath.Join(l.PkgConfigDir, Name+".pc")}
+}
+
+// Remove deletes the set l's build wrote, for a library that no longer
+// matches its sources: a build that failed must not leave the previous one
+// passing for it.
+func (l Layout) Remove() error {
+	var errs []error
+	for _, f := range l.Files() {
+		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // Build compiles the core for p with its compiler and writes the library,
-// its header and its pkg-config file where l says; work holds the objects.
+// its header and its pkg-config file where l says; work holds the objects
+// and the archive. The three replace what was there as a set, once all of
+// them are built: a build that fails leaves the previous set whole (never
+// a header and .pc without their library).
 func Build(ctx context.Context, root string, p arch.Port, l Layout, work string) error {
 	version, err := Version(root)
 	if err != nil {
@@ -96,19 +118,57 @@ func Build(ctx context.Context, root string, p arch.Port, l Layout, work string)
 		}
 		objs = append(objs, obj)
 	}
-	archive := filepath.Join(l.LibDir, "lib"+Name+".a")
+	archive := filepath.Join(work, "lib"+Name+".a")
 	_ = os.Remove(archive) // ar adds to an existing archive
 	if err := run(ctx, work, append([]string{p.Triple + "-ar", "rcs", archive}, objs...)); err != nil {
 		return fmt.Errorf("%s library: %w", p.Name, err)
+	}
+	lib, err := os.ReadFile(archive)
+	if err != nil {
+		return err
 	}
 	header, err := inputfile.Read(filepath.Join(root, "core", Header))
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(l.IncludeDir, Header), header, 0o644); err != nil {
-		return err
+	files := l.Files()
+	return replaceSet(map[string][]byte{files[0]: lib, files[1]: header, files[2]: []byte(pkgConfig(l, p, version))})
+}
+
+// replaceSet writes every file next to its destination first, then renames
+// them all into place: an error before the renames leaves the old files as
+// they were.
+func replaceSet(files map[string][]byte) error {
+	staged := map[string]string{}
+	defer func() {
+		for _, tmp := range staged {
+			_ = os.Remove(tmp)
+		}
+	}()
+	for dst, data := range files {
+		tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".new-*")
+		if err != nil {
+			return err
+		}
+		staged[dst] = tmp.Name()
+		_, err = tmp.Write(data)
+		if err == nil {
+			err = tmp.Chmod(0o644)
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", dst, err)
+		}
 	}
-	return os.WriteFile(filepath.Join(l.PkgConfigDir, Name+".pc"), []byte(pkgConfig(l, p, version)), 0o644)
+	for dst, tmp := range staged {
+		if err := os.Rename(tmp, dst); err != nil {
+			return err
+		}
+		delete(staged, dst)
+	}
+	return nil
 }
 
 func pkgConfig(l Layout, p arch.Port, version string) string {

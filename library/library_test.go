@@ -119,3 +119,47 @@ func TestRunExamples(t *testing.T) {
 		assert.FileExists(t, filepath.Join(out, "lib", name, "stackslice.pc"))
 	}
 }
+
+// fakeTools puts toy-gcc (writes its -o file) and toy-ar (writes the
+// archive, or fails when arFails) first on PATH: no compiler runs.
+func fakeTools(t *testing.T, arFails bool) arch.Port {
+	bin := t.TempDir()
+	cc := "#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = -o ] && { echo object > \"$2\"; exit 0; }; shift; done\nexit 1\n"
+	ar := "#!/bin/sh\necho \"archive of $# files\" > \"$2\"\n"
+	if arFails {
+		ar = "#!/bin/sh\necho 'toy-ar: disk full' >&2\nexit 1\n"
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "toy-gcc"), []byte(cc), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "toy-ar"), []byte(ar), 0o755))
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return arch.Port{Name: "toy", CC: "toy-gcc", Triple: "toy", Dir: filepath.Join(testkit.Root(t), "arch", runtime.GOARCH)}
+}
+
+// A reinstall whose archiver fails leaves the previous install whole: the
+// library, its header and its .pc as they were (the old library was
+// deleted while the header and .pc stayed).
+func TestAFailedBuildLeavesThePreviousSetWhole(t *testing.T) {
+	root := testkit.Root(t)
+	l := Installed(t.TempDir())
+	require.NoError(t, Build(context.Background(), root, fakeTools(t, false), l, t.TempDir()))
+	before := map[string]string{}
+	for _, f := range l.Files() {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		before[f] = string(data)
+	}
+	err := Build(context.Background(), root, fakeTools(t, true), l, t.TempDir())
+	require.ErrorContains(t, err, "toy library: toy-ar: ")
+	for _, f := range l.Files() {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err, "the previous %s is still there", f)
+		assert.Equal(t, before[f], string(data))
+		leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(f), ".*.new-*"))
+		assert.Empty(t, leftovers)
+	}
+	require.NoError(t, l.Remove())
+	for _, f := range l.Files() {
+		assert.NoFileExists(t, f)
+	}
+	assert.NoError(t, l.Remove(), "removing what is gone is no error")
+}
