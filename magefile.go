@@ -110,6 +110,9 @@ func (Test) Foreign(ctx context.Context, name string) error {
 // register canaries check (callee-saved; the other clobbers are named, not
 // mutated) and per save or restore in its asm templates; survivors are
 // named by register.
+// test:mutants core plants the bugs of mutants/core.mutants in copies of
+// core/slice.c instead, on the host's own port, each of which the suite
+// must catch.
 // A control run of the unmutated port comes first and must pass every case;
 // a mutant counts as killed only when a case that passed there fails. Takes
 // SL_BUILDS, SL_FORCE_QEMU, SL_OUT and SL_TOOLCHAIN.

@@ -533,6 +533,9 @@ func Mutants(ctx context.Context, o Options) error {
 	if err := o.fill(); err != nil {
 		return err
 	}
+	if len(o.Ports) == 1 && o.Ports[0] == mutants.CoreName && len(o.Foreign) == 0 {
+		return mutateCore(ctx, o)
+	}
 	ports, err := mutationPorts(o)
 	if err != nil {
 		return err

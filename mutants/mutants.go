@@ -399,28 +399,34 @@ func judge(ctx context.Context, root string, p arch.Port, i int, m Mutant, src s
 		out.Err = err
 		return out
 	}
-	mutant := withSwitch(p, dir, file)
+	out.Killed, out.By, out.Err = firstKill(ctx, root, withSwitch(p, dir, file), builds, base, opts, dir, quickCases)
+	return out
+}
+
+// firstKill runs the suite, built from root for p, in each build (the
+// quick cases first, then all) until a case that passed at baseline fails,
+// and names the build and case. A run that could not execute is an error,
+// never a kill.
+func firstKill(ctx context.Context, root string, p arch.Port, builds []conformance.Build, base Baseline, opts conformance.Options, dir string, quick *regexp.Regexp) (killed bool, by string, err error) {
 	for _, b := range builds {
-		for _, filter := range []*regexp.Regexp{quickCases, nil} {
+		for _, filter := range []*regexp.Regexp{quick, nil} {
 			runOpts := opts
 			runOpts.OutDir, runOpts.Cases = dir, filter
 			if filter != nil && !base.has(b.Name, filter) {
 				continue
 			}
-			run := conformance.RunSuite(ctx, root, mutant, b, runOpts)
+			run := conformance.RunSuite(ctx, root, p, b, runOpts)
 			if run.Err != nil {
-				out.Err = fmt.Errorf("%s: %s", b.Name, text.FirstLine(run.Err.Error()))
-				return out
+				return false, "", fmt.Errorf("%s: %s", b.Name, text.FirstLine(run.Err.Error()))
 			}
 			for _, c := range run.Cases {
 				if c.Status != conformance.Pass && base.Passed[b.Name][c.Name] {
-					out.Killed, out.By = true, fmt.Sprintf("%s %s (%s)", b.Name, c.Name, c.Reason)
-					return out
+					return true, fmt.Sprintf("%s %s (%s)", b.Name, c.Name, c.Reason), nil
 				}
 			}
 		}
 	}
-	return out
+	return false, "", nil
 }
 
 // has tells whether a case filter matches passes in the control run of a build.

@@ -24,6 +24,7 @@ static void *yield_then_return(void *arg) {
 static __attribute__((noinline)) int switch_below(size_t below, sl_coro *c, void *value, void **result) {
     volatile char *pad = __builtin_alloca(below);
     pad[0] = 1;
+    SL_PIN(pad);
     int rc = sl_switch(c, value, result);
     return rc + pad[0] - 1;
 }

@@ -311,6 +311,13 @@ static void finish_step(struct model *m, int me) {
 
 /* One step of the program, taken by `me`. */
 static int step(struct model *m, int me) {
+    /* A program runs in a child process of its own: it ends at its first
+     * mismatch, before a broken core can lead it into a loop or a crash
+     * that would hide what went wrong. */
+    if (sl_check_failures()) {
+        fflush(stdout);
+        _exit(1);
+    }
     m->step++;
     if (m->step > m->steps * 4 + 200) {
         sl_check_fail(__FILE__, __LINE__, "the program did not wind down within %ld steps", m->step);
@@ -501,6 +508,17 @@ static void print_program(const struct program *p) {
     if (p->threads) printf(" SL_THREADS=1");
 }
 
+/* Each model case stops starting programs after this many seconds, or
+ * its count, whichever comes first: the count fits a native run, the time
+ * an emulated or sanitized one. */
+static double budget_s(void) { return sl_thorough ? 15 : 0.25; }
+
+static double seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Runs p on this thread; returns 1 when it reached its injected failure
  * (or injected none), 0 when the program ended before that allocation. */
 static int run_one(const struct program *p, int verbose) {
@@ -534,7 +552,7 @@ static int fails_in_child(const struct program *p, int verbose) {
             int null = open("/dev/null", O_WRONLY);
             dup2(null, STDOUT_FILENO);
         }
-        alarm(60);
+        alarm(30);
         run_one(p, verbose);
         fflush(stdout);
         _exit(sl_check_failures() ? 1 : 0);
@@ -549,7 +567,9 @@ static int fails_in_child(const struct program *p, int verbose) {
  * step by step with the line that replays it. */
 static void report_failure(struct program p) {
     long lo = 0, hi = p.steps;
-    while (lo < hi) {
+    double start = seconds();
+    /* Bounded: a program that hangs takes its alarm's 30 s per try. */
+    while (lo < hi && seconds() - start < 40) {
         struct program q = p;
         q.steps = (lo + hi) / 2;
         if (fails_in_child(&q, 0))
@@ -585,17 +605,6 @@ static int replay(int threads) {
     printf("\n");
     if (fails_in_child(&p, 1)) sl_check_fail(__FILE__, __LINE__, "the replayed program failed");
     return 1;
-}
-
-/* Each model case stops starting programs after this many seconds, or
- * its count, whichever comes first: the count fits a native run, the time
- * an emulated or sanitized one. */
-static double budget_s(void) { return sl_thorough ? 15 : 0.25; }
-
-static double seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Runs up to `count` programs of `steps` steps from seed `first` on. */

@@ -1,0 +1,43 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stackslice/stackslice/internal/testkit"
+)
+
+// test:mutants core: the suite catches every planted bug of the core, and
+// says so in the port mutants' form.
+func TestCoreMutantsAllKilled(t *testing.T) {
+	testkit.Integration(t)
+	var out bytes.Buffer
+	err := Mutants(context.Background(), Options{Ports: []string{"core"}, OutDir: t.TempDir(), Out: &out})
+	t.Log("\n" + out.String())
+	require.NoError(t, err)
+	assert.Regexp(t, `(?m)^core: (\d+) of (\d+) mutants killed \(100%\) in \d+s$`, out.String())
+	assert.Regexp(t, `\[\d+/\d+\] return-past-parent \(.*\): killed by gcc-O\d `, out.String())
+	assert.NotContains(t, out.String(), "SURVIVED")
+}
+
+// A planted bug whose text the core no longer holds fails the check before
+// anything is built, naming the mutant.
+func TestCoreMutantsRefuseAStaleMutant(t *testing.T) {
+	root := testkit.Copy(t, "go.mod", "arch", "core", "conformance", "mutants")
+	testkit.Edit(t, root, "core/slice.c", func(s string) string {
+		return strings.Replace(s, "if (a == c) return SL_ECYCLE;", "if (c == a) return SL_ECYCLE;", 1)
+	})
+	var out bytes.Buffer
+	start := time.Now()
+	err := Mutants(context.Background(), Options{Root: root, Ports: []string{"core"}, OutDir: t.TempDir(), Out: &out, NoInstall: true})
+	require.Error(t, err)
+	assert.Regexp(t, `^mutants/core.mutants:\d+: the text mutant no-cycle-check replaces occurs 0 times in core/slice.c, not once$`, err.Error())
+	assert.Empty(t, out.String())
+	assert.Less(t, time.Since(start), 30*time.Second)
+}
