@@ -156,6 +156,9 @@ func (p Port) validate() error {
 	if strings.ContainsAny(p.Predefined, "\n\r") {
 		return errors.New("predefined must be one line")
 	}
+	if _, err := ParseCondition(p.Predefined); err != nil {
+		return fmt.Errorf("predefined: %w", err)
+	}
 	if err := p.Asm.validate(); err != nil {
 		return err
 	}

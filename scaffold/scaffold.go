@@ -231,6 +231,9 @@ func (s Spec) check() error {
 	if strings.ContainsAny(s.Predefined, "\r\n") {
 		return fmt.Errorf("port %q: invalid predefined-macro condition %q: one line", s.Name, s.Predefined)
 	}
+	if _, err := arch.ParseCondition(s.Predefined); err != nil {
+		return fmt.Errorf("port %q: predefined-macro condition %w", s.Name, err)
+	}
 	fields := []struct{ what, value string }{{"compiler", s.CC}, {"QEMU binary", s.QEMU}, {"QEMU CPU", s.QEMUCPU}}
 	for _, p := range s.Packages {
 		fields = append(fields, struct{ what, value string }{"package", p})
