@@ -27,9 +27,10 @@ type Spec struct {
 	Argv []string
 	Dir  string   // working directory; the executor's default when empty
 	Env  []string // added to the executor's environment
-	// Tag, when set, marks every process of the command (proc.TagEnv); the
-	// executor kills whatever carries it once the command ended
-	// (Status.LeftBehind).
+	// Tag, when set, makes the command a target run: every process of it
+	// carries the tag (proc.TagEnv), and whatever of it outlives the
+	// command is killed (Status.LeftBehind): on the host it is contained
+	// (proc.RunContained), in a container found by the tag.
 	Tag            string
 	Stdout, Stderr io.Writer // discarded when nil
 }
@@ -121,22 +122,18 @@ func (Host) LookPath(_ context.Context, program string) error {
 func (Host) TempDir() string { return os.TempDir() }
 
 func (Host) Run(ctx context.Context, s Spec) (Status, error) {
-	cmd := proc.Command(ctx, s.Dir, s.Argv)
-	cmd.Env = os.Environ()
+	env := append(os.Environ(), s.Env...)
 	if s.Tag != "" {
-		cmd.Env = proc.TagEnviron(s.Tag)
+		// A target run: contained, so that nothing it starts outlives it.
+		e, err := proc.RunContained(ctx, s.Dir, s.Argv, append(proc.TagEnviron(s.Tag), s.Env...), s.Stdout, s.Stderr)
+		return Status{ExitCode: e.ExitCode, Signal: e.Signal, OutputLeftOpen: e.OutputLeftOpen, LeftBehind: e.LeftBehind}, err
 	}
-	cmd.Env = append(cmd.Env, s.Env...)
-
+	cmd := proc.Command(ctx, s.Dir, s.Argv)
+	cmd.Env = env
 	cmd.Stdout, cmd.Stderr = s.Stdout, s.Stderr
 	err := cmd.Run()
-	// Whatever the command left behind goes too: its group, and anything
-	// that escaped the group but carries the tag.
 	proc.KillGroup(cmd)
 	var st Status
-	if s.Tag != "" {
-		st.LeftBehind = proc.KillTagged(s.Tag)
-	}
 	if ctx.Err() != nil {
 		return st, ctx.Err()
 	}

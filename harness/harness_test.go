@@ -270,6 +270,50 @@ func TestMisbehavingCasesAreReportedNeverPassed(t *testing.T) {
 	assert.Contains(t, string(summary), "❌ 4 passed, 10 failed")
 }
 
+// A daemon that gave up its environment (the run's tag with it) is still
+// found and fails its case, natively and under QEMU, and nothing of it
+// outlives the run: the run is contained in a PID namespace. A case that
+// allocates without end is stopped at the per-case memory bound and fails,
+// naming it.
+func TestCasesAreContainedWhateverTheirEnvironment(t *testing.T) {
+	testkit.Integration(t)
+	out := t.TempDir()
+	var log bytes.Buffer
+	runs, err := Test(context.Background(), Options{Ports: []string{"amd64", "s390x"}, Builds: []string{"gcc-O0"},
+		SelfTest: true, Cases: "^selftest_(pass|daemon_bare_env|memory_hog)$", OutDir: out, Out: &log})
+	t.Log("\n" + log.String())
+	require.EqualError(t, err, "conformance failed: amd64/gcc-O0, s390x/gcc-O0")
+	for _, r := range runs {
+		require.Len(t, r.Cases, 3, r.Port)
+		byName := map[string]conformance.CaseResult{}
+		for _, c := range r.Cases {
+			byName[c.Name] = c
+		}
+		assert.Equal(t, conformance.Pass, byName["selftest_pass"].Status, r.Port)
+		daemon := byName["selftest_daemon_bare_env"]
+		assert.Equal(t, conformance.Fail, daemon.Status, r.Port)
+		assert.Regexp(t, `^left 1 process\(es\) running after it finished \(killed: pid [0-9]+\)$`, daemon.Reason, r.Port)
+		hog := byName["selftest_memory_hog"]
+		assert.Equal(t, conformance.Fail, hog.Status, r.Port)
+		assert.Regexp(t, `^killed at 1[0-9]{3} MiB resident, over the per-case memory bound of 1024 MiB \(--memory\)$`, hog.Reason, r.Port)
+	}
+	assert.Empty(t, processesIn(out), "no process of the run is left")
+}
+
+// processesIn lists the live processes whose working directory is under
+// dir: a daemon with an empty environment still runs where its case ran.
+func processesIn(dir string) []string {
+	var found []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		cwd, err := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
+		if err == nil && strings.HasPrefix(cwd, dir) && !zombie(e.Name()) {
+			found = append(found, e.Name()+" in "+cwd)
+		}
+	}
+	return found
+}
+
 // A case that prints the runner's markers, its own pass and a right
 // SL-DONE, and then kills the runner fails the run, natively and under
 // QEMU: the runner's death disagrees with what it printed.

@@ -102,29 +102,6 @@ func TestNoCoreDumpsReachesChildren(t *testing.T) {
 	assert.Equal(t, "0\n", string(out))
 }
 
-// A daemon escapes its process group and session; its tag still finds it.
-func TestKillTaggedFindsEscapedDaemons(t *testing.T) {
-	tag := NewTag()
-	cmd := exec.Command("sh", "-c", "setsid sh -c 'sleep 60' & sleep 60 & echo started; wait")
-	cmd.Env = TagEnviron(tag)
-	out, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	_, err = out.Read(make([]byte, 16))
-	require.NoError(t, err)
-	time.Sleep(100 * time.Millisecond)
-
-	require.NoError(t, cmd.Process.Kill())
-	_ = cmd.Wait()
-	var killed []string
-	assert.Eventually(t, func() bool {
-		killed = append(killed, KillTagged(tag)...)
-		return len(KillTagged(tag)) == 0 && len(killed) >= 2
-	}, 5*time.Second, 50*time.Millisecond, "the orphans are found by their tag and killed: %v", killed)
-	assert.Empty(t, KillTagged(NewTag()), "another tag finds nothing")
-}
-
 // copyShell installs sh at path, so that a process running it is named (and
 // its /proc exe link points) like the program it stands in for.
 func copyShell(t *testing.T, path string) {

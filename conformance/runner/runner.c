@@ -32,8 +32,17 @@
  * daemon in a session of its own, and fails the case for it: natively the
  * runner is a child subreaper, so such processes become its children; under
  * QEMU, which refuses that, it finds them by the tag the harness put in the
- * environment. On SIGTERM (how the harness stops it) it kills the case in
- * progress and every leftover before it exits. */
+ * environment; and when the harness runs it alone in a PID namespace (under
+ * the harness's init, package proc), every other process there is one,
+ * whatever its environment. On SIGTERM (how the harness stops it) it kills
+ * the case in progress and every leftover before it exits.
+ *
+ * A case whose resident memory passes a bound (`--memory MiB`, default
+ * 1024) is killed and fails, naming the bound: a case allocating without
+ * end must not take the machine. Its resident size is read from /proc, so
+ * the bound holds natively, under QEMU (where it counts QEMU too) and in
+ * the sanitizer build alike; address-space limits (RLIMIT_AS, RLIMIT_DATA)
+ * would break the sanitizer's shadow and QEMU's own allocations. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -90,6 +99,21 @@ static void on_sigterm(int sig) {
  * runner was started by hand. */
 static char run_tag[128];
 
+/* Set when the runner runs in a PID namespace of the harness's own, whose
+ * first process is the harness's init: there every process but the init
+ * is the run's. */
+static int own_namespace;
+
+static int in_own_namespace(void) {
+    static const char init[] = "stackslice-init\0pid-namespace\0";
+    char cmdline[sizeof init - 1];
+    FILE *f = fopen("/proc/1/cmdline", "r");
+    if (!f) return 0;
+    size_t len = fread(cmdline, 1, sizeof cmdline, f);
+    fclose(f);
+    return len == sizeof init - 1 && memcmp(cmdline, init, len) == 0;
+}
+
 /* Tells whether the process's environment holds run_tag. */
 static int tagged(const char *pid) {
     if (!run_tag[0]) return 0;
@@ -125,7 +149,8 @@ static int list_leftovers(pid_t *pids, int *child, int *zombie, int max) {
     pid_t self = getpid();
     struct dirent *e;
     while ((e = readdir(proc)) && n < max) {
-        if (!isdigit((unsigned char)e->d_name[0]) || atoi(e->d_name) == self) continue;
+        /* pid 1 is init: the harness's own in its namespace, never a case's. */
+        if (!isdigit((unsigned char)e->d_name[0]) || atoi(e->d_name) == self || atoi(e->d_name) == 1) continue;
         char path[64], stat[512];
         snprintf(path, sizeof path, "/proc/%d/stat", atoi(e->d_name));
         FILE *f = fopen(path, "r");
@@ -139,7 +164,7 @@ static int list_leftovers(pid_t *pids, int *child, int *zombie, int max) {
         int ppid;
         if (!end || sscanf(end + 1, " %c %d", &state, &ppid) != 2) continue;
         int dead = state == 'Z' || state == 'X';
-        if (ppid != self && (dead || !tagged(e->d_name))) continue;
+        if (ppid != self && (dead || !(own_namespace || tagged(e->d_name)))) continue;
         pids[n] = (pid_t)atoi(e->d_name);
         child[n] = ppid == self;
         zombie[n] = dead;
@@ -212,8 +237,21 @@ static void run_child(const struct sl_case *c, int done_fd, pid_t runner) {
     _exit(token == 'P' ? 0 : 1);
 }
 
+/* The resident memory of a process in MiB, from /proc; -1 when unknown. */
+static long resident_mib(pid_t pid) {
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    long kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
+    fclose(f);
+    return kib < 0 ? -1 : kib / 1024;
+}
+
 /* Runs one case; returns 1 when it passed. */
-static int run_case(const struct sl_case *c, int timeout_s) {
+static int run_case(const struct sl_case *c, int timeout_s, long memory_mib) {
     printf("SL-BEGIN %s\n", c->name);
     fflush(stdout);
     int done[2];
@@ -237,16 +275,19 @@ static int run_case(const struct sl_case *c, int timeout_s) {
     }
     close(done[1]);
     int status = 0, timed_out = 0;
+    long over_memory = 0;
     long long deadline = start + (long long)timeout_s * 1000000;
     for (;;) {
         if (stopping) stop_now(pid);
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid) break;
         if (r < 0 && errno != EINTR) break;
-        if (now_us() > deadline) {
+        long mib = resident_mib(pid);
+        if (now_us() > deadline || mib > memory_mib) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
-            timed_out = 1;
+            timed_out = mib <= memory_mib;
+            over_memory = mib > memory_mib ? mib : 0;
             break;
         }
         struct timespec pause = {0, 2 * 1000 * 1000};
@@ -262,6 +303,9 @@ static int run_case(const struct sl_case *c, int timeout_s) {
     char reason[320] = "";
     if (timed_out)
         snprintf(reason, sizeof reason, "timeout after %ds", timeout_s);
+    else if (over_memory)
+        snprintf(reason, sizeof reason, "killed at %ld MiB resident, over the per-case memory bound of %ld MiB (--memory)",
+                 over_memory, memory_mib);
     else if (WIFSIGNALED(status))
         snprintf(reason, sizeof reason, "crashed with %s", signal_name(WTERMSIG(status)));
     else if (token == 0)
@@ -305,6 +349,7 @@ static const struct sl_case *find_case(const char *name) {
 
 int main(int argc, char **argv) {
     int timeout_s = 120, list = 0, first = 1;
+    long memory_mib = 1024;
     case_count = sl_case_count;
     for (; first < argc && argv[first][0] == '-'; first++) {
         if (strcmp(argv[first], "--list") == 0) {
@@ -322,8 +367,14 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "runner: --timeout takes a positive number of seconds\n");
                 return 2;
             }
+        } else if (strcmp(argv[first], "--memory") == 0 && first + 1 < argc) {
+            memory_mib = atol(argv[++first]);
+            if (memory_mib <= 0) {
+                fprintf(stderr, "runner: --memory takes a positive number of MiB\n");
+                return 2;
+            }
         } else {
-            fprintf(stderr, "runner: unknown option %s (use --list, --selftest, --thorough, --timeout SEC, --not-claimed REG,..., case names)\n",
+            fprintf(stderr, "runner: unknown option %s (use --list, --selftest, --thorough, --timeout SEC, --memory MiB, --not-claimed REG,..., case names)\n",
                     argv[first]);
             return 2;
         }
@@ -334,6 +385,7 @@ int main(int argc, char **argv) {
     struct sigaction term = {.sa_handler = on_sigterm};
     sigaction(SIGTERM, &term, NULL);
     prctl(PR_SET_CHILD_SUBREAPER, 1);
+    own_namespace = in_own_namespace();
     if (list) {
         for (int i = 0; i < case_count; i++) printf("SL-CASE %s\n", cases[i].name);
         return 0;
@@ -345,9 +397,9 @@ int main(int argc, char **argv) {
         }
     int run = 0, passed = 0;
     if (first == argc) {
-        for (int i = 0; i < case_count && !stopping; i++, run++) passed += run_case(&cases[i], timeout_s);
+        for (int i = 0; i < case_count && !stopping; i++, run++) passed += run_case(&cases[i], timeout_s, memory_mib);
     } else {
-        for (int i = first; i < argc && !stopping; i++, run++) passed += run_case(find_case(argv[i]), timeout_s);
+        for (int i = first; i < argc && !stopping; i++, run++) passed += run_case(find_case(argv[i]), timeout_s, memory_mib);
     }
     if (stopping) stop_now(0);
     printf("SL-DONE %d\n", run);

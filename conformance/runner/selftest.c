@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cases.h"
@@ -58,6 +59,37 @@ static void selftest_daemon(void) {
     }
     waitpid(middle, NULL, 0);
     printf("daemon started\n");
+}
+
+/* Leaves a daemon behind that has given up its environment, and with it
+ * the run's tag: only the PID namespace (or the runner being its subreaper)
+ * can still find it. A host program: under QEMU the kernel runs it
+ * natively. */
+static void selftest_daemon_bare_env(void) {
+    pid_t middle = fork();
+    if (middle == 0) {
+        if (fork() != 0) _exit(0);
+        setsid();
+        char *argv[] = {"sleep", "3600", NULL}, *envp[] = {NULL};
+        execve("/bin/sleep", argv, envp);
+        _exit(127);
+    }
+    waitpid(middle, NULL, 0);
+    struct timespec settle = {0, 100 * 1000 * 1000};
+    nanosleep(&settle, NULL); /* the daemon has exec'd sleep */
+    printf("daemon started\n");
+}
+
+/* Touches memory without end: the runner's memory bound must stop it. */
+static void selftest_memory_hog(void) {
+    for (size_t mib = 0;; mib++) {
+        char *block = malloc(1 << 20);
+        if (!block) {
+            printf("malloc failed after %zu MiB\n", mib);
+            return;
+        }
+        memset(block, 1, 1 << 20);
+    }
 }
 
 /* Where a case runs: the harness keeps it in its output folder, and a crash
@@ -120,6 +152,8 @@ const struct sl_case sl_selftests[] = {
     {"selftest_leak", selftest_leak},
     {"selftest_overflow", selftest_overflow},
     {"selftest_daemon", selftest_daemon},
+    {"selftest_daemon_bare_env", selftest_daemon_bare_env},
+    {"selftest_memory_hog", selftest_memory_hog},
     {"selftest_environment", selftest_environment},
     {"selftest_flood", selftest_flood},
     {"selftest_long_line", selftest_long_line},
