@@ -36,8 +36,10 @@ const (
 
 // reportFD is the descriptor on which the init writes how the command
 // ended and what it left behind, one line each: "exit 3", "signal
-// SIGSEGV", "left 42 (sleep)", or "error <why>" when it could not start
-// the command.
+// SIGSEGV", "left 42 (sleep)"; or why it could not start the command, in
+// a form the harness turns back into the error os/exec gives, so callers
+// still see the errno (exec format error): "errno 8 fork/exec /path",
+// "notfound name", or "error <why>".
 const reportFD = 3
 
 // maxReport bounds what is read of a report: leftovers are killed in
@@ -146,6 +148,15 @@ func runContained(ctx context.Context, mode, dir string, argv, env []string, std
 				return e, errNoNamespace
 			}
 			return e, fmt.Errorf("running %s: %s", strings.Join(argv, " "), rest)
+		case "errno":
+			var errno int
+			var op, path string
+			if _, err := fmt.Sscanf(rest, "%d %s", &errno, &op); err == nil {
+				path = strings.SplitN(rest, " ", 3)[2]
+			}
+			return e, fmt.Errorf("running %s: %w", strings.Join(argv, " "), &os.PathError{Op: op, Path: path, Err: syscall.Errno(errno)})
+		case "notfound":
+			return e, fmt.Errorf("running %s: %w", strings.Join(argv, " "), &exec.Error{Name: rest, Err: exec.ErrNotFound})
 		}
 	}
 	if ctx.Err() != nil {
@@ -202,15 +213,32 @@ func runInit(mode string, argv []string) int {
 	}
 	stop := make(chan os.Signal, 4)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
-	path, err := exec.LookPath(argv[0])
-	if err != nil {
-		return fail("%v", err)
+	startFailed := func(err error) int {
+		var pe *os.PathError
+		var ee *exec.Error
+		var errno syscall.Errno
+		switch {
+		case errors.As(err, &pe) && errors.As(pe.Err, &errno):
+			fmt.Fprintf(report, "errno %d %s %s\n", int(errno), pe.Op, pe.Path)
+		case errors.As(err, &ee) && errors.Is(ee.Err, exec.ErrNotFound):
+			fmt.Fprintf(report, "notfound %s\n", ee.Name)
+		default:
+			return fail("%v", err)
+		}
+		return 125
+	}
+	path := argv[0]
+	if !strings.Contains(path, "/") {
+		var err error
+		if path, err = exec.LookPath(path); err != nil {
+			return startFailed(err)
+		}
 	}
 	// Outside a namespace the command must not outlive a killed init.
 	p, err := os.StartProcess(path, argv, &os.ProcAttr{Env: os.Environ(), Files: []*os.File{os.Stdin, os.Stdout, os.Stderr},
 		Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}})
 	if err != nil {
-		return fail("%v", err)
+		return startFailed(err)
 	}
 	ended := make(chan unix.WaitStatus, 1)
 	go reap(p.Pid, ended)

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -88,7 +89,10 @@ func TestContainedRunTellsHowTheCommandEnded(t *testing.T) {
 		assert.Equal(t, 0, e.ExitCode)
 		assert.Empty(t, e.LeftBehind)
 		_, err = run(context.Background(), "/no/such/program")
-		assert.ErrorContains(t, err, "running /no/such/program: ")
+		assert.EqualError(t, err, "running /no/such/program: fork/exec /no/such/program: no such file or directory")
+		assert.ErrorIs(t, err, syscall.ENOENT, "the errno survives the init")
+		_, err = run(context.Background(), "no-such-program-on-path")
+		assert.ErrorIs(t, err, exec.ErrNotFound)
 	})
 }
 
