@@ -19,6 +19,7 @@ import (
 	"github.com/stackslice/stackslice/lint"
 	"github.com/stackslice/stackslice/proc"
 	"github.com/stackslice/stackslice/scaffold"
+	"github.com/stackslice/stackslice/toolchain"
 )
 
 // Test runs the conformance suite.
@@ -130,7 +131,7 @@ func (Test) Mutants(ctx context.Context, name string) error {
 //
 // The triple, compiler and QEMU binary come from SL_TRIPLE, SL_CC, SL_QEMU
 // and SL_QEMU_CPU; on a terminal, whatever is missing is asked for.
-func (Port) New(name string) error {
+func (Port) New(ctx context.Context, name string) error {
 	root, err := harness.Root()
 	if err != nil {
 		return err
@@ -143,6 +144,9 @@ func (Port) New(name string) error {
 		if spec, err = scaffold.Ask(os.Stdin, os.Stdout, spec); err != nil {
 			return err
 		}
+	}
+	if err := scaffold.CheckExclusive(ctx, root, spec, toolchain.Predefines); err != nil {
+		return err
 	}
 	dir, err := scaffold.New(root, spec)
 	if err != nil {

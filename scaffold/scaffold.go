@@ -8,6 +8,7 @@ package scaffold
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -611,4 +612,58 @@ func Ask(in io.Reader, out io.Writer, spec Spec) (Spec, error) {
 		}
 	}
 	return spec, nil
+}
+
+// CheckExclusive proves that spec's port and the ports under root never
+// match the same target, so that arch/switch.S includes each port's switch
+// for its own target only (an overlap once made the host's arch/switch.S
+// assemble a new port's .error template): the new condition must hold for
+// its own target, hold for no existing port's target, and no existing
+// port's condition may hold for the new target. predefines gives the
+// macros a compiler predefines for a triple (toolchain.Predefines).
+func CheckExclusive(ctx context.Context, root string, spec Spec, predefines func(ctx context.Context, triple string) (map[string]string, error)) error {
+	p, err := spec.Port()
+	if err != nil {
+		return err
+	}
+	cond, err := arch.ParseCondition(p.Predefined)
+	if err != nil {
+		return fmt.Errorf("port %q: predefined-macro condition %w", p.Name, err)
+	}
+	ports, err := arch.Load(filepath.Join(root, "arch"))
+	if err != nil {
+		return err
+	}
+	unproven := func(err error) error {
+		return fmt.Errorf("port %q: cannot prove its predefined-macro condition apart from the other ports': %w", p.Name, err)
+	}
+	own, err := predefines(ctx, p.Triple)
+	if err != nil {
+		return unproven(err)
+	}
+	if holds, err := cond.Holds(own); err != nil {
+		return fmt.Errorf("port %q: predefined-macro condition: %w", p.Name, err)
+	} else if !holds {
+		return fmt.Errorf("port %q: predefined-macro condition %q does not hold for its own target %s: arch/switch.S would never pick it",
+			p.Name, p.Predefined, p.Triple)
+	}
+	for _, q := range ports {
+		theirs, err := predefines(ctx, q.Triple)
+		if err != nil {
+			return unproven(err)
+		}
+		if holds, err := cond.Holds(theirs); err != nil || holds {
+			return fmt.Errorf("port %q: predefined-macro condition %q also holds for port %s's target %s: arch/switch.S would assemble one port for the other; make the conditions exclusive",
+				p.Name, p.Predefined, q.Name, q.Triple)
+		}
+		qCond, err := arch.ParseCondition(q.Predefined)
+		if err != nil {
+			return err
+		}
+		if holds, err := qCond.Holds(own); err != nil || holds {
+			return fmt.Errorf("port %q: port %s's predefined-macro condition %q also holds for the new target %s: arch/switch.S would pick %s for it; make the conditions exclusive",
+				p.Name, q.Name, q.Predefined, p.Triple, q.Name)
+		}
+	}
+	return nil
 }

@@ -211,6 +211,8 @@ func TestNewRejectsBadSpecsAndWritesNothing(t *testing.T) {
 		{"compiler with flags", with(func(s *Spec) { s.CC = "gcc -m32" }), `port "toy": invalid compiler "gcc -m32": one word, no spaces`},
 		{"unknown predefined macros", with(func(s *Spec) { s.Triple, s.QEMU = "toy-linux-gnu", "qemu-toy" }),
 			`port "toy": no predefined-macro condition known for "toy-linux-gnu": give one (SL_PREDEFINED, e.g. defined(__toy__))`},
+		{"predefined that does not parse", with(func(s *Spec) { s.Predefined = "defined(__mips__" }),
+			`port "toy": predefined-macro condition "defined(__mips__" does not parse as a preprocessor condition: missing ")" at the end`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -500,4 +502,68 @@ func TestADroppedInPortPasses(t *testing.T) {
 	assert.ErrorContains(t, lint.Selector(root), "arch/switch.S is stale")
 	require.NoError(t, arch.WriteSelector(filepath.Join(root, "arch")))
 	assert.NoError(t, lint.Selector(root))
+}
+
+// macrosByTriple stands for the compiler in CheckExclusive: the macros of
+// each triple of the minimal tree (arm64) and of the new port's.
+func macrosByTriple(m map[string]string) func(context.Context, string) (map[string]string, error) {
+	return func(_ context.Context, triple string) (map[string]string, error) {
+		switch triple {
+		case "aarch64-linux-gnu":
+			return map[string]string{"__aarch64__": "1", "__LP64__": "1"}, nil
+		case "riscv64-linux-gnu":
+			return m, nil
+		}
+		return nil, errors.New("unknown target " + triple)
+	}
+}
+
+// No two ports may match the same target: the new condition must hold for
+// its own target only, and no existing one for the new target.
+func TestCheckExclusive(t *testing.T) {
+	root := minimalTree(t)
+	riscv := map[string]string{"__riscv": "1", "__riscv_xlen": "64", "__LP64__": "1"}
+	spec := func(predefined string) Spec {
+		return Spec{Name: "toy", Triple: "riscv64-linux-gnu", Predefined: predefined}
+	}
+	ctx := context.Background()
+	require.NoError(t, CheckExclusive(ctx, root, spec("defined(__riscv) && __riscv_xlen == 64"), macrosByTriple(riscv)))
+	assert.EqualError(t, CheckExclusive(ctx, root, spec("defined(__LP64__)"), macrosByTriple(riscv)),
+		`port "toy": predefined-macro condition "defined(__LP64__)" also holds for port arm64's target aarch64-linux-gnu: arch/switch.S would assemble one port for the other; make the conditions exclusive`)
+	assert.EqualError(t, CheckExclusive(ctx, root, spec("defined(__riscv) && __riscv_xlen == 32"), macrosByTriple(riscv)),
+		`port "toy": predefined-macro condition "defined(__riscv) && __riscv_xlen == 32" does not hold for its own target riscv64-linux-gnu: arch/switch.S would never pick it`)
+	// A compiler that says aarch64 for the new target too: arm64's
+	// condition would pick arm64's switch for it.
+	both := map[string]string{"__riscv": "1", "__aarch64__": "1"}
+	assert.EqualError(t, CheckExclusive(ctx, root, spec("defined(__riscv)"), macrosByTriple(both)),
+		`port "toy": port arm64's predefined-macro condition "defined(__aarch64__) && !defined(__ILP32__)" also holds for the new target riscv64-linux-gnu: arch/switch.S would pick arm64 for it; make the conditions exclusive`)
+	err := CheckExclusive(ctx, root, Spec{Name: "toy", Triple: "toy-linux-gnu", QEMU: "qemu-toy", Predefined: "defined(__toy__)"}, macrosByTriple(riscv))
+	assert.EqualError(t, err, `port "toy": cannot prove its predefined-macro condition apart from the other ports': unknown target toy-linux-gnu`)
+}
+
+// With the real compiler: every port of the repository is picked for its
+// own target and no other's, and a new port overlapping one is refused.
+func TestEveryPortsConditionIsExclusive(t *testing.T) {
+	testkit.Integration(t)
+	if _, err := exec.LookPath("clang"); err != nil {
+		t.Skip("clang is not installed (mage setup installs it)")
+	}
+	ctx := context.Background()
+	root := testkit.Root(t)
+	ports := testkit.Ports(t, root)
+	for _, p := range ports {
+		macros, err := toolchain.Predefines(ctx, p.Triple)
+		require.NoError(t, err)
+		for _, q := range ports {
+			cond, err := arch.ParseCondition(q.Predefined)
+			require.NoError(t, err)
+			holds, err := cond.Holds(macros)
+			require.NoError(t, err)
+			assert.Equal(t, p.Name == q.Name, holds, "port %s's condition %q on %s's target %s", q.Name, q.Predefined, p.Name, p.Triple)
+		}
+	}
+	err := CheckExclusive(ctx, root, Spec{Name: "x32", Triple: "x86_64-linux-gnux32", QEMU: "qemu-x86_64", Predefined: "defined(__x86_64__)"}, toolchain.Predefines)
+	assert.ErrorContains(t, err, `also holds for port amd64's target x86_64-linux-gnu`)
+	assert.NoError(t, CheckExclusive(ctx, root, Spec{Name: "x32", Triple: "x86_64-linux-gnux32", QEMU: "qemu-x86_64",
+		Predefined: "defined(__x86_64__) && defined(__ILP32__)"}, toolchain.Predefines))
 }

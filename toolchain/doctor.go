@@ -523,3 +523,14 @@ func listedIn(ports []arch.Port) func(string) []string {
 		return files
 	}
 }
+
+// Predefines are the macros the compiler predefines for triple, as clang
+// --target reports them (the preprocessor alone: no C library or cross
+// toolchain needed), for proving ports' predefined conditions apart.
+func Predefines(ctx context.Context, triple string) (map[string]string, error) {
+	out, err := Build(ctx, "", []string{"clang", "--target=" + triple, "-dM", "-E", "-x", "c", "/dev/null"})
+	if err != nil {
+		return nil, fmt.Errorf("clang --target=%s -dM -E: %s", triple, FirstError(out, err))
+	}
+	return arch.ParseMacros(out), nil
+}
