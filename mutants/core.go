@@ -138,9 +138,14 @@ type CoreOutcome struct {
 	Err    error // the mutant could not be judged: an error of the check
 }
 
-// coreQuickCases are tried first on a core mutant: the cases about the
-// API's semantics, which kill most planted bugs in seconds.
-var coreQuickCases = regexp.MustCompile(`^(model_|switch_|throw_|parents_|memory_failed|memory_return|memory_enomem|threads_)`)
+// coreStages are the cases tried on a core mutant, in turn: those about
+// the API's semantics, which kill most planted bugs in seconds, then the
+// model cases (their budget is spent whole on a bug they miss), then all.
+var coreStages = []*regexp.Regexp{
+	regexp.MustCompile(`^(switch_|throw_|parents_|memory_failed|memory_return|memory_enomem|threads_)`),
+	regexp.MustCompile(`^model_`),
+	nil,
+}
 
 // coreTree holds what the runner is built from: the core and the
 // conformance runner and cases. A mutant's copy of it gets the mutated
@@ -192,7 +197,7 @@ func judgeCore(ctx context.Context, root string, p arch.Port, i int, m CoreMutan
 		out.Err = err
 		return out
 	}
-	out.Killed, out.By, out.Err = firstKill(ctx, dir, p, builds, base, opts, dir, coreQuickCases)
+	out.Killed, out.By, out.Err = firstKill(ctx, dir, p, builds, base, opts, dir, coreStages...)
 	return out
 }
 

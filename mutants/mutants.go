@@ -399,17 +399,17 @@ func judge(ctx context.Context, root string, p arch.Port, i int, m Mutant, src s
 		out.Err = err
 		return out
 	}
-	out.Killed, out.By, out.Err = firstKill(ctx, root, withSwitch(p, dir, file), builds, base, opts, dir, quickCases)
+	out.Killed, out.By, out.Err = firstKill(ctx, root, withSwitch(p, dir, file), builds, base, opts, dir, quickCases, nil)
 	return out
 }
 
-// firstKill runs the suite, built from root for p, in each build (the
-// quick cases first, then all) until a case that passed at baseline fails,
-// and names the build and case. A run that could not execute is an error,
-// never a kill.
-func firstKill(ctx context.Context, root string, p arch.Port, builds []conformance.Build, base Baseline, opts conformance.Options, dir string, quick *regexp.Regexp) (killed bool, by string, err error) {
+// firstKill runs the suite, built from root for p, in each build, one
+// stage of cases after the other (nil: all of them), until a case that
+// passed at baseline fails, and names the build and case. A run that could
+// not execute is an error, never a kill.
+func firstKill(ctx context.Context, root string, p arch.Port, builds []conformance.Build, base Baseline, opts conformance.Options, dir string, stages ...*regexp.Regexp) (killed bool, by string, err error) {
 	for _, b := range builds {
-		for _, filter := range []*regexp.Regexp{quick, nil} {
+		for _, filter := range stages {
 			runOpts := opts
 			runOpts.OutDir, runOpts.Cases = dir, filter
 			if filter != nil && !base.has(b.Name, filter) {
