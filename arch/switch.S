@@ -17,6 +17,10 @@
 #include "arm64/switch.S"
 #elif defined(__mips__) && _MIPS_SIM == _ABIO32 && defined(__mips_hard_float) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #include "mipsel/switch.S"
+#elif defined(__powerpc__) && !defined(__powerpc64__)
+#include "powerpc/switch.S"
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#include "ppc64/switch.S"
 #elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #include "ppc64le/switch.S"
 #elif defined(__riscv) && __riscv_xlen == 64

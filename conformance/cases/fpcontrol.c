@@ -8,7 +8,10 @@ enum { COROS = 3, ROUNDS = 200 };
 static sl_coro *coros[COROS];
 
 /* The hardware's mode, seen through arithmetic rather than fegetround:
- * 1/3 rounds down to nearest and 1/10 rounds up, so the four modes differ. */
+ * 1/3 rounds down to nearest and 1/10 rounds up, so the four modes differ.
+ * It is what a coroutine's arithmetic actually gets, and it needs no libm
+ * reading of the control register: glibc's fegetround on powerpc uses mffsl,
+ * which real pre-POWER9 hardware runs as mffs but qemu-ppc 7.2 refuses. */
 static int rounding_seen(void) {
     volatile double one = 1.0, three = 3.0, ten = 10.0;
     const double third = 1.0 / 3.0, tenth = 1.0 / 10.0; /* folded at compile time: nearest */
@@ -34,32 +37,30 @@ static int rounding_seen(void) {
 static void *keep_mode(void *arg) {
     int id = (int)(intptr_t)arg;
     /* a new coroutine starts with its starter's mode: main's, or the previous one's */
-    EXPECT_ROUNDING(fegetround(), id == 0 ? FE_TONEAREST : modes[id - 1], "coroutine %d at its start: rounding mode %d, want %d", id);
+    EXPECT_ROUNDING(rounding_seen(), id == 0 ? FE_TONEAREST : modes[id - 1], "coroutine %d at its start: rounding mode %d, want %d", id);
     EXPECT_EQ(fesetround(modes[id]), 0);
     for (int round = 0; round < ROUNDS; round++) {
         EXPECT_EQ(sl_switch(coros[(id + 1) % COROS], (void *)(intptr_t)((id + 1) % COROS), NULL), 0);
-        EXPECT_ROUNDING(fegetround(), modes[id], "coroutine %d, round %d: rounding mode %d, want %d", id, round);
-        EXPECT_ROUNDING(rounding_seen(), modes[id], "coroutine %d, round %d, by arithmetic: rounding mode %d, want %d", id, round);
+        EXPECT_ROUNDING(rounding_seen(), modes[id], "coroutine %d, round %d: rounding mode %d, want %d", id, round);
     }
     return NULL;
 }
 
 void case_fp_rounding_per_coroutine(void) {
-    EXPECT_ROUNDING(fegetround(), FE_TONEAREST, "main at the start: rounding mode %d, want %d");
+    EXPECT_ROUNDING(rounding_seen(), FE_TONEAREST, "main at the start: rounding mode %d, want %d");
     for (int i = 0; i < COROS; i++) coros[i] = sl_new(keep_mode, NULL);
     EXPECT_EQ(sl_switch(coros[0], (void *)0, NULL), 0);
-    EXPECT_ROUNDING(fegetround(), FE_TONEAREST, "main, back: rounding mode %d, want %d");
-    EXPECT_ROUNDING(rounding_seen(), FE_TONEAREST, "main, back, by arithmetic: rounding mode %d, want %d");
+    EXPECT_ROUNDING(rounding_seen(), FE_TONEAREST, "main, back: rounding mode %d, want %d");
     for (int i = 0; i < COROS; i++) {
         while (sl_state(coros[i]) != SL_DEAD) sl_switch(coros[i], (void *)(intptr_t)i, NULL);
-        EXPECT_ROUNDING(fegetround(), FE_TONEAREST, "main, coroutine %d done: rounding mode %d, want %d", i);
+        EXPECT_ROUNDING(rounding_seen(), FE_TONEAREST, "main, coroutine %d done: rounding mode %d, want %d", i);
         EXPECT_EQ(sl_free(coros[i]), 0);
     }
 }
 
 static void *report_mode(void *arg) {
     (void)arg;
-    return (void *)(intptr_t)fegetround();
+    return (void *)(intptr_t)rounding_seen();
 }
 
 void case_fp_new_inherits_starter(void) {
@@ -69,7 +70,7 @@ void case_fp_new_inherits_starter(void) {
         void *seen = NULL;
         EXPECT_EQ(sl_switch(c, NULL, &seen), 0);
         EXPECT_ROUNDING((int)(intptr_t)seen, modes[i], "new coroutine %u: rounding mode %d, want %d", i);
-        EXPECT_ROUNDING(fegetround(), modes[i], "main after new coroutine %u: rounding mode %d, want %d", i);
+        EXPECT_ROUNDING(rounding_seen(), modes[i], "main after new coroutine %u: rounding mode %d, want %d", i);
         EXPECT_EQ(sl_free(c), 0);
     }
     fesetround(FE_TONEAREST);
