@@ -69,6 +69,9 @@ type Move struct {
 	// Single is the one-register instruction of a pair or span form, which
 	// a mutant that drops one register writes for the other.
 	Single string `json:"single,omitempty"`
+	// Last is the implied last register of a span form that names only its
+	// first: powerpc's stmw %r14, 4*4(%r1) stores r14 to r31.
+	Last string `json:"last,omitempty"`
 	// Register is the control register of the implicit form (stmxcsr).
 	Register string `json:"register,omitempty"`
 	// RegisterLast marks a single form whose register is the last operand,
@@ -85,7 +88,7 @@ type Move struct {
 var Forms = []string{
 	"single",   // one register and a frame slot: str x19, [sp, #10*8]; push %rbx (with stack_adjust)
 	"pair",     // two registers to adjacent slots: stp x19, x20, [sp, #10*8]
-	"span",     // a register range to adjacent slots: stmg %r6, %r14, 8(%r15)
+	"span",     // a register range to adjacent slots: stmg %r6, %r14, 8(%r15); stmw %r14, 16(%r1) (with last)
 	"implicit", // a control register named by the instruction: stmxcsr 0(%rsp)
 	"indexed",  // one register, its address in two registers: stvx %v20, %r1, %r12
 }
@@ -153,6 +156,8 @@ func (a *Asm) validate() error {
 				errs = append(errs, fmt.Errorf("%s: a span form needs \"width\", the bytes per register", where))
 			case mv.Form == "implicit" && mv.Register == "":
 				errs = append(errs, fmt.Errorf("%s: an implicit form needs \"register\", the control register it moves", where))
+			case mv.Last != "" && mv.Form != "span":
+				errs = append(errs, fmt.Errorf("%s: last goes with the span form only", where))
 			case (mv.RegisterLast || mv.StackAdjust != "") && mv.Form != "single":
 				errs = append(errs, fmt.Errorf("%s: register_last and stack_adjust go with the single form only", where))
 			}

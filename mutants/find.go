@@ -360,14 +360,11 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		}
 		regs(l.ops[0], l.ops[1])
 	case span:
-		if len(l.ops) != 3 || !in.isRegister(l.ops[0]) || !in.isRegister(l.ops[1]) {
-			return Site{}, errors.New("expected the first and last register of a range and a frame slot")
-		}
-		if err := memoryAt(2); err != nil {
+		names, mem, err := s.spanOperands()
+		if err != nil {
 			return Site{}, err
 		}
-		names, err := in.spanRegs(l.ops[0], l.ops[1])
-		if err != nil {
+		if err := memoryAt(mem); err != nil {
 			return Site{}, err
 		}
 		regs(names...)

@@ -1,6 +1,7 @@
 package mutants
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -40,6 +41,7 @@ type move struct {
 	form         form
 	width        int    // bytes per register of a pair or span (0: the register's)
 	single       string // the one-register instruction of a pair or span
+	last         string // the implied last register of a span that names only its first (stmw)
 	register     string // the control register of an implicit form
 	registerLast bool   // the register is the last operand (AT&T loads)
 	stackAdjust  string // a push or pop: what moves the stack without the register
@@ -106,7 +108,7 @@ func newISA(a *arch.Asm) (*isa, error) {
 	}
 	for from, to := range map[*map[string]arch.Move]map[string]move{&a.Saves: i.saves, &a.Restores: i.restores} {
 		for m, mv := range *from {
-			to[m] = move{form: form(mv.Form), width: mv.Width, single: mv.Single, register: mv.Register,
+			to[m] = move{form: form(mv.Form), width: mv.Width, single: mv.Single, last: mv.Last, register: mv.Register,
 				registerLast: mv.RegisterLast, stackAdjust: mv.StackAdjust}
 		}
 	}
@@ -205,6 +207,26 @@ func (in *isa) regWidth(name string) int {
 }
 
 var numbered = regexp.MustCompile(`^([a-z]+?)(\d+)$`)
+
+// spanOperands reads a span site's operands: the registers of its range
+// and the index of its frame slot operand. A span with an implied last
+// register (stmw %r14, 16(%r1)) names only its first.
+func (s Site) spanOperands() (regs []string, mem int, err error) {
+	ops, in := s.ops, s.isa
+	if s.move.last != "" {
+		if len(ops) != 2 || !in.isRegister(ops[0]) {
+			return nil, 0, fmt.Errorf("expected the first register of a range to %s and a frame slot", s.move.last)
+		}
+		last := ops[0][:strings.Index(ops[0], in.regName(ops[0]))] + s.move.last
+		regs, err = in.spanRegs(ops[0], last)
+		return regs, 1, err
+	}
+	if len(ops) != 3 || !in.isRegister(ops[0]) || !in.isRegister(ops[1]) {
+		return nil, 0, errors.New("expected the first and last register of a range and a frame slot")
+	}
+	regs, err = in.spanRegs(ops[0], ops[1])
+	return regs, 2, err
+}
 
 // spanRegs lists the registers of a range: %r6, %r9 → %r6 %r7 %r8 %r9.
 func (in *isa) spanRegs(first, last string) ([]string, error) {

@@ -59,22 +59,34 @@ func (m Mutant) replacement() (string, error) {
 		}
 		return fmt.Sprintf("%s\t%s, %s", s.move.single, s.ops[keep], displace(s.ops[2], keep*width)), nil
 	case span:
-		regs, err := s.isa.spanRegs(s.ops[0], s.ops[1])
+		regs, mem, err := s.spanOperands()
 		if err != nil {
 			return "", err
 		}
 		var parts []string
-		emit := func(from, to, slot int) {
+		one := func(i int) {
+			parts = append(parts, fmt.Sprintf("%s\t%s, %s", s.move.single, regs[i], displace(s.ops[mem], i*s.move.width)))
+		}
+		// emit moves regs[from..to] as the span instruction where it can
+		// name that range: one with an implied last register only a range
+		// that ends there.
+		emit := func(from, to int) {
 			switch {
 			case from > to:
 			case from == to:
-				parts = append(parts, fmt.Sprintf("%s\t%s, %s", s.move.single, regs[from], displace(s.ops[2], slot*s.move.width)))
+				one(from)
+			case s.move.last != "" && to != len(regs)-1:
+				for i := from; i <= to; i++ {
+					one(i)
+				}
+			case s.move.last != "":
+				parts = append(parts, fmt.Sprintf("%s\t%s, %s", s.mnemonic, regs[from], displace(s.ops[mem], from*s.move.width)))
 			default:
-				parts = append(parts, fmt.Sprintf("%s\t%s, %s, %s", s.mnemonic, regs[from], regs[to], displace(s.ops[2], slot*s.move.width)))
+				parts = append(parts, fmt.Sprintf("%s\t%s, %s, %s", s.mnemonic, regs[from], regs[to], displace(s.ops[mem], from*s.move.width)))
 			}
 		}
-		emit(0, m.Drop-1, 0)
-		emit(m.Drop+1, len(regs)-1, m.Drop+1)
+		emit(0, m.Drop-1)
+		emit(m.Drop+1, len(regs)-1)
 		return strings.Join(parts, "; "), nil
 	}
 	return "", nil

@@ -274,6 +274,14 @@ func TestApplyKeepsTheOtherRegistersInTheirSlots(t *testing.T) {
 			"stmg\t%r6, %r7, 160+8(%r15); stg\t%r9, 160+8+24(%r15)",
 			"stmg\t%r6, %r8, 160+8(%r15)",
 		}},
+		// stmw names only its first register: a range that does not end at
+		// r31 is written one register at a time.
+		{"powerpc", "x\n\t/* 1. save */\n\tstmw\t%r28, 4*4(%r1)\n\t/* 2. */\ny", []string{
+			"stmw\t%r29, 4*4+4(%r1)",
+			"stw\t%r28, 4*4(%r1); stmw\t%r30, 4*4+8(%r1)",
+			"stw\t%r28, 4*4(%r1); stw\t%r29, 4*4+4(%r1); stw\t%r31, 4*4+12(%r1)",
+			"stw\t%r28, 4*4(%r1); stw\t%r29, 4*4+4(%r1); stw\t%r30, 4*4+8(%r1)",
+		}},
 	}
 	for _, tt := range tests {
 		sites, err := Find(tt.src, isaOf(t, tt.port))

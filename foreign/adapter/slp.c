@@ -44,8 +44,12 @@
 
 #include "port.h"
 
-#if defined(__powerpc64__)
+#if defined(__powerpc64__) && _CALL_ELF == 2
 #define SL_SLP_AREA 32
+#elif defined(__powerpc64__)
+#define SL_SLP_AREA 112
+#elif defined(__powerpc__)
+#define SL_SLP_AREA 8
 #elif defined(__s390x__)
 #define SL_SLP_AREA 160
 #elif defined(__mips__) && _MIPS_SIM == _ABIO32
