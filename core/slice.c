@@ -22,7 +22,6 @@
 #include <limits.h>
 #include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,8 +108,12 @@ static uint64_t new_thread_id(void) {
 /* ---- memory accounting ------------------------------------------------ */
 
 /* Only real allocations and frees touch these: a switch that fits the
- * buffers its coroutines keep allocates nothing and counts nothing. */
-static atomic_long live_blocks, live_bytes, peak_bytes, total_allocs;
+ * buffers its coroutines keep allocates nothing and counts nothing. They
+ * are shared by every thread, through the __atomic builtins rather than
+ * <stdatomic.h>: clang 14 targeting mips-linux-gnu finds gcc's own
+ * stdatomic.h first, whose macros it refuses on _Atomic types, and the
+ * builtins mean the same to both compilers. */
+static long live_blocks, live_bytes, peak_bytes, total_allocs;
 
 SL_INLINE int alloc_allowed(void) {
     if (tls.allocs_left < 0) return 1;
@@ -123,17 +126,17 @@ SL_INLINE int alloc_allowed(void) {
 }
 
 static void account(long blocks, long bytes) {
-    atomic_fetch_add_explicit(&live_blocks, blocks, memory_order_relaxed);
-    long now = atomic_fetch_add_explicit(&live_bytes, bytes, memory_order_relaxed) + bytes;
-    long peak = atomic_load_explicit(&peak_bytes, memory_order_relaxed);
-    while (now > peak && !atomic_compare_exchange_weak(&peak_bytes, &peak, now)) {
+    __atomic_fetch_add(&live_blocks, blocks, __ATOMIC_RELAXED);
+    long now = __atomic_add_fetch(&live_bytes, bytes, __ATOMIC_RELAXED);
+    long peak = __atomic_load_n(&peak_bytes, __ATOMIC_RELAXED);
+    while (now > peak && !__atomic_compare_exchange_n(&peak_bytes, &peak, now, 1, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
     }
 }
 
 static void *mem_resize(void *p, size_t old_size, size_t new_size) {
     void *q = realloc(p, new_size);
     if (!q) return NULL;
-    atomic_fetch_add_explicit(&total_allocs, 1, memory_order_relaxed);
+    __atomic_fetch_add(&total_allocs, 1, __ATOMIC_RELAXED);
     account(p ? 0 : 1, (long)new_size - (long)old_size);
     return q;
 }
@@ -145,10 +148,10 @@ static void mem_free(void *p, size_t size) {
 }
 
 void sl_mem_stats(struct sl_mem_stats *out) {
-    out->live_blocks = atomic_load(&live_blocks);
-    out->live_bytes = atomic_load(&live_bytes);
-    out->peak_bytes = atomic_load(&peak_bytes);
-    out->allocs = atomic_load(&total_allocs);
+    out->live_blocks = __atomic_load_n(&live_blocks, __ATOMIC_SEQ_CST);
+    out->live_bytes = __atomic_load_n(&live_bytes, __ATOMIC_SEQ_CST);
+    out->peak_bytes = __atomic_load_n(&peak_bytes, __ATOMIC_SEQ_CST);
+    out->allocs = __atomic_load_n(&total_allocs, __ATOMIC_SEQ_CST);
 }
 
 void sl_debug_fail_allocs_after(long n) {
