@@ -65,6 +65,10 @@ type Port struct {
 	// registers a foreign port may declare not claimed: any other slot is a
 	// callee-saved register, which a switch that breaks the ABI forgets.
 	Declarable []string `json:"declarable,omitempty"`
+	// FrameRecord are the probe slots every function that calls saves in
+	// its frame record, in every build (arm64's x29): a foreign switch
+	// keeps them without naming them.
+	FrameRecord []string `json:"frame_record,omitempty"`
 
 	// Dir is the port's folder, set when it is loaded.
 	Dir string `json:"-"`
@@ -92,6 +96,12 @@ type Foreign struct {
 	// SwitchFile is the switch source its data file names, and SHA256 its
 	// digest, for the reports.
 	SwitchFile, SHA256 string
+	// Unclaimed are the callee-saved registers (probe slots) its switch
+	// source neither saves nor names in a clobber list: kept, if at all,
+	// only where the compiler saves them for its own use. ClaimsUnread
+	// says why the source's saves could not be read, when they could not.
+	Unclaimed    []string
+	ClaimsUnread string
 	// NotClaimed maps a register (a probe slot name) it does not preserve
 	// to why; UnsupportedBuilds maps a build it cannot work in to why.
 	NotClaimed        map[string]string
@@ -165,7 +175,7 @@ func (p Port) validate() error {
 	if p.Name != filepath.Base(p.Dir) {
 		return fmt.Errorf("name %q differs from its folder %q", p.Name, filepath.Base(p.Dir))
 	}
-	for field, regs := range map[string][]string{"fp_rounding": p.FPRounding, "declarable": p.Declarable} {
+	for field, regs := range map[string][]string{"fp_rounding": p.FPRounding, "declarable": p.Declarable, "frame_record": p.FrameRecord} {
 		if len(regs) == 0 {
 			continue
 		}

@@ -167,6 +167,10 @@ func TestDeclarableNamesProbeSlots(t *testing.T) {
 	ports, err := Load(root)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"fpcr", "vscr"}, ports[0].DeclarableSlots())
+
+	writePort(t, root, "toy", strings.Replace(validPort, `"abi":"toy ABI"`, `"abi":"toy ABI","frame_record":["x29"]`, 1))
+	_, err = Load(root)
+	require.ErrorContains(t, err, `frame_record names "x29", which is no slot of probe.S`)
 }
 
 // A port.json that is a FIFO or a link to /dev/zero is one clear error at

@@ -53,6 +53,7 @@ var gapLine = regexp.MustCompile(`(?m)^sl-gap: (\S+) (changed|preserved)$`)
 func judgeForeign(run *Run, p arch.Port) {
 	f := p.Foreign
 	run.Switch, run.SwitchSHA256 = f.SwitchFile, f.SHA256
+	judgeClaims(run, p)
 	changed, reported := map[string]bool{}, map[string]bool{}
 	for _, c := range run.Cases {
 		for _, m := range gapLine.FindAllStringSubmatch(c.Output, -1) {
@@ -111,4 +112,38 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// ClaimsCase names the check, added to a foreign port's run beside its
+// register canary cases, that its switch source claims every callee-saved
+// register: a register it forgets is lost in the builds whose compiler
+// leaves it alone, and kept, unseen by any canary, in those whose compiler
+// uses it and so saves it for itself (clang-O2 keeping an address in x28
+// across the shift). The claim makes the verdict the same in every build.
+const ClaimsCase = "registers_claimed"
+
+// judgeClaims adds ClaimsCase to a run in which the register canary cases
+// ran: a failure naming each register the source does not claim
+// (arch.Foreign.Unclaimed), or that its saves could not be read; a pass
+// otherwise.
+func judgeClaims(run *Run, p arch.Port) {
+	if !slices.ContainsFunc(run.Cases, func(c CaseResult) bool { return strings.HasPrefix(c.Name, "registers_canaries") }) {
+		return
+	}
+	f := p.Foreign
+	c := CaseResult{Name: ClaimsCase, Iteration: 1, Status: Pass}
+	switch {
+	case f.ClaimsUnread != "":
+		c.Status, c.Reason = Fail, "the switch source's saves cannot be read"
+		c.Output = fmt.Sprintf("%s: %s; no register can be vouched for", f.SwitchFile, f.ClaimsUnread)
+	case len(f.Unclaimed) > 0:
+		c.Status, c.Reason = Fail, "callee-saved register(s) not claimed by the switch source: "+strings.Join(f.Unclaimed, ", ")
+		var lines []string
+		for _, reg := range f.Unclaimed {
+			lines = append(lines, fmt.Sprintf("register %s not claimed: a callee-saved register of %s that %s neither names in a clobber list nor saves; it survives a switch only where the compiler saves it for its own use",
+				reg, p.ABI, f.SwitchFile))
+		}
+		c.Output = strings.Join(lines, "\n")
+	}
+	run.Cases = append(run.Cases, c)
 }

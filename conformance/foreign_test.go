@@ -134,3 +134,44 @@ func TestHiddenFailureIsSaidByTheRunner(t *testing.T) {
 	c.Output = strings.Join(lines[:20], "\n")
 	assert.True(t, onlyRounding(c), "the twenty printed lines alone read as rounding modes")
 }
+
+// Every run in which the canaries ran gets the claims check: a failure
+// naming each callee-saved register the source does not claim, in every
+// build alike, however the compiler hid the loss; a pass otherwise.
+func TestClaimsAreJudgedInEveryRun(t *testing.T) {
+	canaries := func() []CaseResult {
+		return []CaseResult{{Name: "registers_canaries", Status: Pass}, {Name: "registers_canaries_direct", Status: Pass}}
+	}
+	leaky := foreignPort(nil, nil)
+	leaky.ABI = "AAPCS64"
+	leaky.Foreign.Unclaimed = []string{"x28"}
+	for _, build := range []string{"gcc-O0", "clang-O2"} {
+		run := Run{Port: "theirs", Build: build, Cases: canaries()}
+		judgeForeign(&run, leaky)
+		require.Len(t, run.Cases, 3, build)
+		claims := run.Cases[2]
+		assert.Equal(t, ClaimsCase, claims.Name)
+		assert.Equal(t, Fail, claims.Status)
+		assert.Equal(t, "callee-saved register(s) not claimed by the switch source: x28", claims.Reason)
+		assert.Equal(t, "register x28 not claimed: a callee-saved register of AAPCS64 that /x/switch.h neither names in a clobber list nor saves; it survives a switch only where the compiler saves it for its own use", claims.Output)
+		assert.False(t, run.OK(), build)
+	}
+
+	run := Run{Build: "gcc-O2", Cases: canaries()}
+	judgeForeign(&run, foreignPort(nil, nil))
+	require.Len(t, run.Cases, 3)
+	assert.Equal(t, Pass, run.Cases[2].Status)
+	assert.True(t, run.OK())
+
+	unread := foreignPort(nil, nil)
+	unread.Foreign.ClaimsUnread = "no saves found"
+	run = Run{Build: "gcc-O2", Cases: canaries()}
+	judgeForeign(&run, unread)
+	assert.Equal(t, Fail, run.Cases[2].Status)
+	assert.Contains(t, run.Cases[2].Output, "no saves found")
+
+	// Without the canary cases (a case filter left them out), nothing is added.
+	run = Run{Build: "gcc-O2", Cases: []CaseResult{{Name: "switch_ping_pong", Status: Pass}}}
+	judgeForeign(&run, leaky)
+	assert.Len(t, run.Cases, 1)
+}

@@ -24,6 +24,8 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/inputfile"
+	"github.com/stackslice/stackslice/internal/text"
+	"github.com/stackslice/stackslice/mutants"
 )
 
 // PathVariable names the colon-separated folders of ports kept outside the
@@ -224,6 +226,11 @@ func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
 		p.Foreign.Inputs = []string{file}
 	default:
 		return arch.Port{}, fmt.Errorf("style %q: use %q (it defines sl_arch_switch) or %q (an SLP-style header defining slp_switch)", s.Style, StyleSL, StyleSLP)
+	}
+	// What the source claims to save is read once, as the mutation check
+	// reads it; every run of the port is judged on it (conformance).
+	if p.Foreign.Unclaimed, err = mutants.Unclaimed(p); err != nil {
+		p.Foreign.ClaimsUnread = text.FirstLine(err.Error())
 	}
 	return p, nil
 }

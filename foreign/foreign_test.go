@@ -180,3 +180,28 @@ func TestControlAndStatusRegistersCanBeDeclared(t *testing.T) {
 	require.Len(t, ports, 1)
 	assert.Equal(t, []string{"fpscr", "vscr"}, ports[0].DeclarableSlots())
 }
+
+// What each switch source claims to save is read when it is loaded: the
+// examples claim every callee-saved register (arm64's x29 is kept by every
+// frame record), each leaky fixture forgets the register it is known for,
+// whatever a compiler later makes of it.
+func TestUnclaimedRegistersAreReadFromTheSource(t *testing.T) {
+	root := testkit.Root(t)
+	hazards := t.TempDir()
+	writePort(t, hazards, "stale-address-arm64", `{"name": "stale-address-arm64", "base": "arm64", "style": "slp", "source": "`+
+		filepath.Join(root, "foreign", "testdata", "hazards", "stale-address-arm64", "switch.h")+`"}`)
+	ports, err := Load(archDir(t), append(Dirs(root, filepath.Join(root, "foreign", "testdata")), hazards))
+	require.NoError(t, err)
+	want := map[string][]string{"slp-leaky-amd64": {"r15"}, "slp-leaky-arm64": {"x28"}}
+	for _, p := range ports {
+		assert.Empty(t, p.Foreign.ClaimsUnread, p.Name)
+		assert.Equal(t, want[p.Name], p.Foreign.Unclaimed, p.Name)
+	}
+
+	// A source whose saves cannot be read is said so, not taken as claiming all.
+	dir := t.TempDir()
+	writePort(t, dir, "unread", `{"name": "unread", "base": "amd64", "style": "slp", "switch": "switch.h"}`)
+	ports, err = Load(archDir(t), []string{dir})
+	require.NoError(t, err)
+	assert.Contains(t, ports[0].Foreign.ClaimsUnread, "the mutation check cannot read it")
+}

@@ -492,3 +492,42 @@ func Score(outcomes []Outcome) (killed, errs, total int) {
 	}
 	return killed, errs, len(outcomes)
 }
+
+// Unclaimed are the callee-saved registers of p's arch (the slots of its
+// probe.S that are neither declarable control and status state nor kept by
+// every frame record, arch.Port.DeclarableSlots and FrameRecord) that p's
+// switch source does not save: no clobber list names them and no save the
+// check knows stores them. Such a register survives a switch only in the
+// builds whose compiler happens to use it, and so saves it, for itself
+// (clang keeping an address in x28 across the shift), which no canary can
+// tell from a real save: the source must claim it. In slot order.
+func Unclaimed(p arch.Port) ([]string, error) {
+	_, sites, _, err := Load(p)
+	if err != nil {
+		return nil, err
+	}
+	in, err := portISA(p)
+	if err != nil {
+		return nil, err
+	}
+	slots, err := p.Slots()
+	if err != nil {
+		return nil, err
+	}
+	claimed := map[string]bool{}
+	for _, reg := range append(p.DeclarableSlots(), p.FrameRecord...) {
+		claimed[in.canonical(reg)] = true
+	}
+	for _, s := range sites {
+		for _, r := range s.Regs {
+			claimed[in.canonical(r.Name)] = true
+		}
+	}
+	var unclaimed []string
+	for _, slot := range slots {
+		if !claimed[in.canonical(slot)] {
+			unclaimed = append(unclaimed, slot)
+		}
+	}
+	return unclaimed, nil
+}
