@@ -85,7 +85,8 @@ func TestAFailedBuildNamesItsStepAndTheOutputsTail(t *testing.T) {
 	for i := range 12 {
 		lines = append(lines, map[string]any{"stream": "line " + string(rune('a'+i)) + "\n"})
 	}
-	lines = append(lines, map[string]any{"stream": "E: Unable to locate package gcc-nosuch\n"},
+	// The classic builder colours a step's stderr.
+	lines = append(lines, map[string]any{"stream": "\x1b[91mE: Unable to locate package gcc-nosuch\n\x1b[0m"},
 		map[string]any{"errorDetail": map[string]any{"message": "The command '/bin/sh -c apt-get install gcc-nosuch' returned a non-zero code: 100"},
 			"error": "The command '/bin/sh -c apt-get install gcc-nosuch' returned a non-zero code: 100"})
 	var log bytes.Buffer
@@ -93,8 +94,11 @@ func TestAFailedBuildNamesItsStepAndTheOutputsTail(t *testing.T) {
 	require.Error(t, err)
 	msg := err.Error()
 	assert.NotContains(t, msg, "\n", "one line")
-	assert.Contains(t, msg, "toolchain trixie: building docker/trixie/Dockerfile failed at Step 2/2 : RUN apt-get install gcc-nosuch: The command")
-	assert.Contains(t, msg, "E: Unable to locate package gcc-nosuch")
+	assert.Contains(t, msg, "toolchain trixie: building docker/trixie/Dockerfile failed at Step 2/2 : RUN apt-get install gcc-nosuch: exit status 100; output ends: ")
+	assert.Equal(t, 1, strings.Count(msg, "apt-get install gcc-nosuch"), "the command once: %s", msg)
+	assert.Contains(t, msg, "| E: Unable to locate package gcc-nosuch", "no colour codes: %q", msg)
+	assert.NotContains(t, msg, "[91m")
+	assert.NotContains(t, msg, "[0m")
 	assert.Contains(t, msg, "line l", "the tail")
 	assert.NotContains(t, msg, "line d", "only the tail")
 	assert.Contains(t, log.String(), "toolchain trixie: Step 1/2 : FROM debian:trixie\ntoolchain trixie: Step 2/2", "progress")

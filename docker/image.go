@@ -197,7 +197,7 @@ func readBuild(im Image, stream io.Reader, log io.Writer) error {
 		}
 		sc := bufio.NewScanner(strings.NewReader(msg.Stream + msg.Status))
 		for sc.Scan() {
-			line := strings.TrimSpace(text.Printable(sc.Text()))
+			line := strings.TrimSpace(text.Printable(text.StripEscapes(sc.Text())))
 			switch {
 			case line == "":
 			case stepLine.MatchString(line):
@@ -219,8 +219,21 @@ func readBuild(im Image, stream io.Reader, log io.Writer) error {
 	return nil
 }
 
+// failedRun is the engine's word for a RUN step that failed: the classic
+// builder's, then BuildKit's. It repeats the step's command, which the
+// error names already; only the exit code is news.
+var failedRun = []*regexp.Regexp{
+	regexp.MustCompile(`^The command '.*' returned a non-zero code: (\d+)$`),
+	regexp.MustCompile(`^process ".*" did not complete successfully: exit code: (\d+)$`),
+}
+
 func buildError(im Image, step string, tail []string, why string) error {
-	why = strings.TrimSpace(text.FirstLine(why))
+	why = strings.TrimSpace(text.Printable(text.StripEscapes(text.FirstLine(why))))
+	for _, re := range failedRun {
+		if m := re.FindStringSubmatch(why); m != nil && step != "" {
+			why = "exit status " + m[1]
+		}
+	}
 	if m := stepLine.FindStringSubmatch(step); m != nil && strings.HasPrefix(strings.ToUpper(m[3]), "FROM ") {
 		return fmt.Errorf("toolchain %s: the base image %s cannot be pulled: %s (%s)", im.Release, im.Base(), why, im.Path)
 	}

@@ -290,9 +290,11 @@ func unwrapPath(err error) error {
 // stopContext ends when SIGINT, SIGTERM or SIGHUP arrives, or when the
 // program that launched the harness (`go run`, mage) exits: neither passes
 // a SIGTERM on, so without the watch the harness and its QEMU children
-// would run on as orphans.
+// would run on as orphans. A closed output (`| head -1`: SIGPIPE) stops the
+// run too, as an interrupt: left to its default, SIGPIPE kills the harness
+// on the spot, before it removes its containers and folders.
 func stopContext(parent context.Context) (context.Context, context.CancelFunc) {
-	ctx, stopSignals := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stopSignals := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
 	ctx, stopWatch := proc.WatchLaunchers(ctx)
 	return ctx, func() { stopWatch(); stopSignals() }
 }

@@ -163,6 +163,43 @@ func TestGoRunEntryPointStops(t *testing.T) {
 	}
 }
 
+// closedPipeChildEnv makes the test binary write to its stdout under
+// stopContext until the run stops: the process whose reader goes away.
+const closedPipeChildEnv = "SL_CLOSED_PIPE_CHILD"
+
+func TestClosedPipeChild(t *testing.T) {
+	if os.Getenv(closedPipeChildEnv) == "" {
+		t.Skip("runs only as the child of TestAClosedOutputIsAnInterrupt")
+	}
+	ctx, stop := stopContext(context.Background())
+	defer stop()
+	for ctx.Err() == nil {
+		fmt.Println("progress")
+		time.Sleep(time.Millisecond)
+	}
+	fmt.Fprintf(os.Stderr, "stopped by %s, cleaning up\n", why(ctx))
+	os.Exit(0)
+}
+
+// `mage test:all | head -1`: once head exits, the next write raises SIGPIPE,
+// which by default kills the harness before it removes its containers and
+// temporary folders. It must stop the run as an interrupt instead.
+func TestAClosedOutputIsAnInterrupt(t *testing.T) {
+	child := exec.Command(os.Args[0], "-test.run=^TestClosedPipeChild$")
+	child.Env = append(os.Environ(), closedPipeChildEnv+"=1")
+	stdout, err := child.StdoutPipe()
+	require.NoError(t, err)
+	var stderr testkit.Buffer
+	child.Stderr = &stderr
+	require.NoError(t, child.Start())
+	_, err = stdout.Read(make([]byte, 1))
+	require.NoError(t, err)
+	require.NoError(t, stdout.Close()) // head -1 has its line
+	err = child.Wait()
+	require.NoError(t, err, "the child ended by itself, not by SIGPIPE: %s", stderr.String())
+	assert.Contains(t, stderr.String(), "stopped by a signal, cleaning up")
+}
+
 // A SIGTERM to `go run` while mage still compiles the magefile kills go
 // alone: mage, now init's child, finishes the compile and starts the
 // harness, which must not run. A fresh MAGEFILE_CACHE makes mage compile.

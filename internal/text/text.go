@@ -4,9 +4,24 @@ package text
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
+
+// terminalEscape is an ANSI escape sequence: CSI (colours, cursor moves),
+// OSC (titles, links; ended by BEL or ST), or a two-character escape.
+var terminalEscape = regexp.MustCompile(`\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])`)
+
+// StripEscapes removes the terminal escape sequences a tool printed for a
+// terminal (apt's and the engine's colours), so that a line read from it
+// carries no "[91m" debris.
+func StripEscapes(s string) string {
+	if !strings.Contains(s, "\x1b") {
+		return s
+	}
+	return terminalEscape.ReplaceAllString(s, "")
+}
 
 // FirstLine is s up to its first newline.
 func FirstLine(s string) string {

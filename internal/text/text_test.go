@@ -28,3 +28,14 @@ func TestTailAndFirstLine(t *testing.T) {
 	assert.Equal(t, "a", FirstLine("a\nb"))
 	assert.Equal(t, "a", FirstLine("a"))
 }
+
+func TestStripEscapesRemovesColoursAndTitles(t *testing.T) {
+	for in, want := range map[string]string{
+		"\x1b[91mE: Unable to locate package x\x1b[0m": "E: Unable to locate package x",
+		"\x1b[1;31mred\x1b[m and \x1b[2K\x1b[1Gplain":  "red and plain",
+		"\x1b]0;title\x07text":                         "text",
+		"no escapes [91m here":                         "no escapes [91m here",
+	} {
+		assert.Equal(t, want, StripEscapes(in), "%q", in)
+	}
+}
