@@ -77,7 +77,7 @@ func TestUnknownArchStopsWithOneError(t *testing.T) {
 	testkit.Integration(t)
 	testkit.Need(t, toolchain.ClangTool)
 	root := testkit.Root(t)
-	out, err := exec.Command("clang", "--target=mips64el-linux-gnuabi64", "-c", filepath.Join(root, "arch", "switch.S"),
+	out, err := exec.Command("clang", "--target=sparc64-linux-gnu", "-c", filepath.Join(root, "arch", "switch.S"),
 		"-o", filepath.Join(t.TempDir(), "switch.o")).CombinedOutput()
 	require.Error(t, err)
 	var errorLines []string

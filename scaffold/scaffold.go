@@ -128,8 +128,8 @@ var predefinedByCPU = map[string]string{
 	"i686": "defined(__i386__)", "loongarch64": "defined(__loongarch64)", "m68k": "defined(__m68k__)",
 	"mips":        "defined(__mips__) && !defined(__mips64) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
 	"mipsel":      "defined(__mips__) && !defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
-	"mips64":      "defined(__mips64) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
-	"mips64el":    "defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
+	"mips64":      "defined(__mips64) && _MIPS_SIM == _ABI64 && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
+	"mips64el":    "defined(__mips64) && _MIPS_SIM == _ABI64 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
 	"powerpc":     "defined(__powerpc__) && !defined(__powerpc64__)",
 	"powerpc64":   "defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
 	"powerpc64le": "defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
@@ -142,7 +142,7 @@ var predefinedByCPU = map[string]string{
 // architecture, which names its cross C library package.
 var debianArchByCPU = map[string]string{
 	"aarch64": "arm64", "alpha": "alpha", "hppa": "hppa", "i386": "i386", "i486": "i386", "i586": "i386",
-	"i686": "i386", "loongarch64": "loong64", "m68k": "m68k", "mips": "mips", "mipsel": "mipsel",
+	"i686": "i386", "loongarch64": "loong64", "m68k": "m68k", "mips": "mips", "mipsel": "mipsel", "mips64": "mips64",
 	"mips64el": "mips64el", "powerpc": "powerpc", "powerpc64": "ppc64", "powerpc64le": "ppc64el",
 	"riscv64": "riscv64", "s390x": "s390x", "sh4": "sh4", "sparc64": "sparc64", "x86_64": "amd64",
 }

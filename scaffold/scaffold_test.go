@@ -257,7 +257,8 @@ func TestDefaultsFromTheTriple(t *testing.T) {
 		triple string
 		want   arch.Port
 	}{
-		{"mips64el-linux-gnuabi64", arch.Port{CC: "mips64el-linux-gnuabi64-gcc", Packages: []string{"gcc-mips64el-linux-gnuabi64", "libc6-dev-mips64el-cross"}, QEMU: "qemu-mips64el", Predefined: "defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__"}},
+		{"mips64el-linux-gnuabi64", arch.Port{CC: "mips64el-linux-gnuabi64-gcc", Packages: []string{"gcc-mips64el-linux-gnuabi64", "libc6-dev-mips64el-cross"}, QEMU: "qemu-mips64el", Predefined: "defined(__mips64) && _MIPS_SIM == _ABI64 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__"}},
+		{"mips64-linux-gnuabi64", arch.Port{CC: "mips64-linux-gnuabi64-gcc", Packages: []string{"gcc-mips64-linux-gnuabi64", "libc6-dev-mips64-cross"}, QEMU: "qemu-mips64", Predefined: "defined(__mips64) && _MIPS_SIM == _ABI64 && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__"}},
 		{"x86_64-linux-gnu", arch.Port{CC: "x86_64-linux-gnu-gcc", Packages: []string{"gcc-x86-64-linux-gnu", "libc6-dev-amd64-cross"}, QEMU: "qemu-x86_64", Predefined: "defined(__x86_64__) && !defined(__ILP32__)"}},
 		{"aarch64-linux-gnu", arch.Port{CC: "aarch64-linux-gnu-gcc", Packages: []string{"gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross"}, QEMU: "qemu-aarch64", Predefined: "defined(__aarch64__) && !defined(__ILP32__)"}},
 		{"powerpc64-linux-gnu", arch.Port{CC: "powerpc64-linux-gnu-gcc", Packages: []string{"gcc-powerpc64-linux-gnu", "libc6-dev-ppc64-cross"}, QEMU: "qemu-ppc64", Predefined: "defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__"}},
@@ -293,7 +294,7 @@ func TestDataFileLoadsAndLooksLikeTheOthers(t *testing.T) {
   "qemu": "qemu-mips64el",
   "qemu_cpu": "5KEf",
   "native_on": ["mips64"],
-  "predefined": "defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
+  "predefined": "defined(__mips64) && _MIPS_SIM == _ABI64 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
   "abi": "MIPS n64 ABI",
   "asm": {
     "registers": [

@@ -54,7 +54,8 @@
 #define SL_SLP_AREA 160
 #elif defined(__mips__) && _MIPS_SIM == _ABIO32
 #define SL_SLP_AREA 16
-#elif defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__) || (defined(__riscv) && __riscv_xlen == 64)
+#elif defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__) || \
+    (defined(__riscv) && __riscv_xlen == 64) || (defined(__mips64) && _MIPS_SIM == _ABI64)
 #define SL_SLP_AREA 0
 #else
 #error "foreign/adapter/slp.c: no stack area for this arch; add it here and foreign/adapter/<arch>.S"
