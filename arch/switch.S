@@ -17,6 +17,8 @@
 #include "arm64/switch.S"
 #elif defined(__mips__) && _MIPS_SIM == _ABIO32 && defined(__mips_hard_float) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #include "mips/switch.S"
+#elif defined(__mips64) && _MIPS_SIM == _ABI64 && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#include "mips64/switch.S"
 #elif defined(__mips64) && _MIPS_SIM == _ABI64 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #include "mips64el/switch.S"
 #elif defined(__mips__) && _MIPS_SIM == _ABIO32 && defined(__mips_hard_float) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
