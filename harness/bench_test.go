@@ -103,6 +103,22 @@ func TestBenchFailsOnARegression(t *testing.T) {
 	assert.Contains(t, err.Error(), "heap allocations per switch in steady state, want 0")
 }
 
+// A recording run on a port with no baseline records it and says no
+// regression: the missing entry is what it is there to write.
+func TestBenchRecordsAMissingBaseline(t *testing.T) {
+	testkit.Integration(t)
+	root := testkit.Copy(t, "go.mod", "arch", "core", "bench")
+	require.NoError(t, bench.Baseline{}.Write(root))
+	var log bytes.Buffer
+	_, err := Bench(context.Background(), Options{Root: root, Ports: []string{runtime.GOARCH}, OutDir: t.TempDir(), Out: &log}, BenchOptions{Quick: true, Record: true})
+	require.NoError(t, err, log.String())
+	assert.NotContains(t, log.String(), "REGRESSION")
+	assert.Contains(t, log.String(), "recorded the instruction counts in "+bench.BaselineFile)
+	data, err := os.ReadFile(filepath.Join(root, bench.BaselineFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"`+runtime.GOARCH+`"`)
+}
+
 func TestBenchBadInput(t *testing.T) {
 	_, err := Bench(context.Background(), Options{Ports: []string{"vax"}, OutDir: t.TempDir(), Out: io.Discard}, BenchOptions{})
 	require.Error(t, err)
