@@ -221,3 +221,41 @@ func TestEveryLeakyFixtureFailsInEveryBuild(t *testing.T) {
 		assert.ElementsMatch(t, want, seen[name], name)
 	}
 }
+
+// abi_gp_reload_after_switch catches a mips o32 port that takes $gp back
+// from its own frame right after step 3, before sl_core_restore has copied
+// the target's frame back: the slot then holds what the side that left
+// scribbled there, and the call through the GOT goes wild. The broken port
+// is the mipsel port with its $s0 copy of $gp replaced by that reload.
+func TestGPReloadFromTheTargetFrameIsCaught(t *testing.T) {
+	testkit.Integration(t)
+	root := testkit.Root(t)
+	src, err := os.ReadFile(filepath.Join(root, "arch", "mipsel", "switch.S"))
+	require.NoError(t, err)
+	broken := string(src)
+	for _, r := range []struct{ from, to string }{
+		{"\tmove\t$s0, $gp\n\tlw\t$t9, %call16(sl_core_save)($s0)\n", "\tsw\t$gp, 5*4($sp)\n\tlw\t$t9, %call16(sl_core_save)($gp)\n"},
+		{"\taddiu\t$sp, $v0, -AREA\n", "\taddiu\t$sp, $v0, -AREA\n\tlw\t$gp, 5*4($sp)\n"},
+		{"%call16(sl_core_restore)($s0)", "%call16(sl_core_restore)($gp)"},
+	} {
+		require.Equal(t, 1, strings.Count(broken, r.from), "arch/mipsel/switch.S no longer has %q", r.from)
+		broken = strings.Replace(broken, r.from, r.to, 1)
+	}
+	path := t.TempDir()
+	dir := filepath.Join(path, "gp-reload-mipsel")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "switch.S"), []byte(broken), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "port.json"),
+		[]byte(`{"name": "gp-reload-mipsel", "base": "mipsel", "style": "sl", "switch": "switch.S"}`), 0o644))
+	var out bytes.Buffer
+	runs, err := Test(context.Background(), Options{
+		Foreign: []string{"gp-reload-mipsel"}, ForeignPath: path,
+		Builds: []string{"gcc-O2"}, Cases: `^abi_gp_reload_after_switch$`, OutDir: t.TempDir(), Out: &out,
+	})
+	t.Log("\n" + out.String())
+	require.Error(t, err)
+	require.Len(t, runs, 1)
+	require.Len(t, runs[0].Cases, 1)
+	assert.Equal(t, conformance.Fail, runs[0].Cases[0].Status)
+	assert.Regexp(t, `crashed with SIG(SEGV|BUS)`, runs[0].Cases[0].Reason)
+}
