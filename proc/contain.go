@@ -1,3 +1,5 @@
+//go:build linux
+
 package proc
 
 import (
@@ -55,21 +57,6 @@ func init() {
 // namespacesRefused is set once the kernel refused a PID namespace: every
 // later run uses the subreaper.
 var namespacesRefused atomic.Bool
-
-// Ended is how a contained command ended.
-type Ended struct {
-	ExitCode int    // -1 when a signal ended it
-	Signal   string // "SIGSEGV" when a signal ended it
-	// OutputLeftOpen tells that a process the command left behind kept its
-	// output open after it exited.
-	OutputLeftOpen bool
-	// LeftBehind are the processes of the run that outlived the command,
-	// killed after it: "pid (name)".
-	LeftBehind []string
-	// Contained names the mechanism that held the run: modeNamespace or
-	// modeReaper.
-	Contained string
-}
 
 // RunContained runs argv in dir with env until it ends or ctx does (then
 // everything is stopped as Command does), contained so that nothing it
