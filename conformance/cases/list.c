@@ -6,6 +6,7 @@ void case_switch_return_to_parent(void);
 void case_switch_dead_goes_to_parent(void);
 void case_switch_to_self(void);
 void case_switch_errors(void);
+void case_switch_mixed_instruction_sets(void);
 void case_throw_into_suspended(void);
 void case_throw_into_new(void);
 void case_throw_into_dead(void);
@@ -32,6 +33,7 @@ void case_registers_canaries(void);
 void case_registers_canaries_direct(void);
 void case_fp_rounding_per_coroutine(void);
 void case_fp_new_inherits_starter(void);
+void case_fp_values_across_switch(void);
 void case_alignment_entry_and_resume(void);
 void case_model_random_programs(void);
 void case_model_random_programs_threads(void);
@@ -44,6 +46,7 @@ const struct sl_case sl_cases[] = {
     {"switch_dead_goes_to_parent", case_switch_dead_goes_to_parent},
     {"switch_to_self", case_switch_to_self},
     {"switch_errors", case_switch_errors},
+    {"switch_mixed_instruction_sets", case_switch_mixed_instruction_sets},
     {"throw_into_suspended", case_throw_into_suspended},
     {"throw_into_new", case_throw_into_new},
     {"throw_into_dead", case_throw_into_dead},
@@ -70,6 +73,7 @@ const struct sl_case sl_cases[] = {
     {"registers_canaries_direct", case_registers_canaries_direct},
     {"fp_rounding_per_coroutine", case_fp_rounding_per_coroutine},
     {"fp_new_inherits_starter", case_fp_new_inherits_starter},
+    {"fp_values_across_switch", case_fp_values_across_switch},
     {"alignment_entry_and_resume", case_alignment_entry_and_resume},
     {"model_random_programs", case_model_random_programs},
     {"model_random_programs_threads", case_model_random_programs_threads},
