@@ -57,6 +57,10 @@ type Port struct {
 	// declares one of them not claimed has those cases' rounding failures
 	// reported as known.
 	FPRounding []string `json:"fp_rounding,omitempty"`
+	// UnsupportedBuilds maps a build (by name) that cannot work for the
+	// port to why: it still builds and runs, and is reported unsupported,
+	// never passed (package conformance checks the names).
+	UnsupportedBuilds map[string]string `json:"unsupported_builds,omitempty"`
 	// Asm is what the mutation check must know of the port's assembly.
 	Asm *Asm `json:"asm,omitempty"`
 	// Declarable are the probe slots, besides FPRounding, that hold control
@@ -133,6 +137,19 @@ func (p Port) Sources() []string {
 	return []string{filepath.Join(p.Dir, "switch.S"), filepath.Join(p.Dir, "probe.S")}
 }
 
+// Unsupported tells whether build cannot work for the port, why, and which
+// data file says so: a foreign port's own declaration, else that of our
+// port of its arch (which a foreign port inherits).
+func (p Port) Unsupported(build string) (why, data string, ok bool) {
+	if p.Foreign != nil {
+		if why, ok := p.Foreign.UnsupportedBuilds[build]; ok {
+			return why, p.Foreign.Data, true
+		}
+	}
+	why, ok = p.UnsupportedBuilds[build]
+	return why, filepath.Join(filepath.Base(filepath.Dir(p.Dir)), p.Arch(), DataFile), ok
+}
+
 // RunsNativelyOn tells whether a host of the given GOARCH may execute the
 // port's binaries, as its data claims (qemu.For decides).
 func (p Port) RunsNativelyOn(hostArch string) bool {
@@ -168,6 +185,11 @@ func (p Port) validate() error {
 	}
 	if _, err := ParseCondition(p.Predefined); err != nil {
 		return fmt.Errorf("predefined: %w", err)
+	}
+	for build, why := range p.UnsupportedBuilds {
+		if strings.TrimSpace(why) == "" {
+			return fmt.Errorf("unsupported_builds: %q needs a reason", build)
+		}
 	}
 	if err := p.Asm.validate(); err != nil {
 		return err

@@ -48,8 +48,7 @@ var gapLine = regexp.MustCompile(`(?m)^sl-gap: (\S+) (changed|preserved)$`)
 // failures whose only cause is the rounding mode (onlyRounding) become
 // known failures when the port declares a register that holds it (its
 // base's fp_rounding in port.json),
-// and a build declared unsupported makes the run unsupported, noting what
-// it did.
+// (a build declared unsupported: judgeUnsupported).
 func judgeForeign(run *Run, p arch.Port) {
 	f := p.Foreign
 	run.Switch, run.SwitchSHA256 = f.SwitchFile, f.SHA256
@@ -85,7 +84,13 @@ func judgeForeign(run *Run, p arch.Port) {
 			run.Cases[i].Reason = fmt.Sprintf("declared gap %s: %s", strings.Join(excuses, ", "), c.Reason)
 		}
 	}
-	why, unsupported := f.UnsupportedBuilds[run.Build]
+}
+
+// judgeUnsupported makes the run of a build the port declares unsupported
+// (its own unsupported_builds, or a foreign port's) unsupported, noting
+// what it did: never a pass, never a failure.
+func judgeUnsupported(run *Run, p arch.Port) {
+	why, data, unsupported := p.Unsupported(run.Build)
 	if !unsupported {
 		return
 	}
@@ -101,8 +106,26 @@ func judgeForeign(run *Run, p arch.Port) {
 		}
 	}
 	run.Unsupported = why
-	run.Notes = append(run.Notes, fmt.Sprintf("declared unsupported in %s (%s); this run: %s", f.Data, why, observed))
+	run.Notes = append(run.Notes, fmt.Sprintf("declared unsupported in %s (%s); this run: %s", data, why, observed))
 	run.Err, run.Cases, run.Gaps = nil, nil, nil
+}
+
+// CheckBuildNames fails when builds (an unsupported_builds declaration)
+// names no build or gives no reason.
+func CheckBuildNames(builds map[string]string) error {
+	known := make([]string, len(Builds))
+	for i, b := range Builds {
+		known[i] = b.Name
+	}
+	for _, build := range sortedKeys(builds) {
+		if !slices.Contains(known, build) {
+			return fmt.Errorf("unsupported_builds names %q, which is no build (builds: %s)", build, strings.Join(known, ", "))
+		}
+		if strings.TrimSpace(builds[build]) == "" {
+			return fmt.Errorf("unsupported_builds: %q needs a reason", build)
+		}
+	}
+	return nil
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -95,6 +95,7 @@ func TestUnsupportedBuildIsNeverAPass(t *testing.T) {
 	passing := Run{Build: "clang-O2", Cases: []CaseResult{{Name: "switch_ping_pong", Status: Pass}}}
 	for _, run := range []*Run{&failing, &crashing, &passing} {
 		judgeForeign(run, p)
+		judgeUnsupported(run, p)
 		assert.NotEmpty(t, run.Unsupported)
 		assert.False(t, run.OK())
 		assert.Equal(t, "unsupported", run.Why())
@@ -174,4 +175,28 @@ func TestClaimsAreJudgedInEveryRun(t *testing.T) {
 	run = Run{Build: "gcc-O2", Cases: []CaseResult{{Name: "switch_ping_pong", Status: Pass}}}
 	judgeForeign(&run, leaky)
 	assert.Len(t, run.Cases, 1)
+}
+
+// Our own port declares a build it cannot work in the same way, in its
+// port.json; a foreign port on top of it inherits the declaration.
+func TestOwnPortUnsupportedBuild(t *testing.T) {
+	own := arch.Port{Name: "armel", Dir: "/repo/arch/armel", UnsupportedBuilds: map[string]string{"clang-O2": "no lock-free atomics"}}
+	for _, p := range []arch.Port{own, {Name: "theirs", Dir: own.Dir, UnsupportedBuilds: own.UnsupportedBuilds,
+		Foreign: &arch.Foreign{Base: "armel", Data: "/x/theirs/port.json"}}} {
+		run := Run{Build: "clang-O2", Err: errors.Join(ErrCompile, errors.New("error: large atomic operation"))}
+		judgeUnsupported(&run, p)
+		assert.Equal(t, "no lock-free atomics", run.Unsupported, p.Name)
+		assert.Equal(t, "unsupported", run.Why(), p.Name)
+		assert.NoError(t, run.Err, p.Name)
+		require.Len(t, run.Notes, 1, p.Name)
+		assert.Contains(t, run.Notes[0], "declared unsupported in arch/armel/port.json (no lock-free atomics); this run: compiling", p.Name)
+		other := Run{Build: "gcc-O2", Cases: []CaseResult{{Name: "switch_ping_pong", Status: Fail}}}
+		judgeUnsupported(&other, p)
+		assert.Empty(t, other.Unsupported, "a build not declared stays as it ran")
+		assert.Equal(t, Fail, other.Cases[0].Status)
+	}
+	require.NoError(t, CheckBuildNames(own.UnsupportedBuilds))
+	assert.EqualError(t, CheckBuildNames(map[string]string{"clang-O3": "x"}),
+		`unsupported_builds names "clang-O3", which is no build (builds: gcc-O0, gcc-O2, gcc-O3-lto, gcc-O2-framepointer, clang-O2, gcc-asan-ubsan)`)
+	assert.EqualError(t, CheckBuildNames(map[string]string{"clang-O2": " "}), `unsupported_builds: "clang-O2" needs a reason`)
 }

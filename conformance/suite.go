@@ -262,6 +262,9 @@ func RunSuite(ctx context.Context, root string, p arch.Port, b Build, opts Optio
 	backend := qemu.For(ctx, p, opts.QEMU)
 	run = NewRun(ctx, p, b, backend)
 	defer func() { run.Duration = time.Since(start) }()
+	if !opts.SelfTest {
+		defer func() { judgeUnsupported(&run, p) }() // after judgeForeign: it drops the cases and gaps
+	}
 	if p.Foreign != nil && !opts.SelfTest {
 		defer func() { judgeForeign(&run, p) }()
 	}

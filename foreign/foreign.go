@@ -183,17 +183,8 @@ func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
 	if err := checkNotClaimed(s.NotClaimed, bases[i]); err != nil {
 		return arch.Port{}, err
 	}
-	known := make([]string, len(conformance.Builds))
-	for i, b := range conformance.Builds {
-		known[i] = b.Name
-	}
-	for build, why := range s.UnsupportedBuilds {
-		if !slices.Contains(known, build) {
-			return arch.Port{}, fmt.Errorf("unsupported_builds names %q, which is no build (builds: %s)", build, strings.Join(known, ", "))
-		}
-		if strings.TrimSpace(why) == "" {
-			return arch.Port{}, fmt.Errorf("unsupported_builds: %q needs a reason", build)
-		}
+	if err := conformance.CheckBuildNames(s.UnsupportedBuilds); err != nil {
+		return arch.Port{}, err
 	}
 	data, err := inputfile.Read(file)
 	if err != nil {

@@ -134,6 +134,11 @@ func Ports(o Options) ([]arch.Port, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, p := range all {
+		if err := conformance.CheckBuildNames(p.UnsupportedBuilds); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.DataPath(), err)
+		}
+	}
 	return arch.Select(all, unique(o.Ports))
 }
 
@@ -606,7 +611,7 @@ func mutationPorts(o Options) ([]arch.Port, error) {
 }
 
 // mutatePort runs one port's control run and mutants; verdict is empty when
-// every mutant was killed, else it says what went wrong. A foreign port's
+// every mutant was killed, else it says what went wrong. A port's
 // unsupported builds are left out: they fail their control run by design.
 func mutatePort(ctx context.Context, o Options, p arch.Port, builds []conformance.Build, opts conformance.Options) (verdict string, err error) {
 	_, sites, scratch, err := mutants.Load(p)
@@ -617,17 +622,15 @@ func mutatePort(ctx context.Context, o Options, p arch.Port, builds []conformanc
 		fmt.Fprintf(o.Out, "%s: clobbers not mutated, no canary of %s checks them (caller-saved, or the link register): %s\n",
 			p.Name, filepath.Join("arch", p.Foreign.Base, "probe.S"), strings.Join(mutants.Names(scratch), ", "))
 	}
-	if p.Foreign != nil {
-		builds = slices.DeleteFunc(slices.Clone(builds), func(b conformance.Build) bool {
-			why, unsupported := p.Foreign.UnsupportedBuilds[b.Name]
-			if unsupported {
-				fmt.Fprintf(o.Out, "%s: %s left out: unsupported_builds says %q\n", p.Name, b.Name, why)
-			}
-			return unsupported
-		})
-		if len(builds) == 0 {
-			return "", fmt.Errorf("%s: every selected build is in unsupported_builds of %s: nothing to mutate in", p.Name, p.DataPath())
+	builds = slices.DeleteFunc(slices.Clone(builds), func(b conformance.Build) bool {
+		why, _, unsupported := p.Unsupported(b.Name)
+		if unsupported {
+			fmt.Fprintf(o.Out, "%s: %s left out: unsupported_builds says %q\n", p.Name, b.Name, why)
 		}
+		return unsupported
+	})
+	if len(builds) == 0 {
+		return "", fmt.Errorf("%s: every selected build is in unsupported_builds of %s: nothing to mutate in", p.Name, p.DataPath())
 	}
 	counts := mutants.Count(sites)
 	total := len(mutants.Mutants(sites))
