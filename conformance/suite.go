@@ -24,6 +24,7 @@ type Options struct {
 	ObjectCache string         // where compiled objects are kept for reuse; OutDir when empty
 	QEMU        qemu.Options   // how they run
 	CaseTimeout time.Duration  // per case, enforced by the runner itself
+	CaseMemory  int            // MiB of resident memory per case (runner --memory); the runner's default when 0
 	ListTimeout time.Duration  // for `runner --list`; DefaultListTimeout when 0
 	Cases       *regexp.Regexp // run only the cases it matches; all when nil
 	Repeat      int            // run the selected cases this many times; once when 0
@@ -173,10 +174,11 @@ func (r Run) Why() string {
 // Totals counts cases over runs, and each run that did not run or passed
 // no case as one failure, so that the totals alone decide whether the suite
 // passed. A run of a build a foreign port declares unsupported counts
-// neither way.
+// neither way, nor does one an interrupt cut short or kept from starting
+// (NotRun): it proved nothing either way, and the outcome is not a pass.
 func Totals(runs []Run) (passed, failed int) {
 	for _, r := range runs {
-		if r.Unsupported != "" {
+		if r.Unsupported != "" || errors.Is(r.Err, ErrInterrupted) {
 			continue
 		}
 		p, f := r.Counts()
@@ -187,6 +189,17 @@ func Totals(runs []Run) (passed, failed int) {
 		}
 	}
 	return passed, failed
+}
+
+// NotRun counts the runs an interrupt cut short or kept from starting.
+func NotRun(runs []Run) int {
+	n := 0
+	for _, r := range runs {
+		if errors.Is(r.Err, ErrInterrupted) {
+			n++
+		}
+	}
+	return n
 }
 
 // Outcome is what one invocation of the harness produced.
@@ -242,9 +255,9 @@ func (o Outcome) Summary() string {
 	passed, failed := Totals(o.Runs)
 	switch {
 	case o.Interrupted && unjudged != "":
-		return "interrupted, with " + unjudged
+		return "interrupted" + o.notRun() + ", with " + unjudged
 	case o.Interrupted:
-		return "interrupted"
+		return "interrupted" + o.notRun()
 	case unjudged == "":
 		return ""
 	case failed > 0 || passed == 0:
@@ -253,6 +266,14 @@ func (o Outcome) Summary() string {
 		return "failed (strict): " + unjudged + ", which strict mode counts as failures"
 	}
 	return "passed with " + unjudged
+}
+
+// notRun is ": 3 runs not run" when the interrupt kept runs from finishing.
+func (o Outcome) notRun() string {
+	if n := NotRun(o.Runs); n > 0 {
+		return ": " + text.Count(n, "run") + " not run"
+	}
+	return ""
 }
 
 // RunSuite builds the runner for p and b, lists its cases, runs the selected
@@ -296,7 +317,11 @@ func RunSuite(ctx context.Context, root string, p arch.Port, b Build, opts Optio
 		timeout = 2 * time.Minute
 	}
 	repeat := max(opts.Repeat, 1)
-	args := append(append(runnerArgs(p, opts), "--timeout", strconv.Itoa(int(max(timeout.Seconds(), 1)))), names...)
+	args := append(runnerArgs(p, opts), "--timeout", strconv.Itoa(int(max(timeout.Seconds(), 1))))
+	if opts.CaseMemory > 0 {
+		args = append(args, "--memory", strconv.Itoa(opts.CaseMemory))
+	}
+	args = append(args, names...)
 	total := repeat * len(names)
 	report(Running, 0, total)
 	for iteration := 1; iteration <= repeat; iteration++ {

@@ -124,6 +124,15 @@ func TestRunCountsAndTotals(t *testing.T) {
 	assert.Equal(t, 2, passed)
 	assert.Equal(t, 4, failures)
 
+	// An interrupt: runs cut short or never started are not run, not failed.
+	cut := Run{Err: fmt.Errorf("%w (a signal)", ErrInterrupted)}
+	interrupted := Outcome{Runs: []Run{ok, cut, {Err: ErrInterrupted}}, Interrupted: true}
+	passed, failures = Totals(interrupted.Runs)
+	assert.Equal(t, []int{1, 0}, []int{passed, failures})
+	assert.Equal(t, 2, NotRun(interrupted.Runs))
+	assert.Equal(t, "interrupted: 2 runs not run", interrupted.Summary())
+	assert.False(t, interrupted.OK())
+
 	tests := []struct {
 		run  Run
 		want string

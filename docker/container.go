@@ -47,8 +47,13 @@ const ExecTagEnv = "STACKSLICE_EXEC"
 // path, and commands run as this process's user and group, so what they
 // write is the caller's. Close removes it.
 func (e *Engine) Start(ctx context.Context, release, tag string, paths []string) (*Container, error) {
-	tmp, err := os.MkdirTemp("", "stackslice-"+release+"-")
+	tmp, err := os.MkdirTemp("", folderPrefix+release+"-")
 	if err != nil {
+		return nil, err
+	}
+	// Whose it is, for the sweep of a killed harness's folders.
+	if err := os.WriteFile(filepath.Join(tmp, ownerFile), []byte(owner()), 0o644); err != nil {
+		os.RemoveAll(tmp)
 		return nil, err
 	}
 	var mounts []mount.Mount

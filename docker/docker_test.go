@@ -148,3 +148,32 @@ func TestExitCodesAbove128AreSignals(t *testing.T) {
 		assert.Equal(t, want.signal, gotSignal, code)
 	}
 }
+
+// A killed harness leaves its containers' folders in the temporary folder;
+// the next run removes those whose owner is gone, and nothing else.
+func TestSweepFoldersRemovesOnlyDeadHarnessesFolders(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	host, _ := os.Hostname()
+	folder := func(name, owner string) string {
+		dir := filepath.Join(tmp, name)
+		require.NoError(t, os.Mkdir(dir, 0o755))
+		if owner != "" {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, ownerFile), []byte(owner), 0o644))
+		}
+		return dir
+	}
+	dead := folder("stackslice-trixie-111", host+" 999999999 1")
+	live := folder("stackslice-trixie-222", owner())
+	unowned := folder("stackslice-lib-333", "")
+	foreign := folder("stackslice-bookworm-444", "another-machine 1 1")
+	linked := folder("stackslice-bookworm-555", "")
+	require.NoError(t, os.WriteFile(filepath.Join(tmp, "victim"), []byte(host+" 999999999 1"), 0o644))
+	require.NoError(t, os.Symlink(filepath.Join(tmp, "victim"), filepath.Join(linked, ownerFile)))
+
+	assert.Equal(t, []string{dead}, SweepFolders())
+	assert.NoDirExists(t, dead)
+	for _, kept := range []string{live, unowned, foreign, linked} {
+		assert.DirExists(t, kept)
+	}
+}

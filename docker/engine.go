@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -157,6 +158,39 @@ func ownerGone(label string) bool {
 		return true // /proc works and the process is not in it
 	}
 	return syscall.Kill(pid, 0) == syscall.ESRCH
+}
+
+// folderPrefix starts the name of a container's temporary folder in
+// os.TempDir(), and ownerFile in it holds owner() of the harness that made it.
+const (
+	folderPrefix = "stackslice-"
+	ownerFile    = ".stackslice-owner"
+)
+
+// SweepFolders removes the containers' temporary folders whose harness
+// process is gone (killed before it could remove them), and returns them.
+// Only a folder holding an owner file, as a real file, is considered.
+func SweepFolders() []string {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), folderPrefix+"*"))
+	var removed []string
+	for _, dir := range dirs {
+		if info, err := os.Lstat(dir); err != nil || !info.IsDir() {
+			continue
+		}
+		file := filepath.Join(dir, ownerFile)
+		info, err := os.Lstat(file)
+		if err != nil || !info.Mode().IsRegular() || info.Size() > 4096 {
+			continue
+		}
+		label, err := os.ReadFile(file)
+		if err != nil || !ownerGone(string(label)) {
+			continue
+		}
+		if os.RemoveAll(dir) == nil {
+			removed = append(removed, dir)
+		}
+	}
+	return removed
 }
 
 // RemoveLeftovers removes the toolchain containers whose harness process is

@@ -53,6 +53,9 @@ type Options struct {
 	NoInstall bool
 	// CaseTimeout kills and fails a case that runs longer; 2 minutes when 0.
 	CaseTimeout time.Duration
+	// CaseMemoryMiB kills and fails a case whose resident memory passes it;
+	// the runner's 1024 MiB when 0.
+	CaseMemoryMiB int
 	// SelfTest runs the runner's own misbehaving cases instead of the
 	// conformance cases: how the harness tests its failure reporting.
 	SelfTest bool
@@ -406,6 +409,7 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	opts := conformance.Options{
 		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 20 * time.Minute},
 		CaseTimeout: o.CaseTimeout,
+		CaseMemory:  o.CaseMemoryMiB,
 		Cases:       filter,
 		Repeat:      o.Repeat,
 		SelfTest:    o.SelfTest,
@@ -442,8 +446,14 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	outcome := conformance.Outcome{Runs: runs, Interrupted: ctx.Err() != nil, Strict: o.Strict}
 	if outcome.Interrupted {
 		for i, j := range jobs {
-			if runs[i].Port == "" {
+			switch {
+			case runs[i].Port == "":
 				runs[i] = conformance.Run{Port: j.port.Name, Build: j.build.Name, Toolchain: j.ex.Toolchain(), Err: conformance.ErrInterrupted}
+			case runs[i].Err != nil && !errors.Is(runs[i].Err, conformance.ErrInterrupted) &&
+				(errors.Is(runs[i].Err, context.Canceled) || errors.Is(runs[i].Err, context.DeadlineExceeded)):
+				// A step that saw only its context end (a bare "context
+				// canceled") was cut by the interrupt too.
+				runs[i].Err, runs[i].Cases = fmt.Errorf("%w (%s)", conformance.ErrInterrupted, why(ctx)), nil
 			}
 		}
 		paths, werr := report.WriteFiles(o.OutDir, outcome)

@@ -280,7 +280,7 @@ func TestCasesAreContainedWhateverTheirEnvironment(t *testing.T) {
 	out := t.TempDir()
 	var log bytes.Buffer
 	runs, err := Test(context.Background(), Options{Ports: []string{"amd64", "s390x"}, Builds: []string{"gcc-O0"},
-		SelfTest: true, Cases: "^selftest_(pass|daemon_bare_env|memory_hog)$", OutDir: out, Out: &log})
+		SelfTest: true, Cases: "^selftest_(pass|daemon_bare_env|memory_hog)$", CaseMemoryMiB: 300, OutDir: out, Out: &log})
 	t.Log("\n" + log.String())
 	require.EqualError(t, err, "conformance failed: amd64/gcc-O0, s390x/gcc-O0")
 	for _, r := range runs {
@@ -295,7 +295,7 @@ func TestCasesAreContainedWhateverTheirEnvironment(t *testing.T) {
 		assert.Regexp(t, `^left 1 process\(es\) running after it finished \(killed: pid [0-9]+\)$`, daemon.Reason, r.Port)
 		hog := byName["selftest_memory_hog"]
 		assert.Equal(t, conformance.Fail, hog.Status, r.Port)
-		assert.Regexp(t, `^killed at 1[0-9]{3} MiB resident, over the per-case memory bound of 1024 MiB \(--memory\)$`, hog.Reason, r.Port)
+		assert.Regexp(t, `^killed at 3[0-9]{2} MiB resident, over the per-case memory bound of 300 MiB \(--memory\)$`, hog.Reason, r.Port)
 	}
 	assert.Empty(t, processesIn(out), "no process of the run is left")
 }

@@ -86,6 +86,9 @@ func startToolchains(ctx context.Context, o Options, paths ...string) (*toolchai
 	if len(removed) > 0 {
 		fmt.Fprintf(o.Out, "toolchain: removed %d container(s) a harness killed earlier left: %s\n", len(removed), strings.Join(removed, ", "))
 	}
+	if swept := docker.SweepFolders(); len(swept) > 0 {
+		fmt.Fprintf(o.Out, "toolchain: removed %d folder(s) a harness killed earlier left: %s\n", len(swept), strings.Join(swept, ", "))
+	}
 	if err != nil {
 		t.stop()
 		return nil, err
