@@ -141,7 +141,7 @@ func (Port) New(ctx context.Context, name string) error {
 	}
 	spec := scaffold.FromEnv(name, os.Getenv)
 	if console.IsLive(os.Stdin) {
-		if spec, err = scaffold.Ask(os.Stdin, os.Stdout, spec); err != nil {
+		if spec, err = scaffold.Ask(os.Stdin, os.Stdout, root, spec); err != nil {
 			return err
 		}
 	}

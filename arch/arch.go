@@ -21,6 +21,14 @@ import (
 // DataFile is the name of the file that describes a port inside arch/<name>/.
 const DataFile = "port.json"
 
+// SLPFile is the port's trampoline for foreign SLP-style switch headers
+// (foreign/adapter/slp.c): it exports sl_arch_switch and calls the header's
+// slp_switch, saving no register itself.
+const SLPFile = "slp.S"
+
+// Files are the files every port folder holds.
+var Files = []string{"switch.S", "probe.S", SLPFile, DataFile}
+
 // Port describes one architecture port.
 type Port struct {
 	// Name is the architecture in Go's GOARCH spelling, and the folder name.
@@ -48,6 +56,11 @@ type Port struct {
 	Predefined string `json:"predefined"`
 	// ABI names the document the port follows.
 	ABI string `json:"abi"`
+	// StackArea is the bytes a callee may write above its caller's stack
+	// pointer (core/port.h step 2: 32 on ppc64le, the linkage area; 160 on
+	// s390x, the register save area; 4 on 386, the argument slot of
+	// sl_core_save), which the SLP adapter gets as SL_SLP_AREA.
+	StackArea *int `json:"stack_area"`
 	// EmulatorBugs maps a case name to the QEMU bug that fails it under
 	// emulation only; such a failure is reported as known, with the reason,
 	// and a pass is still a pass.
@@ -176,6 +189,9 @@ func (p Port) validate() error {
 	if len(p.Packages) == 0 {
 		missing = append(missing, "packages")
 	}
+	if p.StackArea == nil {
+		missing = append(missing, "stack_area")
+	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
 		return fmt.Errorf("missing %s", strings.Join(missing, ", "))
@@ -190,6 +206,9 @@ func (p Port) validate() error {
 		if strings.TrimSpace(why) == "" {
 			return fmt.Errorf("unsupported_builds: %q needs a reason", build)
 		}
+	}
+	if *p.StackArea < 0 {
+		return fmt.Errorf("stack_area %d: the bytes a callee may write above its caller's stack pointer, 0 or more", *p.StackArea)
 	}
 	if err := p.Asm.validate(); err != nil {
 		return err

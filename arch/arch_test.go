@@ -31,6 +31,19 @@ func TestLoadRepositoryPorts(t *testing.T) {
 	}
 }
 
+// Every port folder holds every file a port needs; a missing one fails
+// naming the file to add.
+func TestEveryArchHasEveryFile(t *testing.T) {
+	ports, err := Load(".")
+	require.NoError(t, err)
+	for _, p := range ports {
+		for _, f := range Files {
+			_, err := os.Stat(filepath.Join(p.Dir, f))
+			assert.NoError(t, err, "arch/%s/%s is missing: every port needs it (README, Adding a port; go run github.com/magefile/mage port:new writes a template)", p.Name, f)
+		}
+	}
+}
+
 func writePort(t *testing.T, root, name, body string) {
 	t.Helper()
 	require.NoError(t, os.MkdirAll(filepath.Join(root, name), 0o755))
@@ -38,7 +51,7 @@ func writePort(t *testing.T, root, name, body string) {
 }
 
 const validPort = `{"name":"toy","triple":"toy-linux-gnu","cc":"toy-gcc","packages":["gcc-toy"],
-  "qemu":"qemu-toy","qemu_cpu":"max","predefined":"defined(__toy__)","abi":"toy ABI",` + toyAsm + `}`
+  "qemu":"qemu-toy","qemu_cpu":"max","predefined":"defined(__toy__)","abi":"toy ABI","stack_area":0,` + toyAsm + `}`
 
 // toyAsm is the least asm object a port.json may have.
 const toyAsm = `"asm":{"registers":[{"class":"GPR","names":"r[0-9]+"}],"saves":{"st":{"form":"single"}},"restores":{"ld":{"form":"single"}},"returns":["ret"]}`
@@ -48,6 +61,8 @@ const toyAsm = `"asm":{"registers":[{"class":"GPR","names":"r[0-9]+"}],"saves":{
 func TestLoadRejectsBadAsm(t *testing.T) {
 	tests := []struct{ name, from, to, want string }{
 		{"missing", "," + toyAsm, "", "missing asm"},
+		{"no stack_area", `"stack_area":0,`, "", "missing stack_area"},
+		{"negative stack_area", `"stack_area":0,`, `"stack_area":-8,`, "stack_area -8: the bytes a callee may write"},
 		{"bad class", `"class":"GPR"`, `"class":"general"`, `asm.registers[0]: class "general" is none of GPR, FP, vector, control`},
 		{"bad regexp", `"r[0-9]+"`, `"r[0-9"`, `asm.registers[0]: names "r[0-9" is no regular expression`},
 		{"bad form", `"st":{"form":"single"}`, `"st":{"form":"double"}`, `asm.saves.st: form "double" is none of single, pair, span, implicit, indexed`},
@@ -91,7 +106,7 @@ func TestLoadRejectsBadDataFiles(t *testing.T) {
 	tests := []struct {
 		name, folder, body, wantErr string
 	}{
-		{"missing fields", "toy", `{"name":"toy"}`, "missing abi, cc, packages, predefined, qemu, qemu_cpu, triple"},
+		{"missing fields", "toy", `{"name":"toy"}`, "missing abi, cc, packages, predefined, qemu, qemu_cpu, stack_area, triple"},
 		{"unknown field", "toy", `{"name":"toy","colour":"red"}`, `unknown field "colour"`},
 		{"not json", "toy", `name: toy`, "port toy: port.json"},
 		{"trailing data", "toy", validPort + `,"x"`, "port toy: port.json: trailing data after the JSON object"},

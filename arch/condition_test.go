@@ -1,6 +1,7 @@
 package arch
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -63,7 +64,7 @@ func TestConditionHolds(t *testing.T) {
 // tests; here: a port.json whose predefined does not parse does not load.
 func TestLoadRefusesAPredefinedThatDoesNotParse(t *testing.T) {
 	root := t.TempDir()
-	writePort(t, root, "toy", `{"name":"toy","triple":"toy-linux-gnu","cc":"toy-gcc","packages":["gcc-toy"],"qemu":"qemu-toy","qemu_cpu":"max","predefined":"defined(__toy__","abi":"toy ABI"}`)
+	writePort(t, root, "toy", strings.Replace(validPort, `"defined(__toy__)"`, `"defined(__toy__"`, 1))
 	_, err := Load(root)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `port toy: port.json: predefined: "defined(__toy__" does not parse as a preprocessor condition: missing ")" at the end`)

@@ -207,13 +207,12 @@ func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
 		p.Foreign.Flags[file] = flags
 	case StyleSLP:
 		root := filepath.Dir(filepath.Dir(p.Dir)) // arch/<base> → the repository
-		adapter := filepath.Join(root, "foreign", "adapter")
-		c, tramp := filepath.Join(adapter, "slp.c"), filepath.Join(adapter, s.Base+".S")
+		c, tramp := filepath.Join(root, "foreign", "adapter", "slp.c"), filepath.Join(p.Dir, arch.SLPFile)
 		if _, err := os.Stat(tramp); err != nil {
-			return arch.Port{}, fmt.Errorf("style %q: no adapter trampoline for %s (%s)", StyleSLP, s.Base, tramp)
+			return arch.Port{}, fmt.Errorf("style %q: no SLP trampoline for %s: add arch/%s/%s (README, Adding a port)", StyleSLP, s.Base, s.Base, arch.SLPFile)
 		}
 		p.Foreign.Switch = []string{c, tramp}
-		p.Foreign.Flags[c] = append(flags, fmt.Sprintf("-DSL_SLP_HEADER=%q", file))
+		p.Foreign.Flags[c] = append(flags, fmt.Sprintf("-DSL_SLP_HEADER=%q", file), fmt.Sprintf("-DSL_SLP_AREA=%d", *p.StackArea))
 		p.Foreign.Inputs = []string{file}
 	default:
 		return arch.Port{}, fmt.Errorf("style %q: use %q (it defines sl_arch_switch) or %q (an SLP-style header defining slp_switch)", s.Style, StyleSL, StyleSLP)

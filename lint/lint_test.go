@@ -242,7 +242,7 @@ func TestAll(t *testing.T) {
 
 // A stale arch/switch.S is a lint failure that names the fix.
 func TestSelector(t *testing.T) {
-	port := `{"name":"toy","triple":"toy-linux-gnu","cc":"toy-gcc","packages":["gcc-toy"],"qemu":"qemu-toy","qemu_cpu":"max","predefined":"defined(__toy__)","abi":"toy",
+	port := `{"name":"toy","triple":"toy-linux-gnu","cc":"toy-gcc","packages":["gcc-toy"],"qemu":"qemu-toy","qemu_cpu":"max","predefined":"defined(__toy__)","abi":"toy","stack_area":0,
 		"asm":{"registers":[{"class":"GPR","names":"r[0-9]+"}],"saves":{"st":{"form":"single"}},"restores":{"ld":{"form":"single"}},"returns":["ret"]}}`
 	root := writeTree(t, map[string]string{"arch/toy/port.json": port})
 	require.EqualError(t, Selector(root), "arch/switch.S is stale: it does not pick the ports of arch/*/port.json; run `go run github.com/magefile/mage port:select`")

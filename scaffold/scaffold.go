@@ -15,11 +15,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template"
+	"time"
 	"unicode"
 
 	"github.com/stackslice/stackslice/arch"
@@ -43,9 +46,12 @@ type Spec struct {
 	Predefined string
 	ABI        string
 	// FPRounding are the probe slots that hold the FP rounding mode
-	// (port.json fp_rounding); New takes them from a port of the same CPU
+	// (port.json fp_rounding); Guess takes them from a port of the same CPU
 	// when empty, and probe.S gets a slot line for each.
 	FPRounding []string
+	// StackArea is port.json's stack_area, in decimal: Guess takes it from
+	// a port of the same CPU when empty; else it is 0, the most common.
+	StackArea string
 }
 
 // The environment variables FromEnv reads.
@@ -57,12 +63,13 @@ const (
 	EnvPredefined = "SL_PREDEFINED"
 	EnvABI        = "SL_ABI"
 	EnvFPRounding = "SL_FP_ROUNDING"
+	EnvStackArea  = "SL_STACK_AREA"
 )
 
 // FromEnv is the Spec of port name as given by SL_TRIPLE, SL_CC, SL_QEMU,
-// SL_QEMU_CPU, SL_ABI and SL_FP_ROUNDING (slot names, separated by commas or
-// blanks); what they leave empty is asked for (Ask) or
-// derived (New).
+// SL_QEMU_CPU, SL_ABI, SL_FP_ROUNDING (slot names, separated by commas or
+// blanks) and SL_STACK_AREA; what they leave empty is guessed (Guess), asked
+// for (Ask) or derived (New).
 func FromEnv(name string, getenv func(string) string) Spec {
 	get := func(key string) string { return strings.TrimSpace(getenv(key)) }
 	return Spec{
@@ -74,6 +81,7 @@ func FromEnv(name string, getenv func(string) string) Spec {
 		Predefined: get(EnvPredefined),
 		ABI:        get(EnvABI),
 		FPRounding: slotNames(get(EnvFPRounding)),
+		StackArea:  get(EnvStackArea),
 	}
 }
 
@@ -195,6 +203,9 @@ func (s Spec) withDefaults() Spec {
 	if s.ABI == "" {
 		s.ABI = placeholderABI
 	}
+	if s.StackArea == "" {
+		s.StackArea = "0"
+	}
 	return s
 }
 
@@ -263,10 +274,14 @@ func (s Spec) Port() (arch.Port, error) {
 	if err := s.check(); err != nil {
 		return arch.Port{}, err
 	}
+	area, err := checkStackArea(s.Name, s.StackArea)
+	if err != nil {
+		return arch.Port{}, err
+	}
 	return arch.Port{
 		Name: s.Name, Triple: s.Triple, CC: s.CC, Packages: s.Packages,
 		QEMU: s.QEMU, QEMUCPU: s.QEMUCPU, NativeOn: s.NativeOn, Predefined: s.Predefined, ABI: s.ABI,
-		FPRounding: s.FPRounding,
+		StackArea: &area, FPRounding: s.FPRounding,
 	}, nil
 }
 
@@ -277,7 +292,7 @@ var templates = template.Must(template.New("").Option("missingkey=error").ParseF
 
 // portFiles are the files of a new port, in the order New writes them: the data
 // file last, so that a half-written port is never loaded.
-var portFiles = []string{"switch.S", "probe.S", arch.DataFile}
+var portFiles = arch.Files
 
 // render returns the content of each of portFiles.
 func render(p arch.Port) (map[string][]byte, error) {
@@ -286,7 +301,7 @@ func render(p arch.Port) (map[string][]byte, error) {
 		Name, Triple, ABI string
 		FPRounding        []string
 	}{p.Name, p.Triple, p.ABI, p.FPRounding}
-	for _, name := range portFiles[:2] {
+	for _, name := range portFiles[:len(portFiles)-1] {
 		var buf bytes.Buffer
 		if err := templates.ExecuteTemplate(&buf, name+".tmpl", data); err != nil {
 			return nil, fmt.Errorf("port %q: %s: %w", p.Name, name, err)
@@ -441,8 +456,9 @@ func New(root string, spec Spec) (dir string, err error) {
 		return "", err
 	}
 	archDir := filepath.Join(root, "arch")
-	if len(spec.FPRounding) == 0 {
-		spec.FPRounding = fpRoundingOf(archDir, spec.Triple)
+	spec = Guess(root, spec)
+	if spec.QEMUCPU == "" {
+		spec.QEMUCPU = CPUModel(spec.withDefaults().QEMU, cpuOf(spec.Triple))
 	}
 	p, err := spec.Port()
 	if err != nil {
@@ -478,20 +494,112 @@ func New(root string, spec Spec) (dir string, err error) {
 	return dir, nil
 }
 
-// fpRoundingOf is the fp_rounding of the first port under archDir whose
-// triple has the CPU of triple (a new port of a known CPU keeps its rounding
-// mode where the existing one does), or nil.
-func fpRoundingOf(archDir, triple string) []string {
+// sameCPU is the first port under archDir whose triple has the CPU of
+// triple: a new port of a known CPU keeps its rounding-mode slots, stack
+// area and assembly language.
+func sameCPU(archDir, triple string) (arch.Port, bool) {
 	ports, err := arch.Load(archDir)
 	if err != nil {
-		return nil
+		return arch.Port{}, false
 	}
 	for _, p := range ports {
-		if cpuOf(p.Triple) == cpuOf(triple) && len(p.FPRounding) > 0 {
-			return slices.Clone(p.FPRounding)
+		if cpuOf(p.Triple) == cpuOf(triple) {
+			return p, true
 		}
 	}
-	return nil
+	return arch.Port{}, false
+}
+
+// Guess fills in what spec leaves empty and root can tell: fp_rounding and
+// stack_area from a port of the same CPU. Ask asks for the rest.
+func Guess(root string, spec Spec) Spec {
+	if spec.Triple == "" {
+		return spec
+	}
+	if p, ok := sameCPU(filepath.Join(root, "arch"), spec.Triple); ok {
+		if len(spec.FPRounding) == 0 {
+			spec.FPRounding = slices.Clone(p.FPRounding)
+		}
+		if spec.StackArea == "" && p.StackArea != nil {
+			spec.StackArea = strconv.Itoa(*p.StackArea)
+		}
+	}
+	return spec
+}
+
+// cpuPreferences are the QEMU CPU models a new port of a CPU takes, best
+// first, where its QEMU has no "max" (QEMU 7.2's MIPS and PowerPC): one
+// that runs what Debian's cross compiler emits by default.
+var cpuPreferences = map[string][]string{
+	"mips": {"24Kf", "74Kf"}, "mipsel": {"24Kf", "74Kf"},
+	"mips64": {"MIPS64R2-generic", "5KEf"}, "mips64el": {"MIPS64R2-generic", "5KEf"},
+	"powerpc": {"7457", "7400", "g4", "750", "604"}, "powerpc64": {"power9", "970"}, "powerpc64le": {"power9"},
+	"riscv32": {"rv32"}, "riscv64": {"rv64"},
+}
+
+// cpuHelp runs `<qemu> -cpu help`; tests replace it (the hermetic tier runs
+// no QEMU).
+var cpuHelp = func(qemu string) (string, error) {
+	path, err := exec.LookPath(qemu)
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, path, "-cpu", "help").Output()
+	return string(out), err
+}
+
+// CPUModel is the CPU model a new port asks qemu for: "max" where the
+// installed qemu has it, else the first of the CPU's preferences it has,
+// else (qemu not installed, or none of them listed) the first preference,
+// or "max".
+func CPUModel(qemu, cpu string) string {
+	prefs := append([]string{DefaultQEMUCPU}, cpuPreferences[cpu]...)
+	if help, err := cpuHelp(qemu); err == nil {
+		models := cpuModels(help)
+		for _, m := range prefs {
+			if slices.Contains(models, m) {
+				return m
+			}
+		}
+	}
+	if len(prefs) > 1 {
+		return prefs[1]
+	}
+	return DefaultQEMUCPU
+}
+
+// cpuModels reads the model names of `qemu -cpu help`, whose layout
+// differs by target: "x86 max  ...", "MIPS '24Kf'", "PowerPC 970  PVR ...",
+// an indented list after "Available CPUs:", or one name a line.
+func cpuModels(help string) []string {
+	var models []string
+	for _, line := range strings.Split(help, "\n") {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) == 0 || strings.HasSuffix(line, ":"):
+		case strings.Contains(line, "'"):
+			if _, rest, ok := strings.Cut(line, "'"); ok {
+				name, _, _ := strings.Cut(rest, "'")
+				models = append(models, name)
+			}
+		case len(fields) == 1 || line[0] == ' ' || line[0] == '\t':
+			models = append(models, fields[0])
+		default:
+			models = append(models, fields[1])
+		}
+	}
+	return models
+}
+
+// checkStackArea reads a stack_area.
+func checkStackArea(name, text string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(text))
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("port %q: invalid stack_area %q: the bytes a callee may write above its caller's stack pointer, 0 or more", name, text)
+	}
+	return n, nil
 }
 
 // starterAsm is the asm object of a new port of a CPU no port has yet: it
@@ -507,14 +615,9 @@ var starterAsm = arch.Asm{
 // asmOf is the asm object of the first port under archDir whose triple has
 // the CPU of triple, or a starter.
 func asmOf(archDir, triple string) *arch.Asm {
-	ports, err := arch.Load(archDir)
-	if err == nil {
-		for _, p := range ports {
-			if cpuOf(p.Triple) == cpuOf(triple) && p.Asm != nil {
-				a := *p.Asm
-				return &a
-			}
-		}
+	if p, ok := sameCPU(archDir, triple); ok && p.Asm != nil {
+		a := *p.Asm
+		return &a
 	}
 	a := starterAsm
 	return &a
@@ -538,12 +641,14 @@ func CheckFree(root, name string) error {
 }
 
 // Ask prompts on out for what spec leaves empty, reading answers from in:
-// the triple, then the compiler, QEMU binary and QEMU CPU with the derived
-// default in brackets, which an empty answer accepts. A triple that is not
+// the triple, then (after Guess) the compiler, QEMU binary, QEMU CPU (one
+// the installed QEMU has: CPUModel), predefined macros, and the stack_area
+// and fp_rounding no port of the same CPU tells, with the derived default
+// in brackets, which an empty answer accepts. A triple that is not
 // shaped like one, and an empty QEMU binary with no default, are asked again.
 // End of input accepts the defaults; it is an error only while an answer
 // without a default is pending.
-func Ask(in io.Reader, out io.Writer, spec Spec) (Spec, error) {
+func Ask(in io.Reader, out io.Writer, root string, spec Spec) (Spec, error) {
 	r := bufio.NewReader(in)
 	ask := func(what, prompt, def string, check func(string) error) (string, error) {
 		for {
@@ -590,6 +695,7 @@ func Ask(in io.Reader, out io.Writer, spec Spec) (Spec, error) {
 			return spec, err
 		}
 	}
+	spec = Guess(root, spec)
 	if spec.CC == "" {
 		if spec.CC, err = ask("compiler", "C compiler", defaultCC(spec.Triple), nil); err != nil {
 			return spec, err
@@ -601,7 +707,7 @@ func Ask(in io.Reader, out io.Writer, spec Spec) (Spec, error) {
 		}
 	}
 	if spec.QEMUCPU == "" {
-		if spec.QEMUCPU, err = ask("QEMU CPU", "QEMU CPU model", DefaultQEMUCPU, nil); err != nil {
+		if spec.QEMUCPU, err = ask("QEMU CPU", "QEMU CPU model", CPUModel(spec.QEMU, cpuOf(spec.Triple)), nil); err != nil {
 			return spec, err
 		}
 	}
@@ -609,6 +715,21 @@ func Ask(in io.Reader, out io.Writer, spec Spec) (Spec, error) {
 		if spec.Predefined, err = ask("predefined-macro condition", "Condition on the compiler's predefined macros",
 			predefinedByCPU[cpuOf(spec.Triple)], nil); err != nil {
 			return spec, err
+		}
+	}
+	if spec.StackArea == "" {
+		if spec.StackArea, err = ask("stack_area", "Bytes a callee may write above its caller's stack pointer (stack_area)", "0",
+			func(a string) error { _, err := checkStackArea(spec.Name, a); return err }); err != nil {
+			return spec, err
+		}
+	}
+	if len(spec.FPRounding) == 0 {
+		slots, err := ask("fp_rounding", "Probe slots that hold the FP rounding mode (fp_rounding, e.g. fcsr; - for none)", "-", nil)
+		if err != nil {
+			return spec, err
+		}
+		if slots != "-" {
+			spec.FPRounding = slotNames(slots)
 		}
 	}
 	return spec, nil

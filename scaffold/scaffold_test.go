@@ -187,6 +187,45 @@ func TestTemplatesCarryTheContracts(t *testing.T) {
 }
 
 // minimalTree is a root with an arch/ folder holding one port.
+// The hermetic tier runs no QEMU: `qemu -cpu help` is canned, as QEMU 7.2
+// prints it (qemu-mips64el and qemu-riscv64 have no max).
+func TestMain(m *testing.M) {
+	cpuHelp = func(qemu string) (string, error) {
+		help, ok := map[string]string{
+			"qemu-x86_64":   "x86 qemu64  QEMU Virtual CPU version 2.5+\nx86 max  Enables all features supported by the accelerator in the current host\n",
+			"qemu-aarch64":  "Available CPUs:\n  a64fx\n  cortex-a53\n  max\n",
+			"qemu-s390x":    "s390 z900  IBM zSeries 900 GA1\ns390 max  Enables all features supported by the accelerator in the current host\n",
+			"qemu-riscv64":  "any\nrv64\nsifive-u54\n",
+			"qemu-mips64el": "MIPS '4Kc'\nMIPS '5KEf'\nMIPS 'MIPS64R2-generic'\nMIPS 'I6400'\n",
+			"qemu-ppc64":    "PowerPC 970_v2.2  PVR 00390202\nPowerPC 970  (alias for 970_v2.2)\nPowerPC power9  (alias for power9_v2.0)\n",
+		}[qemu]
+		if !ok {
+			return "", errors.New("not installed")
+		}
+		return help, nil
+	}
+	os.Exit(m.Run())
+}
+
+// The QEMU CPU model is one the installed QEMU has: max, else the CPU's
+// preference it lists; without QEMU, the first preference or max.
+func TestCPUModel(t *testing.T) {
+	tests := []struct{ qemu, cpu, want string }{
+		{"qemu-x86_64", "x86_64", "max"},
+		{"qemu-aarch64", "aarch64", "max"},
+		{"qemu-s390x", "s390x", "max"},
+		{"qemu-riscv64", "riscv64", "rv64"},
+		{"qemu-mips64el", "mips64el", "MIPS64R2-generic"},
+		{"qemu-ppc64", "powerpc64", "power9"},
+		{"qemu-mips", "mips", "24Kf"},
+		{"qemu-toy", "toy", "max"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, CPUModel(tt.qemu, tt.cpu), tt.qemu)
+	}
+	assert.Equal(t, []string{"4Kc", "max", "a64fx", "970", "any"}, cpuModels("MIPS '4Kc'\nx86 max  Enables all\nAvailable CPUs:\n  a64fx\nPowerPC 970  PVR 1\nany\n"))
+}
+
 func minimalTree(t *testing.T) string {
 	t.Helper()
 	return testkit.Copy(t, filepath.Join("arch", "arm64"))
@@ -268,7 +307,7 @@ func TestDefaultsFromTheTriple(t *testing.T) {
 		t.Run(tt.triple, func(t *testing.T) {
 			p, err := Spec{Name: "toy", Triple: tt.triple}.Port()
 			require.NoError(t, err)
-			tt.want.Name, tt.want.Triple, tt.want.QEMUCPU, tt.want.ABI = "toy", tt.triple, "max", "<the ABI document>"
+			tt.want.Name, tt.want.Triple, tt.want.QEMUCPU, tt.want.ABI, tt.want.StackArea = "toy", tt.triple, "max", "<the ABI document>", new(int)
 			assert.Equal(t, tt.want, p)
 		})
 	}
@@ -296,6 +335,7 @@ func TestDataFileLoadsAndLooksLikeTheOthers(t *testing.T) {
   "native_on": ["mips64"],
   "predefined": "defined(__mips64) && _MIPS_SIM == _ABI64 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
   "abi": "MIPS n64 ABI",
+  "stack_area": 0,
   "asm": {
     "registers": [
       {"class": "GPR", "names": "r[0-9]+", "bytes": 8}
@@ -368,53 +408,65 @@ func TestNewWritesFPRounding(t *testing.T) {
 func TestAsk(t *testing.T) {
 	t.Run("asks for what is missing, Enter takes the default", func(t *testing.T) {
 		var out bytes.Buffer
-		spec, err := Ask(strings.NewReader("riscv64\nriscv64-linux-gnu\n\n\nrv64\n\n"), &out, Spec{Name: "toy"})
+		spec, err := Ask(strings.NewReader("riscv64\nriscv64-linux-gnu\n\n\nrv64\n\n8\nfcsr\n"), &out, minimalTree(t), Spec{Name: "toy"})
 		require.NoError(t, err)
 		assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc", QEMU: "qemu-riscv64", QEMUCPU: "rv64",
-			Predefined: "defined(__riscv) && __riscv_xlen == 64"}, spec)
+			Predefined: "defined(__riscv) && __riscv_xlen == 64", StackArea: "8", FPRounding: []string{"fcsr"}}, spec)
 		assert.Equal(t, "Target triple (e.g. riscv64-linux-gnu): "+
 			"  port \"toy\": invalid triple \"riscv64\": want <cpu>-<os>[-<abi>] in lowercase, e.g. riscv64-linux-gnu\n"+
 			"Target triple (e.g. riscv64-linux-gnu): "+
 			"C compiler [riscv64-linux-gnu-gcc]: "+
 			"QEMU user-mode binary [qemu-riscv64]: "+
-			"QEMU CPU model [max]: "+
-			"Condition on the compiler's predefined macros [defined(__riscv) && __riscv_xlen == 64]: ", out.String())
+			"QEMU CPU model [rv64]: "+
+			"Condition on the compiler's predefined macros [defined(__riscv) && __riscv_xlen == 64]: "+
+			"Bytes a callee may write above its caller's stack pointer (stack_area) [0]: "+
+			"Probe slots that hold the FP rounding mode (fp_rounding, e.g. fcsr; - for none) [-]: ", out.String())
+	})
+
+	t.Run("what a port of the same CPU tells is not asked", func(t *testing.T) {
+		var out bytes.Buffer
+		spec, err := Ask(strings.NewReader("aarch64-linux-musl\n"), &out, minimalTree(t), Spec{Name: "toy"})
+		require.NoError(t, err)
+		assert.Equal(t, "0", spec.StackArea)
+		assert.Equal(t, []string{"fpcr"}, spec.FPRounding)
+		assert.NotContains(t, out.String(), "stack_area")
+		assert.NotContains(t, out.String(), "fp_rounding")
 	})
 
 	t.Run("QEMU is asked again when there is no default", func(t *testing.T) {
 		var out bytes.Buffer
-		spec, err := Ask(strings.NewReader("toy-linux-gnu\ntoycc\n\nqemu-toy\n\ndefined(__toy__)\n"), &out, Spec{Name: "toy"})
+		spec, err := Ask(strings.NewReader("toy-linux-gnu\ntoycc\n\nqemu-toy\n\ndefined(__toy__)\n"), &out, minimalTree(t), Spec{Name: "toy"})
 		require.NoError(t, err)
-		assert.Equal(t, Spec{Name: "toy", Triple: "toy-linux-gnu", CC: "toycc", QEMU: "qemu-toy", QEMUCPU: "max", Predefined: "defined(__toy__)"}, spec)
+		assert.Equal(t, Spec{Name: "toy", Triple: "toy-linux-gnu", CC: "toycc", QEMU: "qemu-toy", QEMUCPU: "max", Predefined: "defined(__toy__)", StackArea: "0"}, spec)
 		assert.Contains(t, out.String(), "QEMU user-mode binary:   an answer is needed\nQEMU user-mode binary: ")
 	})
 
 	t.Run("asks nothing when the spec is complete", func(t *testing.T) {
 		var out bytes.Buffer
-		full := Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "cc", QEMU: "q", QEMUCPU: "c", Predefined: "defined(__toy__)"}
-		spec, err := Ask(strings.NewReader(""), &out, full)
+		full := Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "cc", QEMU: "q", QEMUCPU: "c", Predefined: "defined(__toy__)", StackArea: "0", FPRounding: []string{"fcsr"}}
+		spec, err := Ask(strings.NewReader(""), &out, minimalTree(t), full)
 		require.NoError(t, err)
 		assert.Equal(t, full, spec)
 		assert.Empty(t, out.String())
 	})
 
 	t.Run("end of input takes the defaults", func(t *testing.T) {
-		spec, err := Ask(strings.NewReader("s390x-linux-gnu"), &bytes.Buffer{}, Spec{Name: "toy"})
+		spec, err := Ask(strings.NewReader("s390x-linux-gnu"), &bytes.Buffer{}, minimalTree(t), Spec{Name: "toy"})
 		require.NoError(t, err)
-		assert.Equal(t, Spec{Name: "toy", Triple: "s390x-linux-gnu", CC: "s390x-linux-gnu-gcc", QEMU: "qemu-s390x", QEMUCPU: "max", Predefined: "defined(__s390x__)"}, spec)
+		assert.Equal(t, Spec{Name: "toy", Triple: "s390x-linux-gnu", CC: "s390x-linux-gnu-gcc", QEMU: "qemu-s390x", QEMUCPU: "max", Predefined: "defined(__s390x__)", StackArea: "0"}, spec)
 	})
 
 	t.Run("end of input without a triple is an error", func(t *testing.T) {
-		_, err := Ask(strings.NewReader(""), &bytes.Buffer{}, Spec{Name: "toy"})
+		_, err := Ask(strings.NewReader(""), &bytes.Buffer{}, minimalTree(t), Spec{Name: "toy"})
 		require.EqualError(t, err, `port "toy": no triple given`)
 	})
 }
 
 func TestFromEnv(t *testing.T) {
 	env := map[string]string{"SL_TRIPLE": " riscv64-linux-gnu ", "SL_CC": "riscv64-linux-gnu-gcc-14", "SL_QEMU": "qemu-riscv64", "SL_QEMU_CPU": "rv64", "SL_ABI": "lp64d", "SL_PREDEFINED": "defined(__riscv)",
-		"SL_FP_ROUNDING": " fcsr, frm "}
+		"SL_FP_ROUNDING": " fcsr, frm ", "SL_STACK_AREA": "0"}
 	assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc-14", QEMU: "qemu-riscv64", QEMUCPU: "rv64", ABI: "lp64d", Predefined: "defined(__riscv)",
-		FPRounding: []string{"fcsr", "frm"}},
+		FPRounding: []string{"fcsr", "frm"}, StackArea: "0"},
 		FromEnv("toy", func(k string) string { return env[k] }))
 	assert.Equal(t, Spec{Name: "toy"}, FromEnv("toy", func(string) string { return "" }))
 }
@@ -451,7 +503,7 @@ func TestTemplatesFailWithTheirOwnErrorOnly(t *testing.T) {
 		}
 		files, err := render(arch.Port{Name: "toy", Triple: triple, ABI: "toy ABI"})
 		require.NoError(t, err)
-		for _, name := range []string{"switch.S", "probe.S"} {
+		for _, name := range portFiles[:len(portFiles)-1] {
 			src := filepath.Join(dir, name)
 			require.NoError(t, os.WriteFile(src, files[name], 0o644))
 			out, err := exec.Command("clang", "--target="+triple, "-I", filepath.Join(testkit.Root(t), "core"), "-c", src, "-o", filepath.Join(dir, "out.o")).CombinedOutput()
@@ -476,11 +528,28 @@ func TestTemplatesFailWithTheirOwnErrorOnly(t *testing.T) {
 // name) passes test:arch, examples included, and test:mutants, with no
 // other file changed: every list of ports is derived. Only the one-line
 // build's arch/switch.S waits for port:select, which mage lint points out.
+// repositoryEntries are the top-level files and folders of the repository
+// (what git tracks), for a copy that go test runs in.
+func repositoryEntries(t *testing.T) []string {
+	out, err := exec.Command("git", "-C", testkit.Root(t), "ls-files").Output()
+	if err != nil {
+		t.Skipf("git ls-files: %v", err)
+	}
+	var names []string
+	for _, f := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		top, _, _ := strings.Cut(f, "/")
+		if !slices.Contains(names, top) {
+			names = append(names, top)
+		}
+	}
+	return names
+}
+
 func TestADroppedInPortPasses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a port")
 	}
-	root := testkit.Copy(t, "go.mod", "arch", "core", "conformance", "examples")
+	root := testkit.Copy(t, repositoryEntries(t)...)
 	require.NoError(t, os.CopyFS(filepath.Join(root, "arch", "riscv64b"), os.DirFS(filepath.Join(root, "arch", "riscv64"))))
 	testkit.Edit(t, root, "arch/riscv64b/port.json", func(s string) string {
 		return strings.Replace(s, `"name": "riscv64"`, `"name": "riscv64b"`, 1)
@@ -498,6 +567,13 @@ func TestADroppedInPortPasses(t *testing.T) {
 	out.Reset()
 	require.NoError(t, harness.Mutants(context.Background(), harness.Options{Root: root, Ports: []string{"riscv64b"}, OutDir: t.TempDir(), Out: &out}), out.String())
 	assert.Contains(t, out.String(), "riscv64b: 52 of 52 mutants killed (100%)")
+
+	// The hermetic tier of the whole repository passes with the copy in it:
+	// no Go table, test or file elsewhere needs to know the port.
+	goTest := exec.Command("go", "test", "-short", "-count=1", "./...")
+	goTest.Dir = root
+	testOut, err := goTest.CombinedOutput()
+	require.NoError(t, err, "go test -short ./... with arch/riscv64b:\n%s", testOut)
 
 	assert.Equal(t, before, snapshot(t, root), "nothing in the tree was written")
 	assert.ErrorContains(t, lint.Selector(root), "arch/switch.S is stale")

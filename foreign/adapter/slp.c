@@ -11,8 +11,8 @@
  *   SLP_SAVE_STATE(stackref, stsizediff)
  *       stackref += STACK_MAGIC (the header's, in units of *stackref), which
  *       must come to the area a callee may write above its caller's stack
- *       pointer (SL_SLP_AREA below: 32 bytes on ppc64le, 160 on s390x, 16
- *       on mips o32, 0 elsewhere; checked at compile time); then
+ *       pointer (SL_SLP_AREA: the stack_area of the base port's port.json;
+ *       checked at compile time); then
  *       stsizediff = sl_core_save(stackref) - stackref, in bytes (step 2).
  *       greenlet's version may return -1 (the save failed) or 1 (the target
  *       was never started, so there is no stack to go to); the core needs
@@ -31,34 +31,21 @@
  *       value, when it is not 0: the greenlet #28 class of bug (a return
  *       value produced by code that ran on the other stack) fails the case.
  *
- * foreign/adapter/<arch>.S exports sl_arch_switch: it calls slp_switch
+ * arch/<arch>/slp.S exports sl_arch_switch: it calls slp_switch
  * (through the hidden alias sl_slp_switch) and sl_slp_result and saves no
  * callee-saved register itself, so a register the header forgets is seen
  * by the register canaries. A C wrapper would save some in its own frame.
  *
- * The harness compiles this file with -DSL_SLP_HEADER="<path>" and the
- * foreign port's cflags. */
+ * The harness compiles this file with -DSL_SLP_HEADER="<path>",
+ * -DSL_SLP_AREA=<stack_area> and the foreign port's cflags. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "port.h"
 
-#if defined(__powerpc64__) && _CALL_ELF == 2
-#define SL_SLP_AREA 32
-#elif defined(__powerpc64__)
-#define SL_SLP_AREA 112
-#elif defined(__powerpc__)
-#define SL_SLP_AREA 8
-#elif defined(__s390x__)
-#define SL_SLP_AREA 160
-#elif defined(__mips__) && _MIPS_SIM == _ABIO32
-#define SL_SLP_AREA 16
-#elif defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__) || \
-    (defined(__riscv) && __riscv_xlen == 64) || (defined(__mips64) && _MIPS_SIM == _ABI64)
-#define SL_SLP_AREA 0
-#else
-#error "foreign/adapter/slp.c: no stack area for this arch; add it here and foreign/adapter/<arch>.S"
+#ifndef SL_SLP_AREA
+#error "foreign/adapter/slp.c: compile with -DSL_SLP_AREA=<the stack_area of the base port's port.json>"
 #endif
 
 #ifndef SL_SLP_HEADER

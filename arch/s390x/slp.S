@@ -1,4 +1,4 @@
-/* SLP adapter trampoline: s390x (ELF ABI s390x Supplement). See slp.c.
+/* SLP adapter trampoline: s390x (ELF ABI s390x Supplement). See foreign/adapter/slp.c.
  *
  * Frame of sl_arch_switch, from r15 after step 1: the 160-byte register
  * save area its callees may write, nothing else. The return address (r14)

@@ -1,4 +1,4 @@
-/* SLP adapter trampoline: ppc64le (64-bit ELF V2 ABI). See slp.c.
+/* SLP adapter trampoline: ppc64le (64-bit ELF V2 ABI). See foreign/adapter/slp.c.
  *
  * Frame of sl_arch_switch, from r1 after step 1 (the minimum frame):
  *

@@ -1,4 +1,4 @@
-/* SLP adapter trampoline: armel (AAPCS, IHI 0042, soft-float). See slp.c.
+/* SLP adapter trampoline: arm (AAPCS, IHI 0042). See foreign/adapter/slp.c.
  *
  * Frame of sl_arch_switch, from sp after step 1:
  *
@@ -7,10 +7,9 @@
  *   1*4     padding: sp stays 8-byte aligned
  *
  * No callee-saved register is saved here, r7 and r11 included: slp_switch
- * saves them, or the register canaries name the one it forgets. A32 code
- * with ARMv4T's instructions only (clang's armel default is ARMv4T),
- * typed %function so the linker handles every call across instruction sets
- * (a blx, or a veneer for ARMv4T); bx lr returns to either. */
+ * saves them, or the register canaries name the one it forgets. A32 code,
+ * typed %function so the linker makes every call across instruction sets
+ * a blx; bx lr returns to either. */
 	.syntax	unified
 	.arm
 	.text

@@ -1,5 +1,5 @@
 /* SLP adapter trampoline: powerpc (32-bit SysV ELF ABI). See
- * slp.c.
+ * foreign/adapter/slp.c.
  *
  * Frame of sl_arch_switch, from r1 after step 1 (the minimum frame):
  *

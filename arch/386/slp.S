@@ -1,4 +1,4 @@
-/* SLP adapter trampoline: 386 (i386 System V psABI 1.1). See slp.c.
+/* SLP adapter trampoline: 386 (i386 System V psABI 1.1). See foreign/adapter/slp.c.
  *
  * Frame of sl_arch_switch, from esp after step 1:
  *

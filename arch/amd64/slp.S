@@ -1,4 +1,4 @@
-/* SLP adapter trampoline: amd64 (x86-64 System V psABI 1.0). See slp.c.
+/* SLP adapter trampoline: amd64 (x86-64 System V psABI 1.0). See foreign/adapter/slp.c.
  *
  * Frame of sl_arch_switch, from rsp after step 1:
  *

@@ -1,5 +1,5 @@
 /* SLP adapter trampoline: ppc64 (64-bit PowerPC ELF ABI, ELFv1). See
- * slp.c.
+ * foreign/adapter/slp.c.
  *
  * Frame of sl_arch_switch, from r1 after step 1 (the minimum frame):
  *

@@ -1,4 +1,4 @@
-/* SLP adapter trampoline: mips64el (MIPS n64). See slp.c.
+/* SLP adapter trampoline: mips64 (MIPS n64). See foreign/adapter/slp.c.
  *
  * Frame of sl_arch_switch, from $sp after step 1:
  *
