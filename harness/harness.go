@@ -188,7 +188,7 @@ func Setup(ctx context.Context, o Options) error {
 			return err
 		}
 	}
-	return Doctor(ctx, o)
+	return doctor(ctx, o, true)
 }
 
 // Doctor proves the toolchain of every selected port for every compiler of
@@ -196,6 +196,12 @@ func Setup(ctx context.Context, o Options) error {
 // and version, QEMU and version, static link, run. The error counts the
 // problems, which the table names one per line.
 func Doctor(ctx context.Context, o Options) error {
+	return doctor(ctx, o, false)
+}
+
+// doctor is Doctor; afterSetup tells that setup has just installed (or
+// built into the images) everything, so its advice cannot be to run setup.
+func doctor(ctx context.Context, o Options, afterSetup bool) error {
 	if err := o.fill(); err != nil {
 		return err
 	}
@@ -220,10 +226,22 @@ func Doctor(ctx context.Context, o Options) error {
 		toolchain.WriteTable(o.Out, results)
 		problems += len(toolchain.Problems(results))
 	}
-	if problems > 0 {
-		return fmt.Errorf("%d toolchain check(s) failed; `go run github.com/magefile/mage setup` installs what they need", problems)
+	return doctorVerdict(problems, afterSetup, len(o.Toolchains) > 0)
+}
+
+// doctorVerdict is the doctor's error for problems failed checks, with
+// advice that fits: setup only where setup has not run yet and can install
+// anything (the host); the table's lines name each problem and its fix.
+func doctorVerdict(problems int, afterSetup, images bool) error {
+	switch {
+	case problems == 0:
+		return nil
+	case images:
+		return fmt.Errorf("%d toolchain check(s) failed in the toolchain images, which hold every package the ports list; the lines above name each", problems)
+	case afterSetup:
+		return fmt.Errorf("%d toolchain check(s) still fail after setup installed what they need; the lines above name each", problems)
 	}
-	return nil
+	return fmt.Errorf("%d toolchain check(s) failed; `go run github.com/magefile/mage setup` installs what they need", problems)
 }
 
 // job is one port in one build with one toolchain.

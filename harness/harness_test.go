@@ -702,3 +702,15 @@ func TestANativeClaimTheHostRefutesRunsUnderQEMU(t *testing.T) {
 		assert.Contains(t, string(data), want, file)
 	}
 }
+
+// Setup ends with the doctor: its advice must not be to run setup, nor to
+// install into toolchain images what they hold already.
+func TestDoctorAdviceFitsWhereItRuns(t *testing.T) {
+	assert.NoError(t, doctorVerdict(0, true, true))
+	assert.EqualError(t, doctorVerdict(2, false, false), "2 toolchain check(s) failed; `go run github.com/magefile/mage setup` installs what they need")
+	for _, err := range []error{doctorVerdict(1, true, false), doctorVerdict(1, true, true), doctorVerdict(1, false, true)} {
+		assert.NotContains(t, err.Error(), "setup`", "setup never sends the user to setup")
+	}
+	assert.EqualError(t, doctorVerdict(1, true, false), "1 toolchain check(s) still fail after setup installed what they need; the lines above name each")
+	assert.Contains(t, doctorVerdict(3, false, true).Error(), "in the toolchain images, which hold every package")
+}
