@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -41,7 +42,94 @@ func All(ctx context.Context, root string, out io.Writer) error {
 	if err := Selector(root); err != nil {
 		errs = append(errs, err)
 	}
+	if err := PortDocs(root); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// portTableHeader starts the README's table of the ports (one row a port,
+// its mutation score): PortDocs checks its rows against arch/*/port.json.
+const portTableHeader = "| arch | mutants killed"
+
+// portCount is a number of ports or arches written out in prose, which goes
+// stale with the next port.
+var portCount = regexp.MustCompile(`(?i)\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|[0-9]+)\s+(ports|arches|architectures)\b`)
+
+// PortDocs checks README.md and docs/*.md against the ports: the ports
+// table has one row for each port of arch/*/port.json and no other, and no
+// prose counts the ports. A tree without arch/ or README.md has nothing
+// to check.
+func PortDocs(root string) error {
+	archDir := filepath.Join(root, "arch")
+	if _, err := os.Stat(archDir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ports, err := arch.Load(archDir)
+	if err != nil {
+		return fmt.Errorf("README.md: %w", err)
+	}
+	var errs []error
+	rows, found := tableRows(string(readme), portTableHeader)
+	if !found {
+		errs = append(errs, fmt.Errorf("README.md: no ports table (a table whose header starts %q)", portTableHeader))
+	}
+	names := arch.Names(ports)
+	for _, n := range names {
+		if found && !slices.Contains(rows, n) {
+			errs = append(errs, fmt.Errorf("README.md: the ports table has no row for %s (arch/%s/port.json); add its mutation score", n, n))
+		}
+	}
+	for _, r := range rows {
+		if !slices.Contains(names, r) {
+			errs = append(errs, fmt.Errorf("README.md: the ports table has a row for %s, which is no port of arch/*/port.json", r))
+		}
+	}
+	docs, _ := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	for _, file := range append([]string{filepath.Join(root, "README.md")}, docs...) {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, file)
+		for i, line := range strings.Split(string(data), "\n") {
+			if at := portCount.FindStringIndex(line); at != nil && !strings.HasSuffix(strings.ToLower(line[:at[0]]), "no ") {
+				m := line[at[0]:at[1]]
+				errs = append(errs, fmt.Errorf("%s:%d: %q counts the ports in prose, which the next port makes wrong; say \"every port\" or list them from arch/*/port.json", rel, i+1, m))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// tableRows are the first cells of the rows of the markdown table whose
+// header line starts with header.
+func tableRows(doc, header string) (rows []string, found bool) {
+	lines := strings.Split(doc, "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(l, header) {
+			continue
+		}
+		for _, row := range lines[i+1:] {
+			if !strings.HasPrefix(row, "|") {
+				break
+			}
+			cell := strings.TrimSpace(strings.Split(row, "|")[1])
+			if strings.Trim(cell, "-: ") == "" {
+				continue // the separator line
+			}
+			rows = append(rows, cell)
+		}
+		return rows, true
+	}
+	return nil, false
 }
 
 // Selector checks that arch/switch.S, generated from the ports' port.json,

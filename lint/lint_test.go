@@ -267,3 +267,32 @@ func TestVetCatchesLinuxOnlyCode(t *testing.T) {
 	assert.Equal(t, "go vet (GOOS=darwin GOARCH=arm64): exit status 1", err.Error())
 	assert.Contains(t, out.String(), "Pdeathsig")
 }
+
+// The README's ports table has one row a port, and no prose counts the
+// ports: each slip is a lint failure naming the file and the fix.
+func TestPortDocs(t *testing.T) {
+	port := `{"name":"toy","triple":"toy-linux-gnu","cc":"toy-gcc","packages":["gcc-toy"],"qemu":"qemu-toy","qemu_cpu":"max","predefined":"defined(__toy__)","abi":"toy","stack_area":0,
+		"asm":{"registers":[{"class":"GPR","names":"r[0-9]+"}],"saves":{"st":{"form":"single"}},"restores":{"ld":{"form":"single"}},"returns":["ret"]}}`
+	table := "| arch | mutants killed (gcc -O0, -O2) | saves |\n|---|---|---|\n"
+	tests := []struct{ name, readme, doc, want string }{
+		{"current", table + "| toy | 1 of 1 | 1 GPR |\n\nno two ports may match one target\n", "", ""},
+		{"no table", "# x\n", "", `README.md: no ports table (a table whose header starts "| arch | mutants killed")`},
+		{"a port without a row", table + "\n", "", "README.md: the ports table has no row for toy (arch/toy/port.json); add its mutation score"},
+		{"a row without a port", table + "| toy | 1 | 1 |\n| gone | 1 | 1 |\n", "", "README.md: the ports table has a row for gone, which is no port of arch/*/port.json"},
+		{"a count in prose", table + "| toy | 1 | 1 |\nruns on all six arches\n", "", `README.md:4: "six arches" counts the ports in prose`},
+		{"a count in docs", table + "| toy | 1 | 1 |\n", "the 14 ports rest on\n", `docs/ports.md:1: "14 ports" counts the ports in prose`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := writeTree(t, map[string]string{"arch/toy/port.json": port, "README.md": tt.readme, "docs/ports.md": tt.doc})
+			err := PortDocs(root)
+			if tt.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+	require.NoError(t, PortDocs(t.TempDir()), "no arch/: nothing to check")
+}
