@@ -156,6 +156,9 @@ func (c *Container) Run(ctx context.Context, s executor.Spec) (executor.Status, 
 		return st, ctx.Err()
 	}
 	if err != nil {
+		if lost := c.engine.lost(); lost != nil {
+			return st, lost
+		}
 		return st, fmt.Errorf("running %s in the %s toolchain container: %w", strings.Join(s.Argv, " "), c.release, err)
 	}
 	st.OutputLeftOpen = leftOpen

@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/docker/docker/client"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/internal/testkit"
 )
 
@@ -176,4 +179,17 @@ func TestSweepFoldersRemovesOnlyDeadHarnessesFolders(t *testing.T) {
 	for _, kept := range []string{live, unowned, foreign, linked} {
 		assert.DirExists(t, kept)
 	}
+}
+
+// An engine that dies mid-run is said as such, once, by the run's error:
+// not as the failure of whatever the container was running.
+func TestALostEngineIsSaidAsSuch(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "gone.sock")
+	cli, err := client.NewClientWithOpts(client.WithHost("unix://" + sock))
+	require.NoError(t, err)
+	c := &Container{engine: &Engine{cli: cli}, release: "trixie", id: "0123456789abcdef", tag: "x"}
+	_, err = c.Run(context.Background(), executor.Spec{Argv: []string{"true"}})
+	require.ErrorIs(t, err, ErrEngineLost)
+	assert.Regexp(t, `^the Docker engine stopped answering at unix://`+regexp.QuoteMeta(sock)+`: `, err.Error())
+	assert.NotContains(t, err.Error(), "\n")
 }

@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -47,6 +48,21 @@ func Connect(ctx context.Context) (*Engine, error) {
 		return nil, fmt.Errorf("no Docker engine reachable at %s: %s", where(cli.DaemonHost()), text.FirstLine(err.Error()))
 	}
 	return &Engine{cli: cli, goarch: goarch(info.Architecture)}, nil
+}
+
+// ErrEngineLost is an engine that stopped answering in the middle of a
+// run: the error of the run, not of whatever it was running.
+var ErrEngineLost = errors.New("the Docker engine stopped answering")
+
+// lost tells, after a failed call, whether the engine itself is gone: an
+// error wrapping ErrEngineLost that says where it was, or nil.
+func (e *Engine) lost() error {
+	ctx, cancel := context.WithTimeout(context.Background(), pingTimeout)
+	defer cancel()
+	if _, err := e.cli.Ping(ctx); err != nil {
+		return fmt.Errorf("%w at %s: %s", ErrEngineLost, e.cli.DaemonHost(), text.FirstLine(err.Error()))
+	}
+	return nil
 }
 
 // where says where the client looked for the engine, and why there.

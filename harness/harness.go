@@ -21,6 +21,7 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
+	"github.com/stackslice/stackslice/docker"
 	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/foreign"
 	"github.com/stackslice/stackslice/internal/parallel"
@@ -493,7 +494,29 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 		return runs, err
 	}
 	fmt.Fprintf(o.Out, "reports: %s\n", strings.Join(paths, ", "))
+	if err := engineLost(runs); err != nil {
+		return runs, err
+	}
 	return runs, verdict(outcome)
+}
+
+// engineLost is the run's error when the Docker engine stopped answering
+// mid-run, said once for every run it cut short, or nil.
+func engineLost(runs []conformance.Run) error {
+	var first error
+	cut := 0
+	for _, r := range runs {
+		if errors.Is(r.Err, docker.ErrEngineLost) {
+			if first == nil {
+				first = r.Err
+			}
+			cut++
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	return fmt.Errorf("%v: %s cut short; their results are not a verdict on the ports", first, text.Count(cut, "run"))
 }
 
 // verdict is nil for an outcome that passed, else the error that says

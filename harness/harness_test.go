@@ -21,6 +21,7 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
+	"github.com/stackslice/stackslice/docker"
 	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/library"
 	"github.com/stackslice/stackslice/report"
@@ -713,4 +714,11 @@ func TestDoctorAdviceFitsWhereItRuns(t *testing.T) {
 	}
 	assert.EqualError(t, doctorVerdict(1, true, false), "1 toolchain check(s) still fail after setup installed what they need; the lines above name each")
 	assert.Contains(t, doctorVerdict(3, false, true).Error(), "in the toolchain images, which hold every package")
+}
+
+func TestALostEngineIsTheRunsErrorSaidOnce(t *testing.T) {
+	lost := fmt.Errorf("%w at unix:///run/docker.sock: connection refused", docker.ErrEngineLost)
+	runs := []conformance.Run{{Port: "amd64"}, {Port: "riscv64", Err: lost}, {Port: "s390x", Err: lost}}
+	assert.EqualError(t, engineLost(runs), "the Docker engine stopped answering at unix:///run/docker.sock: connection refused: 2 runs cut short; their results are not a verdict on the ports")
+	assert.NoError(t, engineLost(runs[:1]))
 }
