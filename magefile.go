@@ -28,6 +28,18 @@ type Test mg.Namespace
 // Port scaffolds new ports.
 type Port mg.Namespace
 
+// Docker manages the toolchain images.
+type Docker mg.Namespace
+
+// Prune removes the toolchain images (stackslice-toolchain:<release>-<hash>) that this checkout's Dockerfiles and package lists no longer produce.
+func (Docker) Prune(ctx context.Context) error {
+	o, err := options()
+	if err != nil {
+		return err
+	}
+	return harness.PruneImages(ctx, o)
+}
+
 // A launcher that died while mage still compiled this file (a SIGTERM to
 // `go run github.com/magefile/mage`) stops every target before it starts.
 func init() {

@@ -193,3 +193,11 @@ func TestALostEngineIsSaidAsSuch(t *testing.T) {
 	assert.Regexp(t, `^the Docker engine stopped answering at unix://`+regexp.QuoteMeta(sock)+`: `, err.Error())
 	assert.NotContains(t, err.Error(), "\n")
 }
+
+// Only toolchain images this checkout no longer builds are pruned.
+func TestStaleNamesOnlyOldToolchainImages(t *testing.T) {
+	have := []string{"stackslice-toolchain:trixie-aaaaaaaaaaaa", "stackslice-toolchain:trixie-bbbbbbbbbbbb",
+		"stackslice-toolchain:bookworm-cccccccccccc", "debian:trixie", "stackslice-toolchainx:y"}
+	keep := []string{"stackslice-toolchain:trixie-bbbbbbbbbbbb", "stackslice-toolchain:bookworm-cccccccccccc"}
+	assert.Equal(t, []string{"stackslice-toolchain:trixie-aaaaaaaaaaaa"}, Stale(have, keep))
+}

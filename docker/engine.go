@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -243,4 +244,37 @@ func (e *Engine) Containers(ctx context.Context) ([]string, error) {
 		ids = append(ids, c.ID)
 	}
 	return ids, nil
+}
+
+// Stale are the toolchain tags among have that none of keep is: images of
+// Dockerfiles or package lists this checkout no longer has.
+func Stale(have, keep []string) []string {
+	var stale []string
+	for _, tag := range have {
+		if strings.HasPrefix(tag, Repository+":") && !slices.Contains(keep, tag) {
+			stale = append(stale, tag)
+		}
+	}
+	return stale
+}
+
+// Prune removes the toolchain images the engine holds that are not among
+// keep (the tags of this checkout's images), and returns their tags.
+func (e *Engine) Prune(ctx context.Context, keep []string) ([]string, error) {
+	list, err := e.cli.ImageList(ctx, image.ListOptions{Filters: filters.NewArgs(filters.Arg("reference", Repository))})
+	if err != nil {
+		return nil, fmt.Errorf("listing toolchain images: %s", text.FirstLine(err.Error()))
+	}
+	var have []string
+	for _, im := range list {
+		have = append(have, im.RepoTags...)
+	}
+	var removed []string
+	for _, tag := range Stale(have, keep) {
+		if _, err := e.cli.ImageRemove(ctx, tag, image.RemoveOptions{PruneChildren: true}); err != nil && !client.IsErrNotFound(err) {
+			return removed, fmt.Errorf("removing %s: %s", tag, text.FirstLine(err.Error()))
+		}
+		removed = append(removed, tag)
+	}
+	return removed, nil
 }

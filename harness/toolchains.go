@@ -174,3 +174,38 @@ func (t *toolchains) expand(jobs []job) []job {
 	}
 	return all
 }
+
+// PruneImages removes the toolchain images the engine holds that this
+// checkout no longer builds (a changed Dockerfile or package list: each
+// is 2 GB or more), and says which.
+func PruneImages(ctx context.Context, o Options) error {
+	if err := o.fill(); err != nil {
+		return err
+	}
+	images, err := docker.Images(o.Root)
+	if err != nil {
+		return err
+	}
+	all, err := arch.Load(filepath.Join(o.Root, "arch"))
+	if err != nil {
+		return err
+	}
+	engine, err := docker.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer engine.Close()
+	pkgs := docker.Packages(all, engine.GOARCH())
+	var keep []string
+	for _, im := range images {
+		keep = append(keep, im.Tag(pkgs))
+	}
+	removed, err := engine.Prune(ctx, keep)
+	for _, tag := range removed {
+		fmt.Fprintf(o.Out, "removed %s\n", tag)
+	}
+	if err == nil {
+		fmt.Fprintf(o.Out, "%d stale toolchain image(s) removed; kept this checkout's: %s\n", len(removed), strings.Join(keep, ", "))
+	}
+	return err
+}
