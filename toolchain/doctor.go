@@ -66,6 +66,10 @@ type Problem struct {
 func (p *Problem) Error() string {
 	fix := "install: " + strings.Join(p.Packages, " ")
 	switch {
+	case p.Toolchain != "" && p.Step == StepRun && !strings.Contains(p.Detail, notOnPath("")):
+		// It compiled and linked there: the image has its packages, and
+		// installing them again fixes nothing.
+		fix = fmt.Sprintf("the %s toolchain image holds its packages; the program it built does not run on this host", p.Toolchain)
 	case p.Toolchain != "":
 		fix = fmt.Sprintf("the %s toolchain image should hold it (%s)", p.Toolchain, strings.Join(p.Packages, " "))
 	case p.Installed:

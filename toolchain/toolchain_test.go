@@ -278,3 +278,14 @@ func TestInstallsTakeTurns(t *testing.T) {
 		assert.NoError(t, <-errs)
 	}
 }
+
+// In a toolchain image, a program that compiled and linked but does not run
+// is not fixed by the packages the image already holds.
+func TestAnImagesRunFailureDoesNotAdviseItsPackages(t *testing.T) {
+	p := arch.Port{Name: "386", Packages: []string{"gcc-i686-linux-gnu", "libc6-dev-i386-cross"}}
+	run := &Problem{Port: p, Step: StepRun, Tool: "doctor", Detail: "exec format error", Packages: p.Packages, Toolchain: "trixie"}
+	assert.Contains(t, run.Error(), "the trixie toolchain image holds its packages; the program it built does not run on this host")
+	assert.NotContains(t, run.Error(), "gcc-i686-linux-gnu")
+	noQEMU := &Problem{Port: p, Step: StepRun, Tool: "qemu-i386", Detail: notOnPath("qemu"), Packages: []string{"qemu-user"}, Toolchain: "trixie"}
+	assert.Contains(t, noQEMU.Error(), "the trixie toolchain image should hold it (qemu-user)")
+}
