@@ -236,19 +236,23 @@ func CompileProgram(ctx context.Context, root string, p arch.Port, b Build, prog
 // and the cases, the other files of the port's folder, and what a foreign
 // port's switch sources read (the SLP header the adapter includes).
 func headerDigest(root string, p arch.Port) (string, error) {
+	// Group by group, each in its own order: where the tree and the port's
+	// folder lie must not change the digest (a sorted list of whole paths
+	// put a port folder under /tmp after /root's headers and before
+	// /work's).
 	var files []string
 	for _, pattern := range []string{"core/*.h", "conformance/cases/*.h"} {
 		m, err := filepath.Glob(filepath.Join(root, pattern))
 		if err != nil {
 			return "", err
 		}
-		files = append(files, m...)
+		files = append(files, m...) // Glob sorts
 	}
 	entries, err := os.ReadDir(p.Dir)
 	if err != nil {
 		return "", fmt.Errorf("port %s: %w", p.Name, err)
 	}
-	for _, e := range entries {
+	for _, e := range entries { // ReadDir sorts by name
 		// The port's sources are hashed as sources, not as what others include.
 		path := filepath.Join(p.Dir, e.Name())
 		if !e.IsDir() && !slices.Contains(p.Sources(), path) && e.Name() != arch.DataFile {
@@ -256,9 +260,10 @@ func headerDigest(root string, p arch.Port) (string, error) {
 		}
 	}
 	if p.Foreign != nil {
-		files = append(files, p.Foreign.Inputs...)
+		inputs := slices.Clone(p.Foreign.Inputs)
+		sort.Strings(inputs)
+		files = append(files, inputs...)
 	}
-	sort.Strings(files)
 	h := sha256.New()
 	for _, f := range files {
 		data, err := inputfile.Read(f)

@@ -292,6 +292,8 @@ func TestCompileReusesObjects(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{"link": 1}, calls(), "nothing changed: nothing compiled")
 
+	// The copy lies elsewhere than the tree (under /tmp, the tree perhaps
+	// under /root or /work): only its changed switch.S may count.
 	mutant := p
 	mutant.Dir = t.TempDir()
 	require.NoError(t, os.CopyFS(mutant.Dir, os.DirFS(p.Dir)))
@@ -299,4 +301,23 @@ func TestCompileReusesObjects(t *testing.T) {
 	_, err = Compile(context.Background(), root, mutant, build, t.TempDir(), cache)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{"compile": 1, "link": 1}, calls(), "only switch.S")
+}
+
+// The objects' digest of what a source may include is the same wherever the
+// tree and the port's folder lie: a port folder copied beside the tree (a
+// mutant's) differs from it by its changed files only.
+func TestHeaderDigestIgnoresWhereThePortLies(t *testing.T) {
+	root := testkit.Copy(t)
+	ports, err := arch.Load(filepath.Join(root, "arch"))
+	require.NoError(t, err)
+	for _, p := range ports {
+		want, err := headerDigest(root, p)
+		require.NoError(t, err)
+		moved := p
+		moved.Dir = t.TempDir() // after root's folders in a sorted list of paths
+		require.NoError(t, os.CopyFS(moved.Dir, os.DirFS(p.Dir)))
+		got, err := headerDigest(root, moved)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, p.Name)
+	}
 }
