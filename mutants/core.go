@@ -7,12 +7,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
-	"github.com/stackslice/stackslice/internal/parallel"
 )
 
 // CoreName is the name `test:mutants` takes for the core's planted bugs.
@@ -161,20 +159,9 @@ func RunCore(ctx context.Context, root string, p arch.Port, builds []conformance
 	if err != nil {
 		return nil, err
 	}
-	outcomes := make([]CoreOutcome, len(all))
-	var mu sync.Mutex
-	parallel.Each(ctx, len(all), parallelism, func(i int) {
-		outcomes[i] = judgeCore(ctx, root, p, i, all[i], src, builds, base, opts)
-		if done != nil && ctx.Err() == nil {
-			mu.Lock()
-			done(outcomes[i])
-			mu.Unlock()
-		}
-	})
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	return outcomes, nil
+	return judgeEach(ctx, len(all), parallelism, func(i int) CoreOutcome {
+		return judgeCore(ctx, root, p, i, all[i], src, builds, base, opts)
+	}, done)
 }
 
 func judgeCore(ctx context.Context, root string, p arch.Port, i int, m CoreMutant, src string, builds []conformance.Build, base Baseline, opts conformance.Options) CoreOutcome {

@@ -358,10 +358,18 @@ func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Bui
 		return nil, err
 	}
 	all := Mutants(sites)
-	outcomes := make([]Outcome, len(all))
+	return judgeEach(ctx, len(all), parallelism, func(i int) Outcome {
+		return judge(ctx, root, p, i, all[i], src, builds, base, opts)
+	}, done)
+}
+
+// judgeEach judges n mutants, parallelism at a time, and hands each outcome
+// to done (when not nil) as it comes, one at a time.
+func judgeEach[O any](ctx context.Context, n, parallelism int, judge func(i int) O, done func(O)) ([]O, error) {
+	outcomes := make([]O, n)
 	var mu sync.Mutex
-	parallel.Each(ctx, len(all), parallelism, func(i int) {
-		outcomes[i] = judge(ctx, root, p, i, all[i], src, builds, base, opts)
+	parallel.Each(ctx, n, parallelism, func(i int) {
+		outcomes[i] = judge(i)
 		if done != nil && ctx.Err() == nil {
 			mu.Lock()
 			done(outcomes[i])
