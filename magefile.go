@@ -129,7 +129,6 @@ func (Test) Foreign(ctx context.Context, name string) error {
 // A control run of the unmutated port comes first and must pass every case;
 // a mutant counts as killed only when a case that passed there fails. Takes
 // SL_BUILDS, SL_FORCE_QEMU, SL_OUT and SL_TOOLCHAIN.
-
 func (Test) Mutants(ctx context.Context, name string) error {
 	o, err := options()
 	if err != nil {

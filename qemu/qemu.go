@@ -1,6 +1,7 @@
 // Package qemu runs target binaries for a port: natively where the host
-// executes them, under QEMU user-mode emulation otherwise. Backends share
-// one interface so others (a container, remote hardware) can join.
+// executes them, under QEMU user-mode emulation otherwise. Where a backend
+// runs, on the host or in a toolchain container, is the executor's choice
+// (package executor): a container is no backend.
 package qemu
 
 import (
