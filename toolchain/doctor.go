@@ -530,11 +530,19 @@ func listedIn(ports []arch.Port) func(string) []string {
 
 // Predefines are the macros the compiler predefines for triple, as clang
 // --target reports them (the preprocessor alone: no C library or cross
-// toolchain needed), for proving ports' predefined conditions apart.
+// toolchain needed), for proving ports' predefined conditions apart. For a
+// target clang cannot compile for (clang 14 has no alpha, sh or hppa), the
+// triple's gcc, <triple>-gcc, reports them instead.
 func Predefines(ctx context.Context, triple string) (map[string]string, error) {
 	out, err := Build(ctx, "", []string{"clang", "--target=" + triple, "-dM", "-E", "-x", "c", "/dev/null"})
+	if err == nil {
+		return arch.ParseMacros(out), nil
+	}
+	clangErr := fmt.Sprintf("clang --target=%s -dM -E: %s", triple, FirstError(out, err))
+	gcc := triple + "-gcc"
+	out, err = Build(ctx, "", []string{gcc, "-dM", "-E", "-x", "c", "/dev/null"})
 	if err != nil {
-		return nil, fmt.Errorf("clang --target=%s -dM -E: %s", triple, FirstError(out, err))
+		return nil, fmt.Errorf("%s; %s -dM -E: %s", clangErr, gcc, FirstError(out, err))
 	}
 	return arch.ParseMacros(out), nil
 }

@@ -289,3 +289,29 @@ func TestAnImagesRunFailureDoesNotAdviseItsPackages(t *testing.T) {
 	noQEMU := &Problem{Port: p, Step: StepRun, Tool: "qemu-i386", Detail: notOnPath("qemu"), Packages: []string{"qemu-user"}, Toolchain: "trixie"}
 	assert.Contains(t, noQEMU.Error(), "the trixie toolchain image should hold it (qemu-user)")
 }
+
+// clang 14 cannot target alpha, sh or hppa: their macros come from the
+// triple's gcc, and when neither answers the error names both.
+func TestPredefinesFallsBackToTheTriplesGCC(t *testing.T) {
+	bin := t.TempDir()
+	write := func(name, body string) {
+		require.NoError(t, os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"+body+"\n"), 0o755))
+	}
+	write("clang", `case "$*" in *--target=x86_64*) echo '#define __x86_64__ 1'; exit 0;; esac
+echo "error: unknown target triple '${1#--target=}'" >&2; exit 1`)
+	write("toy-linux-gnu-gcc", `echo '#define __toy__ 1'; echo '#define __TOY_BITS 64'`)
+	t.Setenv("PATH", bin)
+	ctx := context.Background()
+
+	macros, err := Predefines(ctx, "x86_64-linux-gnu")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"__x86_64__": "1"}, macros, "clang first")
+
+	macros, err = Predefines(ctx, "toy-linux-gnu")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"__toy__": "1", "__TOY_BITS": "64"}, macros)
+
+	_, err = Predefines(ctx, "none-linux-gnu")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "clang --target=none-linux-gnu -dM -E: error: unknown target triple 'none-linux-gnu'; none-linux-gnu-gcc -dM -E: ")
+}
