@@ -124,7 +124,8 @@ func Compilers(builds []Build) []toolchain.Compiler {
 	return compilers
 }
 
-// Sources lists the C sources of the runner, core and cases, under root.
+// Sources lists the C sources of the runner, core and cases, under root;
+// the runner's case table is derived from the cases (CaseList) apart.
 func Sources(root string) ([]string, error) {
 	var srcs []string
 	for _, pattern := range []string{"core/*.c", "conformance/runner/*.c", "conformance/cases/*.c"} {
@@ -149,6 +150,8 @@ func compileFlags(root string, b Build) []string {
 }
 
 // Compile builds the runner for p and b into outDir and returns its path.
+// Its case table is derived from the case files (CaseList) and written
+// into cacheDir beside the objects.
 // Each source is compiled on its own into an object kept in cacheDir (outDir
 // when empty) under the hash of everything it depends on: the command, the
 // source and the headers it may include. A rebuild that changes one file (a
@@ -158,6 +161,14 @@ func Compile(ctx context.Context, root string, p arch.Port, b Build, outDir, cac
 	if err != nil {
 		return "", err
 	}
+	if cacheDir == "" {
+		cacheDir = outDir
+	}
+	list, err := writeCaseList(root, cacheDir)
+	if err != nil {
+		return "", fmt.Errorf("%w %s %s: %v", ErrCompile, p.Name, b.Name, err)
+	}
+	srcs = append(srcs, list)
 	return CompileProgram(ctx, root, p, b, Program{Name: "runner", Sources: append(srcs, p.Sources()...)}, outDir, cacheDir)
 }
 

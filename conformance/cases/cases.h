@@ -1,4 +1,7 @@
-/* The registry of conformance cases: cases/list.c names every one. */
+/* The registry of conformance cases. Every `void case_<name>(void) {` a
+ * file of this folder defines is one: the harness derives sl_cases from the
+ * files when it builds the runner (conformance/cases.go), so a new file
+ * needs no list. */
 #ifndef STACKSLICE_CASES_H
 #define STACKSLICE_CASES_H
 
