@@ -2,7 +2,10 @@
 // target binary: on the host (Host, os/exec in a process group of its own)
 // or elsewhere, such as inside a toolchain container (package docker). The
 // executor of a run travels in its context (With, From), so that every
-// compile and run of that run goes to the same place.
+// compile and run of that run goes to the same place. Where the caller
+// chose the executors (the harness, which may have asked for toolchain
+// images), the context says so (Expect): a step given none there fails
+// with ErrMissing instead of running on the host without a word.
 package executor
 
 import (
@@ -74,13 +77,42 @@ func With(ctx context.Context, e Executor) context.Context {
 	return context.WithValue(ctx, key{}, e)
 }
 
-// From is the executor of ctx: Host unless With chose another.
+// Expect is ctx in which every step must be given its executor with With:
+// the caller chose where commands run (the host, or a toolchain image), so
+// the host is no default there.
+func Expect(ctx context.Context) context.Context {
+	return context.WithValue(ctx, key{}, Missing{})
+}
+
+// From is the executor of ctx: the one With chose; Missing under Expect
+// when none was; else Host, for callers that never chose (a library user,
+// a test of one package).
 func From(ctx context.Context) Executor {
 	if e, ok := ctx.Value(key{}).(Executor); ok {
 		return e
 	}
 	return Host{}
 }
+
+// ErrMissing is the error of every command of a step that was given no
+// executor where one was expected (Expect).
+var ErrMissing = errors.New("no executor chosen for this step (a toolchain image may have been asked for): it would have run on the host")
+
+// Missing is the executor of a step that was given none under Expect: it
+// runs nothing, and says so.
+type Missing struct{}
+
+func (Missing) Toolchain() string { return "(no executor)" }
+
+func (Missing) ID() string { return "missing" }
+
+func (Missing) Platform() (string, string) { return "none", "none" }
+
+func (Missing) LookPath(context.Context, string) error { return ErrMissing }
+
+func (Missing) TempDir() string { return os.TempDir() }
+
+func (Missing) Run(context.Context, Spec) (Status, error) { return Status{}, ErrMissing }
 
 // Output runs argv in dir with the executor of ctx and returns its stdout
 // and stderr together; the error tells how it ended when that was not

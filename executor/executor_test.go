@@ -14,6 +14,16 @@ func TestHostRunsWhereTheContextSays(t *testing.T) {
 	assert.Equal(t, Host{}, From(context.Background()), "the host unless told otherwise")
 	ctx := With(context.Background(), fake{})
 	assert.Equal(t, fake{}, From(ctx))
+
+	expected := Expect(context.Background())
+	assert.Equal(t, Missing{}, From(expected), "where an executor is expected, the host is no default")
+	st, err := From(expected).Run(expected, Spec{Argv: []string{"true"}})
+	assert.ErrorIs(t, err, ErrMissing)
+	assert.Equal(t, Status{}, st)
+	assert.ErrorIs(t, From(expected).LookPath(expected, "sh"), ErrMissing)
+	_, err = Output(expected, "", []string{"true"})
+	assert.ErrorIs(t, err, ErrMissing)
+	assert.Equal(t, fake{}, From(With(expected, fake{})), "With chooses under Expect")
 }
 
 type fake struct{ Host }

@@ -11,6 +11,7 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/bench"
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/qemu"
 	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/toolchain"
@@ -46,8 +47,13 @@ func Bench(ctx context.Context, o Options, bo BenchOptions) (bench.Result, error
 		return bench.Result{}, err
 	}
 	defer s.close()
-	ctx = s.ctx
-	res, err := bench.Run(ctx, ports, runtime.GOARCH, bench.Options{Root: o.Root, BinDir: s.out.bin, ObjectCache: s.out.objects,
+	ex, err := s.toolchains.only("the benchmark")
+	if err != nil {
+		return bench.Result{}, err
+	}
+	ctx = executor.With(s.ctx, ex)
+	_, goarch := ex.Platform()
+	res, err := bench.Run(ctx, ports, goarch, bench.Options{Root: o.Root, BinDir: subdir(s.out.bin, ex), ObjectCache: subdir(s.out.objects, ex),
 		QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Quick: bo.Quick, Log: o.Out})
 	if ctx.Err() != nil {
 		return res, fmt.Errorf("interrupted (%s): every compiler, QEMU and target process was stopped", why(ctx))

@@ -42,12 +42,16 @@ func mutateCore(ctx context.Context, o Options) error {
 		return err
 	}
 	defer s.close()
-	opts := s.options(s.toolchains.list[0], conformance.Options{
+	ex, err := s.toolchains.only("the core's mutation check")
+	if err != nil {
+		return err
+	}
+	opts := s.options(ex, conformance.Options{
 		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 10 * time.Minute},
 		CaseTimeout: 2 * time.Minute,
 		Thorough:    true,
 	})
-	ctx = executor.With(s.ctx, s.toolchains.list[0])
+	ctx = executor.With(s.ctx, ex)
 	fmt.Fprintf(o.Out, "%s: %d planted bugs of %s (%s), on %s; control run of the unmutated core\n",
 		mutants.CoreName, len(all), mutants.CoreSource, mutants.CoreData, p.Name)
 	started := time.Now()

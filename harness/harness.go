@@ -184,7 +184,7 @@ func Setup(ctx context.Context, o Options) error {
 	// Toolchain images hold everything already: Doctor builds them.
 	if len(o.Toolchains) == 0 {
 		tools := append([]toolchain.Tool{library.PkgConfig}, benchTools(ports, o.ForceQEMU)...)
-		if err := toolchain.Ensure(ctx, ports, toolchain.Options{Compilers: conformance.Compilers(conformance.Builds),
+		if err := toolchain.Ensure(executor.With(ctx, executor.Host{}), ports, toolchain.Options{Compilers: conformance.Compilers(conformance.Builds),
 			Tools: tools, QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: true, Log: o.Out}); err != nil {
 			return err
 		}
@@ -210,6 +210,7 @@ func doctor(ctx context.Context, o Options, afterSetup bool) error {
 	if err != nil {
 		return err
 	}
+	ctx = executor.Expect(ctx)
 	t, err := startToolchains(ctx, o)
 	if err != nil {
 		return err
@@ -362,7 +363,9 @@ func (s *session) options(ex executor.Executor, opts conformance.Options) confor
 }
 
 func startSession(ctx context.Context, o Options, ports []arch.Port, builds []conformance.Build, tools ...toolchain.Tool) (*session, error) {
-	ctx, stop := stopContext(ctx)
+	// The session chooses every step's executor (the host or a toolchain
+	// image): a step it forgets fails rather than runs on the host.
+	ctx, stop := stopContext(executor.Expect(ctx))
 	if ctx.Err() != nil {
 		stop()
 		return nil, fmt.Errorf("not started: %s", why(ctx))

@@ -6,9 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/library"
 	"github.com/stackslice/stackslice/qemu"
 	"github.com/stackslice/stackslice/toolchain"
@@ -19,6 +21,10 @@ import (
 // <out>/lib/<arch>/. It returns the folders written.
 func Lib(ctx context.Context, o Options, which string) ([]string, error) {
 	if err := o.fill(); err != nil {
+		return nil, err
+	}
+	ctx, err := onTheHost(ctx, o, "lib")
+	if err != nil {
 		return nil, err
 	}
 	if which != conformance.AllBuilds {
@@ -65,6 +71,10 @@ func Install(ctx context.Context, o Options, prefix string) error {
 	if !filepath.IsAbs(prefix) {
 		return fmt.Errorf("PREFIX=%q: want an absolute path", prefix)
 	}
+	ctx, err := onTheHost(ctx, o, "install")
+	if err != nil {
+		return err
+	}
 	all, err := Ports(o)
 	if err != nil {
 		return err
@@ -81,6 +91,16 @@ func Install(ctx context.Context, o Options, prefix string) error {
 	}
 	fmt.Fprintf(o.Out, "installed %s under %s\n", library.Name, prefix)
 	return nil
+}
+
+// onTheHost is ctx with the host as its executor, for a verb (what) that
+// builds for this machine: a toolchain image asked for is an error, not a
+// build on the host instead.
+func onTheHost(ctx context.Context, o Options, what string) (context.Context, error) {
+	if images := imageNames(o.Toolchains); len(images) > 0 {
+		return nil, fmt.Errorf("%s builds with the host's compilers; %s=%s asks for a toolchain image, which it does not use", what, EnvToolchain, strings.Join(o.Toolchains, ","))
+	}
+	return executor.With(ctx, executor.Host{}), nil
 }
 
 func ensureGCC(ctx context.Context, o Options, ports []arch.Port) error {

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -142,6 +143,20 @@ func startToolchains(ctx context.Context, o Options, paths ...string) (*toolchai
 		}
 	}
 	return t, nil
+}
+
+// only is the one executor of a verb that runs in one place (what), or an
+// error when more toolchains were selected: none of them is left out
+// without a word.
+func (t *toolchains) only(what string) (executor.Executor, error) {
+	if len(t.list) != 1 {
+		names := make([]string, len(t.list))
+		for i, ex := range t.list {
+			names[i] = cmp.Or(ex.Toolchain(), docker.Host)
+		}
+		return nil, fmt.Errorf("%s runs in one toolchain at a time; %s names %d (%s)", what, EnvToolchain, len(t.list), strings.Join(names, ", "))
+	}
+	return t.list[0], nil
 }
 
 // stop removes the containers and lets go of the engine.

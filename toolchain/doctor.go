@@ -142,7 +142,9 @@ func check(ctx context.Context, p arch.Port, c Compiler, opts qemu.Options) Resu
 			Packages: Packages(p, c, backend.Emulated()), Toolchain: ex.Toolchain()}
 		return r
 	}
-	if err := ex.LookPath(ctx, argv[0]); err != nil {
+	if err := ex.LookPath(ctx, argv[0]); errors.Is(err, executor.ErrMissing) {
+		return fail(StepCompile, argv[0], err.Error())
+	} else if err != nil {
 		return fail(StepCompile, argv[0], notOnPath(c.dataField()))
 	}
 	r.Version = Version(ctx, p, c)
