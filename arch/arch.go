@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -74,6 +75,15 @@ type Port struct {
 	// port to why: it still builds and runs, and is reported unsupported,
 	// never passed (package conformance checks the names).
 	UnsupportedBuilds map[string]string `json:"unsupported_builds,omitempty"`
+	// CFlags and LDFlags map a flag that every compile (CFlags) or every
+	// link (LDFlags) of the port's programs needs to why: the runner, the
+	// benchmark, the doctor's program, the library and its examples. alpha
+	// compiles with -mfp-rounding-mode=d (gcc's default writes
+	// round-to-nearest into each FP instruction, so fesetround changed no
+	// arithmetic) and links with -Wl,--no-relax (binutils 2.40 relaxed
+	// glibc's __ehdr_start to 0, and every static binary crashed at start).
+	CFlags  map[string]string `json:"cflags,omitempty"`
+	LDFlags map[string]string `json:"ldflags,omitempty"`
 	// Asm is what the mutation check must know of the port's assembly.
 	Asm *Asm `json:"asm,omitempty"`
 	// Declarable are the probe slots, besides FPRounding, that hold control
@@ -150,6 +160,12 @@ func (p Port) Sources() []string {
 	return []string{filepath.Join(p.Dir, "switch.S"), filepath.Join(p.Dir, "probe.S")}
 }
 
+// CompileFlags are the flags of CFlags, sorted.
+func (p Port) CompileFlags() []string { return slices.Sorted(maps.Keys(p.CFlags)) }
+
+// LinkFlags are the flags of LDFlags, sorted.
+func (p Port) LinkFlags() []string { return slices.Sorted(maps.Keys(p.LDFlags)) }
+
 // Unsupported tells whether build cannot work for the port, why, and which
 // data file says so: a foreign port's own declaration, else that of our
 // port of its arch (which a foreign port inherits).
@@ -205,6 +221,19 @@ func (p Port) validate() error {
 	for build, why := range p.UnsupportedBuilds {
 		if strings.TrimSpace(why) == "" {
 			return fmt.Errorf("unsupported_builds: %q needs a reason", build)
+		}
+	}
+	for _, f := range []struct {
+		field string
+		flags map[string]string
+	}{{"cflags", p.CFlags}, {"ldflags", p.LDFlags}} {
+		for _, flag := range slices.Sorted(maps.Keys(f.flags)) {
+			if !strings.HasPrefix(flag, "-") || strings.ContainsAny(flag, " \t\n\r") {
+				return fmt.Errorf("%s: %q is no compiler flag (one word starting with -)", f.field, flag)
+			}
+			if strings.TrimSpace(f.flags[flag]) == "" {
+				return fmt.Errorf("%s: %q needs a reason", f.field, flag)
+			}
 		}
 	}
 	if *p.StackArea < 0 {

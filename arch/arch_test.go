@@ -102,6 +102,32 @@ func TestFPRoundingNamesProbeSlots(t *testing.T) {
 	assert.Equal(t, []string{"fpcr"}, ports[0].FPRounding)
 }
 
+// cflags and ldflags are flags, each with the reason the port needs it;
+// the programs get them sorted.
+func TestPortFlags(t *testing.T) {
+	withFlags := func(flags string) string {
+		return strings.Replace(validPort, `"abi":"toy ABI"`, `"abi":"toy ABI",`+flags, 1)
+	}
+	for _, tt := range []struct{ flags, want string }{
+		{`"cflags":{"-mfoo":""}`, `cflags: "-mfoo" needs a reason`},
+		{`"ldflags":{"-Wl,--no-relax":" "}`, `ldflags: "-Wl,--no-relax" needs a reason`},
+		{`"cflags":{"mfoo":"why"}`, `cflags: "mfoo" is no compiler flag (one word starting with -)`},
+		{`"ldflags":{"-Wl,--a -Wl,--b":"why"}`, `ldflags: "-Wl,--a -Wl,--b" is no compiler flag (one word starting with -)`},
+	} {
+		root := t.TempDir()
+		writePort(t, root, "toy", withFlags(tt.flags))
+		_, err := Load(root)
+		assert.ErrorContains(t, err, "port toy: port.json: "+tt.want)
+	}
+	root := t.TempDir()
+	writePort(t, root, "toy", withFlags(`"cflags":{"-mb":"why b","-ma":"why a"},"ldflags":{"-Wl,--no-relax":"why"}`))
+	ports, err := Load(root)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"-ma", "-mb"}, ports[0].CompileFlags())
+	assert.Equal(t, []string{"-Wl,--no-relax"}, ports[0].LinkFlags())
+	assert.Empty(t, Port{}.CompileFlags())
+}
+
 func TestLoadRejectsBadDataFiles(t *testing.T) {
 	tests := []struct {
 		name, folder, body, wantErr string

@@ -143,9 +143,9 @@ func Sources(root string) ([]string, error) {
 }
 
 // compileFlags are the flags every source of the runner is compiled with.
-func compileFlags(root string, b Build) []string {
+func compileFlags(root string, p arch.Port, b Build) []string {
 	flags := []string{"-g", "-std=gnu11", "-Wall", "-Wextra", "-Werror"}
-	flags = append(flags, b.Flags...)
+	flags = append(append(flags, p.CompileFlags()...), b.Flags...)
 	return append(flags, "-I", filepath.Join(root, "core"), "-I", filepath.Join(root, "conformance", "cases"))
 }
 
@@ -199,7 +199,7 @@ func CompileProgram(ctx context.Context, root string, p arch.Port, b Build, prog
 	}
 	srcs := prog.Sources
 	compiler := b.Compiler.Command(p)
-	flags := compileFlags(root, b)
+	flags := compileFlags(root, p, b)
 	for _, d := range prog.Defines {
 		flags = append(flags, "-D"+d)
 	}
@@ -226,11 +226,11 @@ func CompileProgram(ctx context.Context, root string, p arch.Port, b Build, prog
 	if len(failed) > 0 {
 		return "", fmt.Errorf("%w %s %s: %s", ErrCompile, p.Name, b.Name, strings.Join(failed, "\n"))
 	}
-	link := append(append([]string{}, compiler...), b.Flags...)
+	link := append(append(append([]string{}, compiler...), p.CompileFlags()...), b.Flags...)
 	if !b.HostOnly {
 		link = append(link, "-static")
 	}
-	link = append(append(append(append(link, "-g"), objs...), prog.Libs...), "-o", bin, "-lpthread", "-lm")
+	link = append(append(append(append(append(link, p.LinkFlags()...), "-g"), objs...), prog.Libs...), "-o", bin, "-lpthread", "-lm")
 	if out, err := run(ctx, outDir, link); err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
@@ -318,4 +318,25 @@ func compileObject(ctx context.Context, cacheDir string, compiler, flags []strin
 
 func run(ctx context.Context, dir string, argv []string) (string, error) {
 	return toolchain.Build(ctx, dir, argv)
+}
+
+// UnsupportedCompiler is why port p declares every build of compiler c
+// unsupported, the reasons of those builds, or "" when some build of c is
+// not declared (toolchain.Options.Unsupported): a compiler that cannot
+// target the port at all (clang 14 for alpha) then fails no toolchain check.
+func UnsupportedCompiler(p arch.Port, c toolchain.Compiler) string {
+	var reasons []string
+	for _, b := range Builds {
+		if b.Compiler != c || !b.RunsFor(p, true) {
+			continue
+		}
+		why, _, ok := p.Unsupported(b.Name)
+		if !ok {
+			return ""
+		}
+		if !slices.Contains(reasons, why) {
+			reasons = append(reasons, why)
+		}
+	}
+	return strings.Join(reasons, "; ")
 }

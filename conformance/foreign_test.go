@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/toolchain"
 )
 
 func foreignPort(notClaimed, unsupported map[string]string) arch.Port {
@@ -179,6 +180,15 @@ func TestClaimsAreJudgedInEveryRun(t *testing.T) {
 
 // Our own port declares a build it cannot work in the same way, in its
 // port.json; a foreign port on top of it inherits the declaration.
+func TestUnsupportedCompiler(t *testing.T) {
+	alpha := arch.Port{Name: "alpha", Dir: "/repo/arch/alpha", UnsupportedBuilds: map[string]string{"clang-O2": "clang 14 has no alpha target"}}
+	assert.Equal(t, "clang 14 has no alpha target", UnsupportedCompiler(alpha, toolchain.Clang))
+	assert.Empty(t, UnsupportedCompiler(alpha, toolchain.GCC), "gcc builds are not declared")
+	someGCC := arch.Port{Name: "toy", Dir: "/repo/arch/toy", UnsupportedBuilds: map[string]string{"gcc-O0": "x", "gcc-O3-lto": "y"}}
+	assert.Empty(t, UnsupportedCompiler(someGCC, toolchain.GCC), "gcc-O2 is still supported")
+	assert.Empty(t, UnsupportedCompiler(arch.Port{Name: "toy", Dir: "/repo/arch/toy"}, toolchain.Clang))
+}
+
 func TestOwnPortUnsupportedBuild(t *testing.T) {
 	own := arch.Port{Name: "armel", Dir: "/repo/arch/armel", UnsupportedBuilds: map[string]string{"clang-O2": "no lock-free atomics"}}
 	for _, p := range []arch.Port{own, {Name: "theirs", Dir: own.Dir, UnsupportedBuilds: own.UnsupportedBuilds,

@@ -185,7 +185,8 @@ func Setup(ctx context.Context, o Options) error {
 	if len(o.Toolchains) == 0 {
 		tools := append([]toolchain.Tool{library.PkgConfig}, benchTools(ports, o.ForceQEMU)...)
 		if err := toolchain.Ensure(executor.With(ctx, executor.Host{}), ports, toolchain.Options{Compilers: conformance.Compilers(conformance.Builds),
-			Tools: tools, QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: true, Log: o.Out}); err != nil {
+			Tools: tools, QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: true, Log: o.Out,
+			Unsupported: conformance.UnsupportedCompiler}); err != nil {
 			return err
 		}
 	}
@@ -225,6 +226,7 @@ func doctor(ctx context.Context, o Options, afterSetup bool) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		toolchain.Declare(results, conformance.UnsupportedCompiler)
 		toolchain.WriteTable(o.Out, results)
 		problems += len(toolchain.Problems(results))
 	}
@@ -387,7 +389,7 @@ func startSession(ctx context.Context, o Options, ports []arch.Port, builds []co
 	}
 	for _, ex := range s.toolchains.list {
 		err = toolchain.Ensure(executor.With(ctx, ex), ports, toolchain.Options{Compilers: conformance.Compilers(builds), Tools: tools,
-			QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: !o.NoInstall, Log: o.Out})
+			QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: !o.NoInstall, Log: o.Out, Unsupported: conformance.UnsupportedCompiler})
 		if ctx.Err() != nil {
 			err = fmt.Errorf("interrupted (%s) while checking toolchains", why(ctx))
 		}

@@ -74,8 +74,8 @@ func runExample(ctx context.Context, root string, p arch.Port, backend qemu.Back
 	bin := filepath.Join(o.BinDir, fmt.Sprintf("example-%s-%s", p.Name, name))
 	// Flags as pkg-config gives them: compile flags before the source, link
 	// flags after it.
-	argv := append(append(append(append([]string{}, toolchain.GCC.Command(p)...), "-static", "-O2"), flags.cflags...), src)
-	argv = append(append(argv, flags.libs...), "-o", bin)
+	argv := append(append(append(append(append([]string{}, toolchain.GCC.Command(p)...), p.CompileFlags()...), "-static", "-O2"), flags.cflags...), src)
+	argv = append(append(append(argv, flags.libs...), p.LinkFlags()...), "-o", bin)
 	if err := run(ctx, o.BinDir, argv); err != nil {
 		c.Reason = "building: " + err.Error()
 		return c

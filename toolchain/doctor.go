@@ -61,9 +61,16 @@ type Problem struct {
 	Installed bool
 	// Toolchain is the toolchain image the check ran in; "" for the host.
 	Toolchain string
+	// Declared is why the port declares every build of the compiler
+	// unsupported (Declare): then the failure is no problem to fix.
+	Declared string
 }
 
 func (p *Problem) Error() string {
+	if p.Declared != "" {
+		return fmt.Sprintf("%s (%s): %s failed: %s: %s; every %s build is declared unsupported there (%s)",
+			p.Port.Name, p.Port.DataPath(), p.Step, p.Tool, p.Detail, p.Compiler, p.Declared)
+	}
 	fix := "install: " + strings.Join(p.Packages, " ")
 	switch {
 	case p.Toolchain != "" && p.Step == StepRun && !strings.Contains(p.Detail, notOnPath("")):
@@ -157,11 +164,14 @@ func check(ctx context.Context, p arch.Port, c Compiler, opts qemu.Options) Resu
 	if err := os.WriteFile(filepath.Join(dir, "doctor.c"), doctorSource, 0o644); err != nil {
 		return fail(StepCompile, argv[0], err.Error())
 	}
+	// The port's flags, as every program of the suite gets them: the
+	// doctor proves how the suite's binaries are built and run.
+	argv = append(argv, p.CompileFlags()...)
 	if out, err := build(ctx, dir, append(argv, "-std=gnu11", "-O2", "-c", "doctor.c", "-o", "doctor.o")); err != nil {
 		return fail(StepCompile, argv[0], FirstError(out, err))
 	}
 	bin := filepath.Join(dir, "doctor")
-	if out, err := build(ctx, dir, append(argv, "-static", "doctor.o", "-o", bin, "-lpthread")); err != nil {
+	if out, err := build(ctx, dir, append(append(argv, p.LinkFlags()...), "-static", "doctor.o", "-o", bin, "-lpthread")); err != nil {
 		return fail(StepLink, argv[0], FirstError(out, err))
 	}
 	if err := CheckExecutable(bin, true); err != nil {
@@ -321,11 +331,25 @@ func CheckExecutable(path string, static bool) error {
 	return nil
 }
 
-// Problems are the results' problems, in order.
+// Declare marks the failed checks of compilers whose every build the port
+// declares unsupported, with its reason: unsupported gives it, or "" (clang
+// for alpha: clang 14 has no alpha target). Those are no Problems: nothing
+// is installed for them and no run stops on them; the builds still run,
+// and are reported unsupported.
+func Declare(results []Result, unsupported func(arch.Port, Compiler) string) {
+	for _, r := range results {
+		if r.Problem != nil && unsupported != nil {
+			r.Problem.Declared = unsupported(r.Port, r.Compiler)
+		}
+	}
+}
+
+// Problems are the results' problems, in order, but for those Declare
+// marked.
 func Problems(results []Result) []*Problem {
 	var problems []*Problem
 	for _, r := range results {
-		if r.Problem != nil {
+		if r.Problem != nil && r.Problem.Declared == "" {
 			problems = append(problems, r.Problem)
 		}
 	}
@@ -350,10 +374,13 @@ func Fallbacks(results []Result) []string {
 func WriteTable(w io.Writer, results []Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "arch\tcompiler\tversion\tqemu\truns\tstatic link\trun")
+	declared := false
 	mark := func(ok, reached bool) string {
 		switch {
 		case ok:
 			return "ok"
+		case declared:
+			return "unsupported"
 		case reached:
 			return "FAIL"
 		}
@@ -369,6 +396,7 @@ func WriteTable(w io.Writer, results []Result) {
 			runs = "qemu"
 		}
 		linkReached := r.Problem == nil || r.Problem.Step != StepCompile
+		declared = r.Problem != nil && r.Problem.Declared != ""
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Port.Name, r.Command, version, r.QEMU, runs,
 			mark(r.Linked, linkReached), mark(r.Ran, r.Linked))
 	}
@@ -376,8 +404,10 @@ func WriteTable(w io.Writer, results []Result) {
 	for _, note := range Fallbacks(results) {
 		fmt.Fprintln(w, note)
 	}
-	for _, p := range Problems(results) {
-		fmt.Fprintln(w, p.Error())
+	for _, r := range results {
+		if r.Problem != nil {
+			fmt.Fprintln(w, r.Problem.Error())
+		}
 	}
 }
 
@@ -417,6 +447,9 @@ type Options struct {
 	// apt-get as root or through password-less sudo.
 	Install bool
 	Log     io.Writer
+	// Unsupported is why port p declares every build of compiler c
+	// unsupported, or "" (conformance.UnsupportedCompiler); nil: none is.
+	Unsupported func(p arch.Port, c Compiler) string
 }
 
 // Ensure proves the toolchain of every port (Doctor). When some fail and
@@ -431,6 +464,7 @@ func Ensure(ctx context.Context, ports []arch.Port, o Options) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	Declare(results, o.Unsupported)
 	problems := Problems(results)
 	said := map[string]bool{}
 	sayFallbacks := func(results []Result) {
@@ -474,6 +508,7 @@ func Ensure(ctx context.Context, ports []arch.Port, o Options) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	Declare(results, o.Unsupported)
 	sayFallbacks(results)
 	problems = Problems(results)
 	for _, p := range problems {

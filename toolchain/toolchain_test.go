@@ -171,6 +171,41 @@ func TestWriteTable(t *testing.T) {
 	assert.Equal(t, "toy (arch/toy/port.json): compile failed: clang: not found on PATH; install: clang", lines[3])
 }
 
+// A compiler whose every build the port declares unsupported (clang for
+// alpha) fails its check without being a problem: the table says
+// unsupported and why, and nothing is to be installed for it.
+func TestDeclaredCompilerIsNoProblem(t *testing.T) {
+	failed := func() []Result {
+		return []Result{
+			{Port: toy, Compiler: GCC, Command: "toy-gcc", Version: "12.2.0", Runner: "qemu-toy 7.2", QEMU: "qemu-toy 7.2", Linked: true, Ran: true},
+			{Port: toy, Compiler: Clang, Command: "clang --target=toy-linux-gnu", Version: "14.0.6", Runner: "qemu-toy 7.2", QEMU: "qemu-toy 7.2",
+				Problem: &Problem{Port: toy, Compiler: Clang, Step: StepCompile, Tool: "clang", Detail: "error: unknown target triple 'toy-unknown-linux-gnu'",
+					Packages: []string{"clang"}}},
+		}
+	}
+	undeclared := failed()
+	Declare(undeclared, func(arch.Port, Compiler) string { return "" })
+	require.Len(t, Problems(undeclared), 1, "a failure not declared stays a problem")
+	Declare(undeclared, nil)
+	require.Len(t, Problems(undeclared), 1)
+
+	results := failed()
+	Declare(results, func(p arch.Port, c Compiler) string {
+		if c == Clang {
+			return "clang 14 has no toy target"
+		}
+		return ""
+	})
+	assert.Empty(t, Problems(results))
+	var out strings.Builder
+	WriteTable(&out, results)
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	require.Len(t, lines, 4)
+	assert.Regexp(t, `^toy +clang --target=toy-linux-gnu +14.0.6 +qemu-toy 7.2 +qemu +unsupported +unsupported$`, lines[2])
+	assert.Equal(t, "toy (arch/toy/port.json): compile failed: clang: error: unknown target triple 'toy-unknown-linux-gnu'; "+
+		"every clang build is declared unsupported there (clang 14 has no toy target)", lines[3])
+}
+
 func TestEnsureWithoutRootNamesTheCommand(t *testing.T) {
 	pretend(t, nil, false)
 	gone := toy
