@@ -9,6 +9,8 @@
 // do not edit.
 #if defined(__i386__)
 #include "386/switch.S"
+#elif defined(__alpha__)
+#include "alpha/switch.S"
 #elif defined(__x86_64__) && !defined(__ILP32__)
 #include "amd64/switch.S"
 #elif defined(__arm__) && defined(__ARM_ARCH_ISA_ARM) && !defined(__SOFTFP__)
