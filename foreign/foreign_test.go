@@ -132,7 +132,7 @@ func TestBadDataFileIsOneClearError(t *testing.T) {
 		{"unknown-field", `{"name": "unknown-field", "base": "amd64", "style": "slp", "switch": "switch.h", "frobs": 1}`, `unknown field "frobs"`},
 		{"trailing", `{"name": "trailing", "base": "amd64", "style": "slp", "switch": "switch.h"} {}`, "trailing data"},
 		{"other-folder", `{"name": "elsewhere", "base": "amd64", "style": "slp", "switch": "switch.h"}`, `differs from its folder`},
-		{"no-base", `{"name": "no-base", "base": "vax", "style": "slp", "switch": "switch.h"}`, `base "vax" is not a port (ports: 386, amd64`},
+		{"no-base", `{"name": "no-base", "base": "vax", "style": "slp", "switch": "switch.h"}`, `base "vax" is not a port (ports: `},
 		{"amd64", `{"name": "amd64", "base": "amd64", "style": "slp", "switch": "switch.h"}`, `our own port's`},
 		{"arm64", `{"name": "arm64", "base": "amd64", "style": "slp", "switch": "switch.h"}`, `name "arm64" is our own port's`},
 		{"all", `{"name": "all", "base": "amd64", "style": "slp", "switch": "switch.h"}`, `name "all" is our own port's`},
