@@ -123,12 +123,9 @@ func Select(all []Image, names []string) ([]Image, error) {
 func Packages(ports []arch.Port, goarch string) []string {
 	pkgs := []string{library.PkgConfig.Package}
 	for _, p := range ports {
-		if p.Name == goarch {
-			pkgs = append(pkgs, toolchain.NativePackages...)
-		} else {
-			pkgs = append(pkgs, p.Packages...)
-		}
-		pkgs = append(pkgs, toolchain.ClangPackage, toolchain.QEMUPackage)
+		// gcc and clang, and QEMU: even the port of goarch falls back to
+		// it where the machine cannot run its binaries.
+		pkgs = append(pkgs, toolchain.Packages(p, goarch, toolchain.Clang, true)...)
 	}
 	sort.Strings(pkgs)
 	return slices.Compact(pkgs)

@@ -139,6 +139,7 @@ func check(ctx context.Context, p arch.Port, c Compiler, opts qemu.Options) Resu
 	ex := executor.From(ctx)
 	backend := qemu.For(ctx, p, opts)
 	argv := c.Command(p)
+	_, goarch := ex.Platform()
 	r := Result{Port: p, Compiler: c, Command: strings.Join(argv, " "), Runner: backend.Name(), QEMU: qemuName(ctx, p.QEMU)}
 	key := cacheKey(ctx, p, c, r.Runner)
 	if cached, ok := passed.Load(key); ok {
@@ -146,7 +147,7 @@ func check(ctx context.Context, p arch.Port, c Compiler, opts qemu.Options) Resu
 	}
 	fail := func(step Step, tool, detail string) Result {
 		r.Problem = &Problem{Port: p, Compiler: c, Step: step, Tool: tool, Detail: detail,
-			Packages: Packages(p, c, backend.Emulated()), Toolchain: ex.Toolchain()}
+			Packages: Packages(p, goarch, c, backend.Emulated()), Toolchain: ex.Toolchain()}
 		return r
 	}
 	if err := ex.LookPath(ctx, argv[0]); errors.Is(err, executor.ErrMissing) {
@@ -557,7 +558,8 @@ func listedIn(ports []arch.Port) func(string) []string {
 	return func(pkg string) []string {
 		var files []string
 		for _, p := range ports {
-			if slices.Contains(Packages(p, GCC, false), pkg) {
+			// install runs on the host alone
+			if slices.Contains(Packages(p, runtime.GOARCH, GCC, false), pkg) {
 				files = append(files, p.DataPath())
 			}
 		}

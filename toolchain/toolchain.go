@@ -15,7 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -75,11 +74,14 @@ var ClangTool = Tool{Binary: "clang", Package: ClangPackage}
 // library is libc6-dev, not a -cross package.
 var NativePackages = []string{"gcc", "libc6-dev"}
 
-// Packages are the Debian packages p needs on this host to build with c,
-// and, when its binaries run emulated, to run them.
-func Packages(p arch.Port, c Compiler, emulated bool) []string {
+// Packages are the Debian packages p needs on a machine of goarch (the
+// host, or a toolchain image) to build with c, and, when its binaries run
+// emulated, to run them: the native compiler where p targets goarch, else
+// the cross toolchain its port.json lists. The one rule of it: a toolchain
+// image holds these for every port (docker.Packages).
+func Packages(p arch.Port, goarch string, c Compiler, emulated bool) []string {
 	pkgs := slices.Clone(p.Packages)
-	if p.Arch() == runtime.GOARCH {
+	if p.Arch() == goarch {
 		pkgs = slices.Clone(NativePackages)
 	}
 	if c == Clang {

@@ -34,9 +34,12 @@ func TestPackages(t *testing.T) {
 		{host, Clang, true, append(append([]string{}, NativePackages...), ClangPackage, QEMUPackage)},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, Packages(tt.port, tt.compiler, tt.emulated), "%s %s", tt.port.Name, tt.compiler)
+		assert.Equal(t, tt.want, Packages(tt.port, runtime.GOARCH, tt.compiler, tt.emulated), "%s %s", tt.port.Name, tt.compiler)
 	}
 	assert.Equal(t, []string{"gcc-toy-linux-gnu", "libc6-dev-toy-cross"}, cross.Packages, "the port is not changed")
+	assert.Equal(t, NativePackages, Packages(cross, "toy", GCC, false), "native where the machine is of the port's arch")
+	foreign := arch.Port{Name: "theirs", Foreign: &arch.Foreign{Base: "toy"}, Packages: cross.Packages}
+	assert.Equal(t, NativePackages, Packages(foreign, "toy", GCC, false), "a foreign port by its base")
 }
 
 func TestInstallCommand(t *testing.T) {
