@@ -3,6 +3,7 @@
 package console
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -210,12 +211,12 @@ func (p *Progress) rowLine(row Row) string {
 // RunLine is the one-line summary of a run.
 func RunLine(r conformance.Run) string {
 	passed, failed := r.Counts()
-	verdict := "PASS"
-	switch {
-	case r.Unsupported != "":
+	verdict := "FAIL"
+	switch r.Cell().Kind {
+	case conformance.CellUnsupported:
 		verdict = "UNSUP"
-	case !r.OK():
-		verdict = "FAIL"
+	case conformance.CellPass:
+		verdict = "PASS"
 	}
 	line := fmt.Sprintf("%s %-8s %-20s %3d passed %3d failed  %-20s %6.1fs",
 		verdict, r.Label(), r.Build, passed, failed, r.Backend, r.Duration.Seconds())
@@ -277,36 +278,36 @@ func WriteMatrix(w io.Writer, runs []conformance.Run) {
 			fmt.Fprintf(tw, "%s\t%s", l.port, runner[l])
 		}
 		for _, build := range builds {
-			r, ok := cells[Row{l.port, build, l.toolchain}]
-			fmt.Fprintf(tw, "\t%s", cell(r, ok, build))
+			c := conformance.NoRunCell(build)
+			if r, ok := cells[Row{l.port, build, l.toolchain}]; ok {
+				c = r.Cell()
+			}
+			fmt.Fprintf(tw, "\t%s", cell(c))
 		}
 		fmt.Fprint(tw, "\n")
 	}
 	tw.Flush()
 }
 
-func cell(r conformance.Run, ok bool, build string) string {
-	switch {
-	case !ok && conformance.Absent(build) != "":
-		return conformance.Absent(build)
-	case !ok:
-		return "-"
-	case r.Unsupported != "":
+func cell(c conformance.Cell) string {
+	switch c.Kind {
+	case conformance.CellAbsent:
+		return cmp.Or(c.Why, "-")
+	case conformance.CellUnsupported:
 		return "unsupported"
-	case r.DidNotRun():
-		return fmt.Sprintf("FAIL (%s) %.1fs", r.Why(), r.Duration.Seconds())
+	case conformance.CellDidNotRun:
+		return fmt.Sprintf("FAIL (%s) %.1fs", c.Why, c.Duration.Seconds())
 	}
-	passed, _ := r.Counts()
 	verdict := "ok"
-	if !r.OK() {
+	if c.Kind == conformance.CellFail {
 		verdict = "FAIL"
 	}
-	text := fmt.Sprintf("%s %d/%d %.1fs", verdict, passed, len(r.Cases), r.Duration.Seconds())
-	if known := r.Known(); known > 0 {
-		text += fmt.Sprintf(" (%d known)", known)
+	text := fmt.Sprintf("%s %d/%d %.1fs", verdict, c.Passed, c.Total, c.Duration.Seconds())
+	if c.Known > 0 {
+		text += fmt.Sprintf(" (%d known)", c.Known)
 	}
-	if len(r.Gaps) > 0 {
-		text += fmt.Sprintf(" (%d gaps)", len(r.Gaps))
+	if c.Gaps > 0 {
+		text += fmt.Sprintf(" (%d gaps)", c.Gaps)
 	}
 	return text
 }

@@ -5,6 +5,7 @@
 package markdown
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -79,7 +80,7 @@ func writeMatrix(b *strings.Builder, runs []conformance.Run) {
 			builds = append(builds, r.Build)
 		}
 		key := [2]string{r.Label(), r.Build}
-		cells[key] = append(cells[key], cell(r))
+		cells[key] = append(cells[key], cell(r.Cell()))
 	}
 	header := []string{"arch"}
 	for _, build := range builds {
@@ -94,10 +95,7 @@ func writeMatrix(b *strings.Builder, runs []conformance.Run) {
 			// collapsing them could hide a failure.
 			text := strings.Join(cells[[2]string{arch, build}], "<br>")
 			if text == "" {
-				text = noRun
-				if why := conformance.Absent(build); why != "" {
-					text = why
-				}
+				text = cell(conformance.NoRunCell(build))
 			}
 			row = append(row, text)
 		}
@@ -105,24 +103,25 @@ func writeMatrix(b *strings.Builder, runs []conformance.Run) {
 	}
 }
 
-func cell(r conformance.Run) string {
-	if r.Unsupported != "" {
+func cell(c conformance.Cell) string {
+	switch c.Kind {
+	case conformance.CellAbsent:
+		return cmp.Or(c.Why, noRun)
+	case conformance.CellUnsupported:
 		return "unsupported"
+	case conformance.CellDidNotRun:
+		return failMark + " " + c.Why
 	}
-	if r.DidNotRun() {
-		return failMark + " " + r.Why()
-	}
-	passed, _ := r.Counts()
 	mark := passMark
-	if !r.OK() {
+	if c.Kind == conformance.CellFail {
 		mark = failMark
 	}
-	text := fmt.Sprintf("%s %d/%d · %.1fs", mark, passed, len(r.Cases), r.Duration.Seconds())
-	if known := r.Known(); known > 0 {
-		text += fmt.Sprintf(" · %d known failure(s)", known)
+	text := fmt.Sprintf("%s %d/%d · %.1fs", mark, c.Passed, c.Total, c.Duration.Seconds())
+	if c.Known > 0 {
+		text += fmt.Sprintf(" · %d known failure(s)", c.Known)
 	}
-	if len(r.Gaps) > 0 {
-		text += fmt.Sprintf(" · %d declared gap(s)", len(r.Gaps))
+	if c.Gaps > 0 {
+		text += fmt.Sprintf(" · %d declared gap(s)", c.Gaps)
 	}
 	return text
 }
