@@ -14,7 +14,6 @@ import (
 
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/fixture"
-	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/report/jsonreport"
 )
@@ -150,38 +149,13 @@ func TestSchemaKeys(t *testing.T) {
 	assert.Equal(t, []any{}, run(2)["cases"])
 }
 
-// The file tooling reads, byte for byte: an interrupted outcome with a note.
-func TestGolden(t *testing.T) {
-	runs := fixture.Runs()
-	runs[0].Cases[1].Note = "passed although arch/amd64/port.json lists it in emulator_bugs; if it no longer fails, remove it from emulator_bugs"
-	runs[1].Notes = []string{"iteration 1: a process the runner left behind kept its output open after it exited"}
-	var buf bytes.Buffer
-	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: runs}))
-	testkit.Golden(t, "report.json", buf.Bytes())
-	buf.Reset()
-	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: runs[:1], Interrupted: true}))
-	testkit.Golden(t, "interrupted.json", buf.Bytes())
-}
-
-// A foreign run with a declared gap and one in a build declared
-// unsupported, with the switch source and its SHA-256, byte for byte.
-func TestGoldenForeign(t *testing.T) {
-	var buf bytes.Buffer
-	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: fixture.ForeignRuns()}))
-	testkit.Golden(t, "foreign.json", buf.Bytes())
-	assert.Contains(t, buf.String(), fixture.ForeignSHA256)
-
-	// Strict (SL_STRICT): what was set apart fails the verdict to gate on.
+// Strict (SL_STRICT): what was set apart fails the verdict to gate on.
+func TestStrictVerdict(t *testing.T) {
 	rep := jsonreport.New(conformance.Outcome{Runs: fixture.ForeignRuns(), Strict: true})
 	assert.False(t, rep.OK)
 	assert.True(t, rep.Strict)
 	assert.Equal(t, "failed (strict): 1 declared gap and 1 unsupported build, which strict mode counts as failures", rep.Summary)
 }
 
-// The toolchain dimension: one arch and build under the host and two
-// toolchain images, each named with the compiler and QEMU it ran.
-func TestGoldenToolchains(t *testing.T) {
-	var buf bytes.Buffer
-	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: fixture.Toolchains()}))
-	testkit.Golden(t, "toolchains.json", buf.Bytes())
-}
+// The format byte for byte, on every shared fixture.
+func TestGolden(t *testing.T) { fixture.Goldens(t, "json", jsonreport.Write) }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/fixture"
-	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/report/junitxml"
 )
 
@@ -144,27 +143,6 @@ func TestNoRuns(t *testing.T) {
 	assert.Empty(t, doc.Suites)
 }
 
-// The document CI systems read, byte for byte.
-func TestGolden(t *testing.T) {
-	runs := fixture.Runs()
-	runs[0].Cases[1].Note = "passed although listed in emulator_bugs"
-	var buf bytes.Buffer
-	require.NoError(t, junitxml.Write(&buf, conformance.Outcome{Runs: runs}))
-	testkit.Golden(t, "junit.xml", buf.Bytes())
-	buf.Reset()
-	require.NoError(t, junitxml.Write(&buf, conformance.Outcome{Runs: runs[:1], Interrupted: true}))
-	testkit.Golden(t, "interrupted.xml", buf.Bytes())
-}
-
-// A foreign run with a declared gap and one in a build declared
-// unsupported, with the switch source and its SHA-256, byte for byte.
-func TestGoldenForeign(t *testing.T) {
-	var buf bytes.Buffer
-	require.NoError(t, junitxml.Write(&buf, conformance.Outcome{Runs: fixture.ForeignRuns()}))
-	testkit.Golden(t, "foreign.xml", buf.Bytes())
-	assert.Contains(t, buf.String(), fixture.ForeignSHA256)
-}
-
 // Every test case has its time, the unsupported build's (the run of the
 // whole build) included: time="" is no number a JUnit reader takes.
 func TestEveryCaseHasATime(t *testing.T) {
@@ -180,10 +158,5 @@ func TestEveryCaseHasATime(t *testing.T) {
 	}
 }
 
-// The toolchain dimension: one arch and build under the host and two
-// toolchain images, each named with the compiler and QEMU it ran.
-func TestGoldenToolchains(t *testing.T) {
-	var buf bytes.Buffer
-	require.NoError(t, junitxml.Write(&buf, conformance.Outcome{Runs: fixture.Toolchains()}))
-	testkit.Golden(t, "toolchains.xml", buf.Bytes())
-}
+// The format byte for byte, on every shared fixture.
+func TestGolden(t *testing.T) { fixture.Goldens(t, "xml", junitxml.Write) }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/fixture"
-	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/report/markdown"
 )
@@ -139,31 +138,5 @@ func TestWriteError(t *testing.T) {
 	assert.Contains(t, err.Error(), "disk full")
 }
 
-// The job summary people read, byte for byte.
-func TestGolden(t *testing.T) {
-	runs := fixture.Runs()
-	runs[0].Cases[1].Note = "passed although listed in emulator_bugs"
-	var buf bytes.Buffer
-	require.NoError(t, markdown.Write(&buf, conformance.Outcome{Runs: runs}))
-	testkit.Golden(t, "summary.md", buf.Bytes())
-	buf.Reset()
-	require.NoError(t, markdown.Write(&buf, conformance.Outcome{Runs: runs[:1], Interrupted: true}))
-	testkit.Golden(t, "interrupted.md", buf.Bytes())
-}
-
-// A foreign run with a declared gap and one in a build declared
-// unsupported, with the switch source and its SHA-256, byte for byte.
-func TestGoldenForeign(t *testing.T) {
-	var buf bytes.Buffer
-	require.NoError(t, markdown.Write(&buf, conformance.Outcome{Runs: fixture.ForeignRuns()}))
-	testkit.Golden(t, "foreign.md", buf.Bytes())
-	assert.Contains(t, buf.String(), fixture.ForeignSHA256)
-}
-
-// The toolchain dimension: one arch and build under the host and two
-// toolchain images, each named with the compiler and QEMU it ran.
-func TestGoldenToolchains(t *testing.T) {
-	var buf bytes.Buffer
-	require.NoError(t, markdown.Write(&buf, conformance.Outcome{Runs: fixture.Toolchains()}))
-	testkit.Golden(t, "toolchains.md", buf.Bytes())
-}
+// The format byte for byte, on every shared fixture.
+func TestGolden(t *testing.T) { fixture.Goldens(t, "md", markdown.Write) }
