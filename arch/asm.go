@@ -63,8 +63,8 @@ type Rewrite struct {
 type Move struct {
 	// Form is one of Forms.
 	Form string `json:"form"`
-	// Width is the bytes per register of a pair or span (a pair without
-	// one takes its registers' bytes).
+	// Width is the bytes per register of a pair, span or list (a pair
+	// without one takes its registers' bytes).
 	Width int `json:"width,omitempty"`
 	// Single is the one-register instruction of a pair or span form, which
 	// a mutant that drops one register writes for the other.
@@ -74,8 +74,9 @@ type Move struct {
 	Last string `json:"last,omitempty"`
 	// Register is the control register of the implicit form (stmxcsr).
 	Register string `json:"register,omitempty"`
-	// RegisterLast marks a single form whose register is the last operand,
-	// the frame slot first (AT&T loads: movq 8(%rsp), %rbx).
+	// RegisterLast marks a single or list form whose register (list) is
+	// the last operand, the frame slot first (AT&T loads: movq 8(%rsp),
+	// %rbx; m68k: movem.l 8(%sp), %d2-%d7/%a2-%a6).
 	RegisterLast bool `json:"register_last,omitempty"`
 	// StackAdjust marks a single form whose one operand is the register
 	// and whose frame slot is the stack pointer's move (push, pop): a
@@ -91,6 +92,7 @@ var Forms = []string{
 	"span",     // a register range to adjacent slots: stmg %r6, %r14, 8(%r15); stmw %r14, 16(%r1) (with last)
 	"implicit", // a control register named by the instruction: stmxcsr 0(%rsp)
 	"indexed",  // one register, its address in two registers: stvx %v20, %r1, %r12
+	"list",     // a register list, one operand of registers and first-last ranges joined by / or , (in braces or not), to adjacent slots in the order written: movem.l %d2-%d7/%a2-%a6, 2*4(%sp)
 }
 
 // Classes are the kinds of register, in the order scores list them.
@@ -152,14 +154,16 @@ func (a *Asm) validate() error {
 				errs = append(errs, fmt.Errorf("%s: form %q is none of %s", where, mv.Form, strings.Join(Forms, ", ")))
 			case (mv.Form == "pair" || mv.Form == "span") && mv.Single == "":
 				errs = append(errs, fmt.Errorf("%s: a %s form needs \"single\", its one-register instruction", where, mv.Form))
-			case mv.Form == "span" && mv.Width <= 0:
-				errs = append(errs, fmt.Errorf("%s: a span form needs \"width\", the bytes per register", where))
+			case (mv.Form == "span" || mv.Form == "list") && mv.Width <= 0:
+				errs = append(errs, fmt.Errorf("%s: a %s form needs \"width\", the bytes per register", where, mv.Form))
 			case mv.Form == "implicit" && mv.Register == "":
 				errs = append(errs, fmt.Errorf("%s: an implicit form needs \"register\", the control register it moves", where))
 			case mv.Last != "" && mv.Form != "span":
 				errs = append(errs, fmt.Errorf("%s: last goes with the span form only", where))
-			case (mv.RegisterLast || mv.StackAdjust != "") && mv.Form != "single":
-				errs = append(errs, fmt.Errorf("%s: register_last and stack_adjust go with the single form only", where))
+			case mv.RegisterLast && mv.Form != "single" && mv.Form != "list":
+				errs = append(errs, fmt.Errorf("%s: register_last goes with the single and list forms only", where))
+			case mv.StackAdjust != "" && mv.Form != "single":
+				errs = append(errs, fmt.Errorf("%s: stack_adjust goes with the single form only", where))
 			}
 		}
 	}

@@ -160,7 +160,7 @@ func applyC(src string, m Mutant) (string, error) {
 			edits = append(edits, edit{span: e})
 		}
 	} else {
-		if c.refMem && (m.Site.move.form == pair || m.Site.move.form == span) {
+		if c.refMem && (m.Site.move.form == pair || m.Site.move.form == span || m.Site.move.form == list) {
 			return "", errors.New("the frame slot is an asm operand, so a pair cannot keep one register at its slot")
 		}
 		with, err := m.replacement()

@@ -282,6 +282,13 @@ func splitInstruction(code string) (string, []string) {
 
 func isMemory(op string) bool { return strings.ContainsAny(op, "([") }
 
+// writesBack tells whether a memory operand moves its base register: arm's
+// [sp, #-16]!, m68k's predecrement -(%sp) and postincrement (%sp)+.
+func writesBack(op string) bool {
+	op = strings.TrimSpace(op)
+	return strings.HasSuffix(op, "!") || strings.HasPrefix(op, "-(") || strings.HasSuffix(op, ")+")
+}
+
 // readSite recognizes a save (step 1) or restore (step 5).
 func readSite(l line, step Step, in *isa) (Site, error) {
 	table := in.saves
@@ -306,7 +313,7 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		if i >= len(l.ops) || !isMemory(l.ops[i]) {
 			return errors.New("expected a frame slot (a memory operand)")
 		}
-		if (mv.form == pair || mv.form == span) && strings.HasSuffix(l.ops[i], "!") {
+		if (mv.form == pair || mv.form == span || mv.form == list) && writesBack(l.ops[i]) {
 			return errors.New("a pair or range with writeback cannot lose one register and keep the frame; allocate the frame first")
 		}
 		return nil
@@ -361,6 +368,15 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		regs(l.ops[0], l.ops[1])
 	case span:
 		names, mem, err := s.spanOperands()
+		if err != nil {
+			return Site{}, err
+		}
+		if err := memoryAt(mem); err != nil {
+			return Site{}, err
+		}
+		regs(names...)
+	case list:
+		names, _, mem, err := s.listOperands()
 		if err != nil {
 			return Site{}, err
 		}

@@ -34,16 +34,17 @@ const (
 	span     form = "span"
 	implicit form = "implicit"
 	indexed  form = "indexed"
+	list     form = "list"
 )
 
 // move is what the check knows of a save or restore instruction.
 type move struct {
 	form         form
-	width        int    // bytes per register of a pair or span (0: the register's)
+	width        int    // bytes per register of a pair, span or list (0: the register's)
 	single       string // the one-register instruction of a pair or span
 	last         string // the implied last register of a span that names only its first (stmw)
 	register     string // the control register of an implicit form
-	registerLast bool   // the register is the last operand (AT&T loads)
+	registerLast bool   // the register (list) is the last operand (AT&T loads, m68k's movem loads)
 	stackAdjust  string // a push or pop: what moves the stack without the register
 }
 
@@ -245,6 +246,94 @@ func (in *isa) spanRegs(first, last string) ([]string, error) {
 		regs = append(regs, prefix+strconv.Itoa(n))
 	}
 	return regs, nil
+}
+
+// listOperands reads a list site's operands: the registers of its list,
+// ranges expanded, in the order written (the order of their slots), and
+// the indexes of the list operand and of its frame slot.
+func (s Site) listOperands() (regs []string, list, mem int, err error) {
+	list, mem = 0, 1
+	if s.move.registerLast {
+		list, mem = 1, 0
+	}
+	if len(s.ops) != 2 {
+		return nil, 0, 0, errors.New("expected a register list and a frame slot")
+	}
+	regs, err = s.isa.listRegs(s.ops[list])
+	return regs, list, mem, err
+}
+
+// listRegs expands a register list: %d2-%d4/%a2 → %d2 %d3 %d4 %a2, and
+// {r4-r6, lr} alike. Every item must be a register or a range of them, each
+// register named once.
+func (in *isa) listRegs(op string) ([]string, error) {
+	inner := strings.TrimSpace(op)
+	if strings.HasPrefix(inner, "{") && strings.HasSuffix(inner, "}") {
+		inner = inner[1 : len(inner)-1]
+	}
+	var regs []string
+	for _, item := range strings.FieldsFunc(inner, func(r rune) bool { return r == '/' || r == ',' }) {
+		item = strings.TrimSpace(item)
+		first, last, isRange := strings.Cut(item, "-")
+		first, last = strings.TrimSpace(first), strings.TrimSpace(last)
+		switch {
+		case isRange && in.isRegister(first) && in.isRegister(last):
+			span, err := in.spanRegs(first, last)
+			if err != nil {
+				return nil, err
+			}
+			regs = append(regs, span...)
+		case !isRange && in.isRegister(item):
+			regs = append(regs, item)
+		default:
+			return nil, fmt.Errorf("expected a register list, not %q (%q is no register or range of them that asm.registers names)", op, item)
+		}
+	}
+	if len(regs) == 0 {
+		return nil, fmt.Errorf("expected a register list, not %q", op)
+	}
+	seen := map[string]bool{}
+	for _, r := range regs {
+		name := in.canonical(r)
+		if seen[name] {
+			return nil, fmt.Errorf("the register list %s names %s twice", op, in.regName(r))
+		}
+		seen[name] = true
+	}
+	return regs, nil
+}
+
+// writeList writes regs as a list in the style of op: ranges of numbered
+// registers first-last, joined by / (m68k) or, in braces, by commas.
+func (in *isa) writeList(op string, regs []string) string {
+	var items []string
+	for i := 0; i < len(regs); {
+		j := i
+		for j+1 < len(regs) && consecutive(in, regs[j], regs[j+1]) {
+			j++
+		}
+		if j > i {
+			items = append(items, regs[i]+"-"+regs[j])
+		} else {
+			items = append(items, regs[i])
+		}
+		i = j + 1
+	}
+	if strings.HasPrefix(strings.TrimSpace(op), "{") {
+		return "{" + strings.Join(items, ", ") + "}"
+	}
+	return strings.Join(items, "/")
+}
+
+// consecutive tells whether b is the register numbered after a: %d3 after %d2.
+func consecutive(in *isa, a, b string) bool {
+	am, bm := numbered.FindStringSubmatch(strings.ToLower(in.regName(a))), numbered.FindStringSubmatch(strings.ToLower(in.regName(b)))
+	if am == nil || bm == nil || am[1] != bm[1] {
+		return false
+	}
+	an, _ := strconv.Atoi(am[2])
+	bn, _ := strconv.Atoi(bm[2])
+	return bn == an+1
 }
 
 // dataDirectives emit bytes the check cannot read: a save written as

@@ -88,6 +88,25 @@ func (m Mutant) replacement() (string, error) {
 		emit(0, m.Drop-1)
 		emit(m.Drop+1, len(regs)-1)
 		return strings.Join(parts, "; "), nil
+	case list:
+		regs, at, mem, err := s.listOperands()
+		if err != nil {
+			return "", err
+		}
+		var parts []string
+		// emit moves regs[from..to] as one list instruction at their slots.
+		emit := func(from, to int) {
+			if from > to {
+				return
+			}
+			ops := make([]string, 2)
+			ops[at] = s.isa.writeList(s.ops[at], regs[from:to+1])
+			ops[mem] = displace(s.ops[mem], from*s.move.width)
+			parts = append(parts, fmt.Sprintf("%s\t%s, %s", s.mnemonic, ops[0], ops[1]))
+		}
+		emit(0, m.Drop-1)
+		emit(m.Drop+1, len(regs)-1)
+		return strings.Join(parts, "; "), nil
 	}
 	return "", nil
 }

@@ -191,6 +191,22 @@ func TestFindReadsEveryForm(t *testing.T) {
 	ldc1	$f24, 24($sp)
 	jr	$ra`, []string{"save s0 GPR", "save 16 GPR", "save f24 FP", "save fcsr (t0) control",
 			"restore fcsr (t0) control", "restore s0 GPR", "restore f24 FP"}},
+		// A register list saves each register of its ranges: movem.l and
+		// fmovem.x (96-bit slots) on m68k, where | starts a comment and
+		// %fp is a6, never an FP register.
+		{"m68k register lists, FPCR by name", "m68k", `
+	/* 1. save */
+	lea	-FRAME(%sp), %sp	| sl:not-a-save: the frame
+	fmove.l	%fpcr, 1*4(%sp)
+	movem.l	%d2-%d4/%a2/%fp, 2*4(%sp)
+	fmovem.x	%fp2-%fp3, 13*4(%sp)
+	/* 5. restore */
+	fmove.l	1*4(%sp), %fpcr
+	movem.l	2*4(%sp), %d2-%d4/%a2/%fp
+	fmovem.x	13*4(%sp), %fp2-%fp3
+	rts`, []string{"save fpcr control", "save d2 GPR", "save d3 GPR", "save d4 GPR", "save a2 GPR", "save fp GPR",
+			"save fp2 FP", "save fp3 FP", "restore fpcr control", "restore d2 GPR", "restore d3 GPR", "restore d4 GPR",
+			"restore a2 GPR", "restore fp GPR", "restore fp2 FP", "restore fp3 FP"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -221,6 +237,18 @@ func TestFindRefusesWhatItCannotRead(t *testing.T) {
 		{"pair with writeback", "/* 1. save */\n\tstp\tx29, x30, [sp, #-16]!\n/* 2. */",
 			"a pair or range with writeback cannot lose one register and keep the frame; allocate the frame first"},
 		{"store without a slot", "/* 1. save */\n\tstr\tx19, x20\n/* 2. */", "expected a frame slot"},
+		// A list that moves its base cannot lose a register and keep the
+		// others' slots either.
+		{"list with predecrement", "/* 1. save */\n\tmovem.l\t%d2-%d7/%a2-%a6, -(%sp)\n/* 2. */",
+			"a pair or range with writeback cannot lose one register and keep the frame; allocate the frame first"},
+		{"list with postincrement", "/* 5. restore */\n\tmovem.l\t(%sp)+, %d2-%d7\n\trts",
+			"a pair or range with writeback cannot lose one register and keep the frame; allocate the frame first"},
+		{"list naming no register", "/* 1. save */\n\tmovem.l\t%d2-%q7, 8(%sp)\n/* 2. */",
+			`expected a register list, not "%d2-%q7"`},
+		{"list naming a register twice", "/* 1. save */\n\tmovem.l\t%d2-%d4/%d3, 8(%sp)\n/* 2. */",
+			"the register list %d2-%d4/%d3 names d3 twice"},
+		{"list range across register kinds", "/* 1. save */\n\tmovem.l\t%d6-%a2, 8(%sp)\n/* 2. */",
+			"cannot read the register range %d6 to %a2"},
 		// What the check would skip it could not mutate: data directives
 		// (annotated or not), preprocessor lines, two instructions on a line,
 		// any other directive without a note.
@@ -238,6 +266,9 @@ func TestFindRefusesWhatItCannotRead(t *testing.T) {
 			in := isaOf(t, "arm64")
 			if strings.Contains(tt.name, "# starts a comment") {
 				in = mipsISA
+			}
+			if strings.HasPrefix(tt.name, "list") {
+				in = isaOf(t, "m68k")
 			}
 			_, err := Find(tt.src, in)
 			require.Error(t, err)
@@ -281,6 +312,21 @@ func TestApplyKeepsTheOtherRegistersInTheirSlots(t *testing.T) {
 			"stw\t%r28, 4*4(%r1); stmw\t%r30, 4*4+8(%r1)",
 			"stw\t%r28, 4*4(%r1); stw\t%r29, 4*4+4(%r1); stw\t%r31, 4*4+12(%r1)",
 			"stw\t%r28, 4*4(%r1); stw\t%r29, 4*4+4(%r1); stw\t%r30, 4*4+8(%r1)",
+		}},
+		// A list loses one register: what is left of it moves as one or two
+		// lists, each from its own first slot, whatever the operands' order.
+		{"m68k", "x\n\t/* 1. save */\n\tmovem.l\t%d6-%d7/%a2-%a4, 2*4(%sp)\n\tfmovem.x\t%fp2-%fp4, 13*4(%sp)\n\t/* 5. restore */\n\tmovem.l\t2*4(%sp), %d6-%d7/%a2\n\trts\ny", []string{
+			"movem.l\t%d7/%a2-%a4, 2*4+4(%sp)",
+			"movem.l\t%d6, 2*4(%sp); movem.l\t%a2-%a4, 2*4+8(%sp)",
+			"movem.l\t%d6-%d7, 2*4(%sp); movem.l\t%a3-%a4, 2*4+12(%sp)",
+			"movem.l\t%d6-%d7/%a2, 2*4(%sp); movem.l\t%a4, 2*4+16(%sp)",
+			"movem.l\t%d6-%d7/%a2-%a3, 2*4(%sp)",
+			"fmovem.x\t%fp3-%fp4, 13*4+12(%sp)",
+			"fmovem.x\t%fp2, 13*4(%sp); fmovem.x\t%fp4, 13*4+24(%sp)",
+			"fmovem.x\t%fp2-%fp3, 13*4(%sp)",
+			"movem.l\t2*4+4(%sp), %d7/%a2",
+			"movem.l\t2*4(%sp), %d6; movem.l\t2*4+8(%sp), %a2",
+			"movem.l\t2*4(%sp), %d6-%d7",
 		}},
 	}
 	for _, tt := range tests {
