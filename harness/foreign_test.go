@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
 	"github.com/stackslice/stackslice/internal/testkit"
@@ -258,4 +259,22 @@ func TestGPReloadFromTheTargetFrameIsCaught(t *testing.T) {
 	require.Len(t, runs[0].Cases, 1)
 	assert.Equal(t, conformance.Fail, runs[0].Cases[0].Status)
 	assert.Regexp(t, `crashed with SIG(SEGV|BUS)`, runs[0].Cases[0].Reason)
+}
+
+// A toolchain image compiles a foreign port's sources where they lie: its
+// container mounts the folders of the data file and of every source outside
+// the repository (each once), besides the output folder.
+func TestContainersMountForeignSourcesOutsideTheRepository(t *testing.T) {
+	repo := testkit.Root(t)
+	ports, err := Ports(Options{Root: repo, Foreign: []string{"slp-example-amd64"}})
+	require.NoError(t, err)
+	inside := ports[0]
+	outside := arch.Port{Name: "greenlet-amd64", Foreign: &arch.Foreign{
+		Data:   "/work/ports/greenlet-amd64/port.json",
+		Switch: []string{filepath.Join(repo, "foreign", "adapter", "slp.c"), "/src/greenlet/platform/switch_amd64_unix.h"},
+		Inputs: []string{"/src/greenlet/platform/switch_amd64_unix.h"},
+	}}
+	got := mounts(Options{Root: repo, OutDir: "/tmp/out"}, []arch.Port{inside, outside})
+	assert.Equal(t, []string{"/tmp/out", "/work/ports/greenlet-amd64", "/src/greenlet/platform"}, got)
+	assert.Equal(t, []string{"/tmp/out"}, mounts(Options{Root: repo, OutDir: "/tmp/out"}, nil), "a run of our own ports mounts only its output")
 }

@@ -383,7 +383,7 @@ func startSession(ctx context.Context, o Options, ports []arch.Port, builds []co
 		return nil, fmt.Errorf("turning core dumps off: %v", err)
 	}
 	s := &session{ctx: ctx, out: out, stop: stop}
-	if s.toolchains, err = startToolchains(ctx, o, o.OutDir); err != nil {
+	if s.toolchains, err = startToolchains(ctx, o, mounts(o, ports)...); err != nil {
 		s.close()
 		return nil, err
 	}
@@ -729,4 +729,14 @@ func mutatePort(ctx context.Context, o Options, p arch.Port, builds []conformanc
 		return fmt.Sprintf("%s (%d survived)", p.Name, total-killed), nil
 	}
 	return "", nil
+}
+
+// WriteDeclarable writes what a foreign port.json may declare on each
+// selected port (all when none is named): foreign.WriteDeclarations.
+func WriteDeclarable(w io.Writer, o Options) error {
+	ports, err := Ports(Options{Root: o.Root, Ports: o.Ports})
+	if err != nil {
+		return err
+	}
+	return foreign.WriteDeclarations(w, ports)
 }

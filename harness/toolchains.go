@@ -169,6 +169,34 @@ func (t *toolchains) stop() error {
 	return errors.Join(errs...)
 }
 
+// mounts are the folders a run's containers need besides the repository:
+// the output folder, and where each foreign port's data file and sources
+// lie when outside it (SL_FOREIGN_PATH, the stackslice command's folder, a
+// checkout a port.json points into), so a toolchain image compiles the
+// very files the host sees.
+func mounts(o Options, ports []arch.Port) []string {
+	paths := []string{o.OutDir}
+	for _, p := range ports {
+		if p.Foreign == nil {
+			continue
+		}
+		files := append([]string{p.Foreign.Data}, p.Foreign.Switch...)
+		for _, f := range append(files, p.Foreign.Inputs...) {
+			dir, err := filepath.Abs(filepath.Dir(f))
+			if err != nil {
+				continue
+			}
+			if rel, err := filepath.Rel(o.Root, dir); err == nil && filepath.IsLocal(rel) {
+				continue
+			}
+			if !slices.Contains(paths, dir) {
+				paths = append(paths, dir)
+			}
+		}
+	}
+	return paths
+}
+
 // subdir is the folder under dir for the executor's files: dir itself for
 // the host, so a host run's layout stays as it was.
 func subdir(dir string, ex executor.Executor) string {
