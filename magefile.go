@@ -207,7 +207,7 @@ func Install(ctx context.Context) error {
 	return harness.Install(ctx, o, prefix)
 }
 
-// Lint checks gofmt, go vet, the GitHub workflows (actionlint) and that the generated arch/switch.S is current.
+// Lint checks gofmt, go vet, the GitHub workflows (actionlint), that the generated arch/switch.S and ports table are current, and that the docs' links, anchors, knob and target tables hold.
 func Lint(ctx context.Context) error {
 	root, err := harness.Root()
 	if err != nil {
@@ -259,4 +259,13 @@ func Bench(ctx context.Context) error {
 	}
 	_, err = harness.Bench(ctx, o, bo)
 	return err
+}
+
+// Docs rewrites the README's ports table from arch/*/port.json and each port's switch.S (mage lint fails while it is stale).
+func Docs() error {
+	root, err := harness.Root()
+	if err != nil {
+		return err
+	}
+	return lint.WritePortsTable(root)
 }

@@ -39,7 +39,7 @@ func TestEveryArchHasEveryFile(t *testing.T) {
 	for _, p := range ports {
 		for _, f := range Files {
 			_, err := os.Stat(filepath.Join(p.Dir, f))
-			assert.NoError(t, err, "arch/%s/%s is missing: every port needs it (README, Adding a port; go run github.com/magefile/mage port:new writes a template)", p.Name, f)
+			assert.NoError(t, err, "arch/%s/%s is missing: every port needs it (docs/adding-a-port.md; go run github.com/magefile/mage port:new writes a template)", p.Name, f)
 		}
 	}
 }

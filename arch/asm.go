@@ -113,7 +113,7 @@ type Transfer struct {
 
 func (a *Asm) validate() error {
 	if a == nil {
-		return errors.New(`missing asm (what the mutation check must know of the port's assembly; see README "port.json")`)
+		return errors.New(`missing asm (what the mutation check must know of the port's assembly; see docs/adding-a-port.md, "port.json")`)
 	}
 	var errs []error
 	if len(a.Registers) == 0 {

@@ -209,7 +209,7 @@ func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
 		root := filepath.Dir(filepath.Dir(p.Dir)) // arch/<base> → the repository
 		c, tramp := filepath.Join(root, "foreign", "adapter", "slp.c"), filepath.Join(p.Dir, arch.SLPFile)
 		if _, err := os.Stat(tramp); err != nil {
-			return arch.Port{}, fmt.Errorf("style %q: no SLP trampoline for %s: add arch/%s/%s (README, Adding a port)", StyleSLP, s.Base, s.Base, arch.SLPFile)
+			return arch.Port{}, fmt.Errorf("style %q: no SLP trampoline for %s: add arch/%s/%s (docs/adding-a-port.md)", StyleSLP, s.Base, s.Base, arch.SLPFile)
 		}
 		p.Foreign.Switch = []string{c, tramp}
 		p.Foreign.Flags[c] = append(flags, fmt.Sprintf("-DSL_SLP_HEADER=%q", file), fmt.Sprintf("-DSL_SLP_AREA=%d", *p.StackArea))

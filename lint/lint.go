@@ -1,6 +1,8 @@
-// Package lint holds the repository's static checks: gofmt, go vet and
-// actionlint over the GitHub Actions workflows. The mage target `lint` calls
-// All; each check is also usable on its own.
+// Package lint holds the repository's static checks: gofmt, go vet,
+// actionlint over the GitHub Actions workflows, the generated files, and
+// the docs held to the code (links and anchors, the knob and target tables,
+// the ports table, which WritePortsTable generates). The mage target `lint`
+// calls All; each check is also usable on its own.
 package lint
 
 import (
@@ -16,6 +18,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -25,7 +28,7 @@ import (
 	"github.com/stackslice/stackslice/internal/text"
 )
 
-// All runs Gofmt, `go vet ./...` (in root, and for macOS), Workflows and Selector, in that order, and
+// All runs Gofmt, `go vet ./...` (in root, and for macOS), Workflows, Selector, PortDocs and Docs, in that order, and
 // returns every failure joined, one line each; go vet's and actionlint's own
 // output goes to out.
 func All(ctx context.Context, root string, out io.Writer) error {
@@ -45,91 +48,114 @@ func All(ctx context.Context, root string, out io.Writer) error {
 	if err := PortDocs(root); err != nil {
 		errs = append(errs, err)
 	}
+	if err := Docs(root); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
-// portTableHeader starts the README's table of the ports (one row a port,
-// its mutation score): PortDocs checks its rows against arch/*/port.json.
-const portTableHeader = "| arch | mutants killed"
+// Docs checks README.md and docs/*.md: Links, KnobTable, TargetTable and
+// PortsTable.
+func Docs(root string) error {
+	var errs []error
+	for _, check := range []func(string) error{Links, KnobTable, TargetTable, PortsTable} {
+		if err := check(root); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// scoreTableHeader starts the table of measured mutation scores (one row a
+// port): PortDocs checks its rows against arch/*/port.json.
+const scoreTableHeader = "| arch | mutants killed"
 
 // portCount is a number of ports or arches written out in prose, which goes
 // stale with the next port.
 var portCount = regexp.MustCompile(`(?i)\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|[0-9]+)\s+(ports|arches|architectures)\b`)
 
-// PortDocs checks README.md and docs/*.md against the ports: the ports
-// table has one row for each port of arch/*/port.json and no other, and no
-// prose counts the ports. A tree without arch/ or README.md has nothing
-// to check.
+// scoreCount is the number of mutants in a score cell ("16 of 16 (100 %)").
+var scoreCount = regexp.MustCompile(`^\s*\d+\s+of\s+(\d+)\b`)
+
+// PortDocs checks README.md and docs/*.md against the ports: the table of
+// mutation scores (in whichever of them holds it) has one row for each
+// port of arch/*/port.json and no other, each counting the mutants the
+// check finds in the port's switch.S now; and no prose counts the ports.
+// A tree without arch/ or README.md has nothing to check.
 func PortDocs(root string) error {
 	archDir := filepath.Join(root, "arch")
 	if _, err := os.Stat(archDir); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(root, "README.md")); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
+	facts, err := loadPortFacts(root)
+	if err != nil {
+		return fmt.Errorf("the mutation scores: %w", err)
+	}
+	files, err := docFiles(root)
 	if err != nil {
 		return err
 	}
-	ports, err := arch.Load(archDir)
-	if err != nil {
-		return fmt.Errorf("README.md: %w", err)
-	}
 	var errs []error
-	rows, found := tableRows(string(readme), portTableHeader)
-	if !found {
-		errs = append(errs, fmt.Errorf("README.md: no ports table (a table whose header starts %q)", portTableHeader))
-	}
-	names := arch.Names(ports)
-	for _, n := range names {
-		if found && !slices.Contains(rows, n) {
-			errs = append(errs, fmt.Errorf("README.md: the ports table has no row for %s (arch/%s/port.json); add its mutation score", n, n))
-		}
-	}
-	for _, r := range rows {
-		if !slices.Contains(names, r) {
-			errs = append(errs, fmt.Errorf("README.md: the ports table has a row for %s, which is no port of arch/*/port.json", r))
-		}
-	}
-	docs, _ := filepath.Glob(filepath.Join(root, "docs", "*.md"))
-	for _, file := range append([]string{filepath.Join(root, "README.md")}, docs...) {
-		data, err := os.ReadFile(file)
+	scoreFile := ""
+	for _, file := range files {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(file)))
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(root, file)
-		for i, line := range strings.Split(string(data), "\n") {
+		doc := string(data)
+		if rows, found := tableRowsAt(doc, scoreTableHeader); found && scoreFile == "" {
+			scoreFile = file
+			errs = append(errs, checkScores(file, doc, rows, facts)...)
+		}
+		for i, line := range strings.Split(doc, "\n") {
 			if at := portCount.FindStringIndex(line); at != nil && !strings.HasSuffix(strings.ToLower(line[:at[0]]), "no ") {
 				m := line[at[0]:at[1]]
-				errs = append(errs, fmt.Errorf("%s:%d: %q counts the ports in prose, which the next port makes wrong; say \"every port\" or list them from arch/*/port.json", rel, i+1, m))
+				errs = append(errs, fmt.Errorf("%s:%d: %q counts the ports in prose, which the next port makes wrong; say \"every port\" or link to the README's ports table", file, i+1, m))
 			}
 		}
+	}
+	if scoreFile == "" {
+		errs = append(errs, fmt.Errorf("no table of mutation scores (a table whose header starts %q) in README.md or docs/*.md", scoreTableHeader))
 	}
 	return errors.Join(errs...)
 }
 
-// tableRows are the first cells of the rows of the markdown table whose
-// header line starts with header.
-func tableRows(doc, header string) (rows []string, found bool) {
+// checkScores checks the rows of the mutation scores table of file.
+func checkScores(file, doc string, rows []tableRow, facts []portFacts) []error {
+	var errs []error
+	names := make([]string, len(facts))
+	for i, f := range facts {
+		names[i] = f.Name
+	}
+	byName := map[string]tableRow{}
+	for _, r := range rows {
+		byName[r.cell] = r
+		if !slices.Contains(names, r.cell) {
+			errs = append(errs, fmt.Errorf("%s:%d: the mutation scores have a row for %s, which is no port of arch/*/port.json", file, r.line, r.cell))
+		}
+	}
 	lines := strings.Split(doc, "\n")
-	for i, l := range lines {
-		if !strings.HasPrefix(l, header) {
+	for _, f := range facts {
+		r, ok := byName[f.Name]
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s: the mutation scores have no row for %s (arch/%s/port.json); add what `go run github.com/magefile/mage test:mutants %s` prints", file, f.Name, f.Name, f.Name))
 			continue
 		}
-		for _, row := range lines[i+1:] {
-			if !strings.HasPrefix(row, "|") {
-				break
-			}
-			cell := strings.TrimSpace(strings.Split(row, "|")[1])
-			if strings.Trim(cell, "-: ") == "" {
-				continue // the separator line
-			}
-			rows = append(rows, cell)
+		cells := strings.Split(lines[r.line-1], "|")
+		if len(cells) < 3 {
+			continue
 		}
-		return rows, true
+		m := scoreCount.FindStringSubmatch(cells[2])
+		if m == nil {
+			errs = append(errs, fmt.Errorf("%s:%d: the mutation score of %s should read \"<killed> of <mutants>\"", file, r.line, f.Name))
+		} else if m[1] != strconv.Itoa(f.mutants) {
+			errs = append(errs, fmt.Errorf("%s:%d: the mutation score of %s counts %s mutants, but arch/%s/switch.S makes %d now; measure it again with `go run github.com/magefile/mage test:mutants %s`", file, r.line, f.Name, m[1], f.Name, f.mutants, f.Name))
+		}
 	}
-	return nil, false
+	return errs
 }
 
 // Selector checks that arch/switch.S, generated from the ports' port.json,

@@ -28,9 +28,7 @@ func writeTree(t *testing.T, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
 	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		write(t, root, name, body)
 	}
 	return root
 }
@@ -268,23 +266,25 @@ func TestVetCatchesLinuxOnlyCode(t *testing.T) {
 	assert.Contains(t, out.String(), "Pdeathsig")
 }
 
-// The README's ports table has one row a port, and no prose counts the
-// ports: each slip is a lint failure naming the file and the fix.
+// The mutation scores have one row a port, each counting the mutants the
+// port's switch.S makes now, and no prose counts the ports: each slip is a
+// lint failure naming the file and the fix.
 func TestPortDocs(t *testing.T) {
-	port := `{"name":"toy","triple":"toy-linux-gnu","cc":"toy-gcc","packages":["gcc-toy"],"qemu":"qemu-toy","qemu_cpu":"max","predefined":"defined(__toy__)","abi":"toy","stack_area":0,
-		"asm":{"registers":[{"class":"GPR","names":"r[0-9]+"}],"saves":{"st":{"form":"single"}},"restores":{"ld":{"form":"single"}},"returns":["ret"]}}`
 	table := "| arch | mutants killed (gcc -O0, -O2) | saves |\n|---|---|---|\n"
 	tests := []struct{ name, readme, doc, want string }{
-		{"current", table + "| toy | 1 of 1 | 1 GPR |\n\nno two ports may match one target\n", "", ""},
-		{"no table", "# x\n", "", `README.md: no ports table (a table whose header starts "| arch | mutants killed")`},
-		{"a port without a row", table + "\n", "", "README.md: the ports table has no row for toy (arch/toy/port.json); add its mutation score"},
-		{"a row without a port", table + "| toy | 1 | 1 |\n| gone | 1 | 1 |\n", "", "README.md: the ports table has a row for gone, which is no port of arch/*/port.json"},
-		{"a count in prose", table + "| toy | 1 | 1 |\nruns on all six arches\n", "", `README.md:4: "six arches" counts the ports in prose`},
-		{"a count in docs", table + "| toy | 1 | 1 |\n", "the 14 ports rest on\n", `docs/ports.md:1: "14 ports" counts the ports in prose`},
+		{"current", table + "| toy | 4 of 4 (100 %) | 2 GPR |\n\nno two ports may match one target\n", "", ""},
+		{"the table in docs/", "# x\n", table + "| toy | 4 of 4 | 2 GPR |\n", ""},
+		{"no table", "# x\n", "", `no table of mutation scores (a table whose header starts "| arch | mutants killed") in README.md or docs/*.md`},
+		{"a port without a row", table + "\n", "", "README.md: the mutation scores have no row for toy (arch/toy/port.json); add what `go run github.com/magefile/mage test:mutants toy` prints"},
+		{"a row without a port", table + "| toy | 4 of 4 | 1 |\n| gone | 1 of 1 | 1 |\n", "", "README.md:4: the mutation scores have a row for gone, which is no port of arch/*/port.json"},
+		{"a score of another switch.S", table + "| toy | 6 of 6 | 1 |\n", "", "README.md:3: the mutation score of toy counts 6 mutants, but arch/toy/switch.S makes 4 now; measure it again with `go run github.com/magefile/mage test:mutants toy`"},
+		{"a score that is no count", table + "| toy | all | 1 |\n", "", `README.md:3: the mutation score of toy should read "<killed> of <mutants>"`},
+		{"a count in prose", table + "| toy | 4 of 4 | 1 |\nruns on all six arches\n", "", `README.md:4: "six arches" counts the ports in prose`},
+		{"a count in docs", table + "| toy | 4 of 4 | 1 |\n", "the 14 ports rest on\n", `docs/ports.md:1: "14 ports" counts the ports in prose`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := writeTree(t, map[string]string{"arch/toy/port.json": port, "README.md": tt.readme, "docs/ports.md": tt.doc})
+			root := writeTree(t, map[string]string{"arch/toy/port.json": toyPort, "arch/toy/switch.S": toySwitch, "README.md": tt.readme, "docs/ports.md": tt.doc})
 			err := PortDocs(root)
 			if tt.want == "" {
 				require.NoError(t, err)

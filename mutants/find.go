@@ -159,7 +159,7 @@ func Find(src string, in *isa) ([]Site, error) {
 		if !l.annotated {
 			site, err := readSite(l, step, in)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("switch.S:%d: %s: %v; if it saves or restores a register, describe the instruction or the register in the \"asm\" object of port.json (README, port.json); if it saves or restores none, say so on the line: /* %s: <reason> */", l.number, l.text, err, NotASave))
+				errs = append(errs, fmt.Errorf("switch.S:%d: %s: %v; if it saves or restores a register, describe the instruction or the register in the \"asm\" object of port.json (docs/adding-a-port.md, \"port.json\"); if it saves or restores none, say so on the line: /* %s: <reason> */", l.number, l.text, err, NotASave))
 				continue
 			}
 			l.site = &site

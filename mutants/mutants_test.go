@@ -226,7 +226,7 @@ func TestFindReadsEveryForm(t *testing.T) {
 func TestFindRefusesWhatItCannotRead(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"unknown save", "/* 1. save */\n\tstnp\tx19, x20, [sp]\n/* 2. */",
-			`switch.S:2: stnp x19, x20, [sp]: the check does not know "stnp" as a save instruction (asm.saves); if it saves or restores a register, describe the instruction or the register in the "asm" object of port.json (README, port.json); if it saves or restores none, say so on the line: /* sl:not-a-save: <reason> */`},
+			`switch.S:2: stnp x19, x20, [sp]: the check does not know "stnp" as a save instruction (asm.saves); if it saves or restores a register, describe the instruction or the register in the "asm" object of port.json (docs/adding-a-port.md, "port.json"); if it saves or restores none, say so on the line: /* sl:not-a-save: <reason> */`},
 		{"frame adjustment without a note", "/* 5. restore */\n\tadd\tsp, sp, #16\n\tret",
 			`switch.S:2: add sp, sp, #16: the check does not know "add" as a restore instruction (asm.restores)`},
 		{"an x86 immediate is no register", "/* 1. save */\n\tstr\t#1, [sp]\n/* 2. */", `expected a register, not "#1"`},
