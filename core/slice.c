@@ -423,9 +423,11 @@ SL_NOINLINE static _Noreturn void run_current(void);
 
 /* `mark` lies in the caller's frame: a coroutine started here owns the stack
  * below it. Never inlined, so the frames of the new coroutine all lie below
- * that mark. It is rounded down to 8 bytes (the caller's stack pointer is at
- * least that aligned on every port, and lies below the mark), so that slices
- * are whole words and the copies run aligned. */
+ * that mark. It is rounded down to 8 bytes, so that slices are whole words
+ * and the copies run aligned; that stays above the caller's stack pointer,
+ * which lies below the mark, because that pointer is 8-byte aligned or, on a
+ * stack aligned to less (m68k: 2 bytes), the arguments of this call lie
+ * between them (12 bytes, pushed). */
 SL_NOINLINE static int switch_stack(struct sl_thread *t, sl_coro *to, char *mark) {
     if (to->state == SL_NEW) to->slice_stop = (char *)((uintptr_t)mark & ~(uintptr_t)7);
     t->target = to;
