@@ -70,6 +70,7 @@ func TestLoadRejectsBadAsm(t *testing.T) {
 		{"list without width", `"st":{"form":"single"}`, `"movem.l":{"form":"list"}`, `asm.saves.movem.l: a list form needs "width"`},
 		{"register_last on a pair", `"ld":{"form":"single"}`, `"ldp":{"form":"pair","single":"ld","register_last":true}`, `asm.restores.ldp: register_last goes with the single and list forms only`},
 		{"implicit without register", `"ld":{"form":"single"}`, `"lfpc":{"form":"implicit"}`, `asm.restores.lfpc: an implicit form needs "register"`},
+		{"stack_slot without stack_adjust", `"st":{"form":"single"}`, `"st":{"form":"single","stack_slot":"@-r15"}`, `asm.saves.st: stack_slot goes with stack_adjust only`},
 		{"no returns", `"returns":["ret"]`, `"returns":[]`, "asm.returns is empty"},
 	}
 	for _, tt := range tests {

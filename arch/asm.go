@@ -83,11 +83,16 @@ type Move struct {
 	// mutant replaces it with this instruction, the same move without the
 	// register.
 	StackAdjust string `json:"stack_adjust,omitempty"`
+	// StackSlot is the memory operand of a push or pop that names its
+	// register and the stack pointer it moves (SH's mov.l r8, @-r15 and
+	// mov.l @r15+, r8): with it, a stack_adjust form takes a register and
+	// exactly this operand, and no other address.
+	StackSlot string `json:"stack_slot,omitempty"`
 }
 
 // Forms are the ways a Move can move registers.
 var Forms = []string{
-	"single",   // one register and a frame slot: str x19, [sp, #10*8]; push %rbx (with stack_adjust)
+	"single",   // one register and a frame slot: str x19, [sp, #10*8]; push %rbx, mov.l r8, @-r15 (with stack_adjust)
 	"pair",     // two registers to adjacent slots: stp x19, x20, [sp, #10*8]
 	"span",     // a register range to adjacent slots: stmg %r6, %r14, 8(%r15); stmw %r14, 16(%r1) (with last)
 	"implicit", // a control register named by the instruction: stmxcsr 0(%rsp)
@@ -164,6 +169,8 @@ func (a *Asm) validate() error {
 				errs = append(errs, fmt.Errorf("%s: register_last goes with the single and list forms only", where))
 			case mv.StackAdjust != "" && mv.Form != "single":
 				errs = append(errs, fmt.Errorf("%s: stack_adjust goes with the single form only", where))
+			case mv.StackSlot != "" && mv.StackAdjust == "":
+				errs = append(errs, fmt.Errorf("%s: stack_slot goes with stack_adjust only (a push or pop)", where))
 			}
 		}
 	}

@@ -321,7 +321,7 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 	stack := mv.stackAdjust != ""
 	switch mv.form {
 	case single:
-		if stack {
+		if stack && mv.stackSlot == "" {
 			if len(l.ops) != 1 || !in.isRegister(l.ops[0]) {
 				return Site{}, errors.New("expected one register")
 			}
@@ -338,7 +338,14 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		if !in.isRegister(l.ops[reg]) {
 			return Site{}, fmt.Errorf("expected a register, not %q (no asm.registers set names it)", l.ops[reg])
 		}
-		if err := memoryAt(mem); err != nil {
+		if stack {
+			// A push or pop: its slot is where the stack pointer points,
+			// which the mutant's stack move keeps; any other address would
+			// lose the register and move the stack as well.
+			if !strings.EqualFold(strings.TrimSpace(l.ops[mem]), mv.stackSlot) {
+				return Site{}, fmt.Errorf("expected the stack slot %s, not %q", mv.stackSlot, l.ops[mem])
+			}
+		} else if err := memoryAt(mem); err != nil {
 			return Site{}, err
 		}
 		regs(l.ops[reg])

@@ -46,6 +46,7 @@ type move struct {
 	register     string // the control register of an implicit form
 	registerLast bool   // the register (list) is the last operand (AT&T loads, m68k's movem loads)
 	stackAdjust  string // a push or pop: what moves the stack without the register
+	stackSlot    string // a push or pop's memory operand, where it names one (@-r15)
 }
 
 // transfer is an instruction that moves a special register to or from a
@@ -110,7 +111,7 @@ func newISA(a *arch.Asm) (*isa, error) {
 	for from, to := range map[*map[string]arch.Move]map[string]move{&a.Saves: i.saves, &a.Restores: i.restores} {
 		for m, mv := range *from {
 			to[m] = move{form: form(mv.Form), width: mv.Width, single: mv.Single, last: mv.Last, register: mv.Register,
-				registerLast: mv.RegisterLast, stackAdjust: mv.StackAdjust}
+				registerLast: mv.RegisterLast, stackAdjust: mv.StackAdjust, stackSlot: mv.StackSlot}
 		}
 	}
 	for m, t := range a.Transfers {

@@ -529,3 +529,50 @@ func TestApplyKeepsTheStackMoveOfAPushOrPop(t *testing.T) {
 		assert.Contains(t, strings.Split(out, "\n")[1], "\t"+tt.want+" /* mutant: ", tt.src)
 	}
 }
+
+// SH pushes and pops name their register and the stack pointer they move
+// (mov.l r8, @-r15; lds.l @r15+, pr): a dropped one keeps the stack move,
+// and a slot other than the push's is refused, since its mutant would move
+// the stack as well as lose the register.
+func TestAddressedPushOrPop(t *testing.T) {
+	push := arch.Move{Form: "single", StackAdjust: "add\t#-4, r15", StackSlot: "@-r15"}
+	pop := arch.Move{Form: "single", RegisterLast: true, StackAdjust: "add\t#4, r15", StackSlot: "@r15+"}
+	in, err := newISA(&arch.Asm{
+		ImmediatePrefix: "#",
+		Registers: []arch.RegisterSet{{Class: "GPR", Names: "r[0-9]|r1[0-5]|pr", Bytes: 4},
+			{Class: "FP", Names: "fr[0-9]|fr1[0-5]", Bytes: 4}, {Class: "control", Names: "fpscr"}},
+		Saves:    map[string]arch.Move{"mov.l": push, "sts.l": push, "fmov.s": push},
+		Restores: map[string]arch.Move{"mov.l": pop, "lds.l": pop, "fmov.s": pop},
+		Returns:  []string{"rts"},
+	})
+	require.NoError(t, err)
+	tests := []struct {
+		src, reg string
+		class    Class
+		want     string
+	}{
+		{"\t/* 1. save */\n\tmov.l\tr8, @-r15\n\t/* 2. */", "r8", GPR, "add\t#-4, r15"},
+		{"\t/* 1. save */\n\tsts.l\tpr, @-r15\n\t/* 2. */", "pr", GPR, "add\t#-4, r15"},
+		{"\t/* 1. save */\n\tsts.l\tfpscr,@-r15\n\t/* 2. */", "fpscr", Control, "add\t#-4, r15"},
+		{"\t/* 5. restore */\n\tfmov.s\t@r15+, fr12\n\trts", "fr12", FP, "add\t#4, r15"},
+		{"\t/* 5. restore */\n\tlds.l\t@r15+, pr\n\trts", "pr", GPR, "add\t#4, r15"},
+	}
+	for _, tt := range tests {
+		sites, err := Find(tt.src, in)
+		require.NoError(t, err, tt.src)
+		require.Len(t, sites, 1, tt.src)
+		assert.Equal(t, []Reg{{Name: tt.reg, Class: tt.class}}, sites[0].Regs, tt.src)
+		out, err := Apply(tt.src, Mutants(sites)[0])
+		require.NoError(t, err)
+		assert.Contains(t, strings.Split(out, "\n")[1], "\t"+tt.want+" /* mutant: ", tt.src)
+	}
+	for src, want := range map[string]string{
+		"\t/* 1. save */\n\tmov.l\tr8, @(4,r15)\n\t/* 2. */": `switch.S:2: mov.l\s+r8, @\(4,r15\): expected the stack slot @-r15, not "@\(4,r15\)"`,
+		"\t/* 5. restore */\n\tmov.l\t@-r15, r8\n\trts":      `switch.S:2: mov.l\s+@-r15, r8: expected the stack slot @r15\+, not "@-r15"`,
+		"\t/* 1. save */\n\tmov.l\tr8\n\t/* 2. */":           `switch.S:2: mov.l\s+r8: expected a register and a frame slot`,
+	} {
+		_, err := Find(src, in)
+		require.Error(t, err, src)
+		assert.Regexp(t, want, err.Error())
+	}
+}
