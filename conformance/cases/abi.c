@@ -1,4 +1,5 @@
 /* ABI hazards a port meets right after the stack changes. */
+#include "abi_unit.h"
 #include "check.h"
 
 #include <stdint.h>
@@ -96,4 +97,59 @@ void case_abi_gp_reload_after_switch(void) {
     EXPECT_EQ(sl_free(c), 0);
     EXPECT_EQ(sl_abi_gp_calls, 2 * ROUNDS + 2);
     printf("%d resumes, each followed at once by calls through the table\n", sl_abi_gp_calls);
+}
+
+/* Globals of two translation units after a switch. Position-independent
+ * code reaches a unit's data from a base register: on alpha gp ($29),
+ * which no callee saves and every function computes again, from $27 at
+ * its entry and from $26 after every call, so after a switch the gp of
+ * each side comes from the return address and frame the port and the core
+ * brought back (the $29 a port returns with is never trusted: every call
+ * of sl_arch_switch reloads it); elsewhere a GOT, ppc64's TOC (r2), mips'
+ * $gp, or pc-relative addresses. Each side, in its own unit (abi_unit.c holds the coroutine),
+ * checks and rewrites its own static globals and reads the other's shared
+ * ones in the first function it calls after each switch returns. */
+enum { UNIT_ROUNDS = 200, MAIN = 1 };
+
+static volatile uint64_t main_own[SL_ABI_UNIT_WORDS];
+volatile uint64_t sl_abi_main_shared[SL_ABI_UNIT_WORDS];
+
+static __attribute__((noinline)) void main_before_switch(uint64_t step) {
+    for (int i = 0; i < SL_ABI_UNIT_WORDS; i++) {
+        main_own[i] = sl_abi_unit_value(MAIN, step, i);
+        sl_abi_main_shared[i] = sl_abi_unit_value(MAIN, step, i);
+    }
+}
+
+/* Right after the coroutine handed the step back: what it wrote for it,
+ * and what this side wrote before the switch. */
+static __attribute__((noinline)) void main_after_switch(uint64_t step) {
+    for (int i = 0; i < SL_ABI_UNIT_WORDS; i++) {
+        EXPECT(sl_abi_unit_shared[i] == sl_abi_unit_value(2, step, i));
+        EXPECT(main_own[i] == sl_abi_unit_value(MAIN, step, i));
+        EXPECT(sl_abi_main_shared[i] == sl_abi_unit_value(MAIN, step, i));
+    }
+}
+
+void case_abi_globals_across_units(void) {
+    sl_coro *c = sl_new(sl_abi_unit_worker, NULL);
+    EXPECT(c != NULL);
+    if (c == NULL) return;
+    sl_coro *self = sl_current();
+    int checked = 0;
+    for (uintptr_t step = 1; step <= UNIT_ROUNDS; step++) {
+        main_before_switch(step);
+        void *got = NULL;
+        /* the first switch starts the coroutine, whose argument is this one */
+        int rc = sl_switch(c, step == 1 ? (void *)self : (void *)step, &got);
+        main_after_switch(step);
+        EXPECT_EQ(rc, 0);
+        EXPECT_EQ((uintptr_t)got, step);
+        checked++;
+    }
+    void *got = NULL;
+    EXPECT_EQ(sl_switch(c, NULL, &got), 0); /* step 0 ends it */
+    EXPECT_EQ(sl_state(c), SL_DEAD);
+    EXPECT_EQ(sl_free(c), 0);
+    printf("%d round trips between two units, each unit's globals checked first after every switch\n", checked);
 }
