@@ -133,7 +133,7 @@ var predefinedByCPU = map[string]string{
 	"aarch64": "defined(__aarch64__) && !defined(__ILP32__)", "alpha": "defined(__alpha__)",
 	"arm": "defined(__arm__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__", "armeb": "defined(__arm__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
 	"hppa": "defined(__hppa__)", "i386": "defined(__i386__)", "i486": "defined(__i386__)", "i586": "defined(__i386__)",
-	"i686": "defined(__i386__)", "loongarch64": "defined(__loongarch64)", "m68k": "defined(__m68k__)",
+	"i686": "defined(__i386__)", "loongarch64": "defined(__loongarch64)", "m68k": "defined(__m68k__) && !defined(__mcoldfire__)",
 	"mips":        "defined(__mips__) && !defined(__mips64) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
 	"mipsel":      "defined(__mips__) && !defined(__mips64) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__",
 	"mips64":      "defined(__mips64) && _MIPS_SIM == _ABI64 && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__",
@@ -529,12 +529,16 @@ func Guess(root string, spec Spec) Spec {
 
 // cpuPreferences are the QEMU CPU models a new port of a CPU takes, best
 // first, where its QEMU has no "max" (QEMU 7.2's MIPS and PowerPC): one
-// that runs what Debian's cross compiler emits by default.
+// that runs what Debian's cross compiler emits by default, or where "max"
+// names none (QEMU 7.2's m68k has "any").
 var cpuPreferences = map[string][]string{
 	"mips": {"24Kf", "74Kf"}, "mipsel": {"24Kf", "74Kf"},
 	"mips64": {"MIPS64R2-generic", "5KEf"}, "mips64el": {"MIPS64R2-generic", "5KEf"},
 	"powerpc": {"7457", "7400", "g4", "750", "604"}, "powerpc64": {"power9", "970"}, "powerpc64le": {"power9"},
 	"riscv32": {"rv32"}, "riscv64": {"rv64"},
+	// QEMU 7.2's m68k "any" and m68060 lack instructions Debian's 68020
+	// code uses (SIGILL in glibc's start-up), and ColdFire is another ISA.
+	"m68k": {"m68040", "m68030", "m68020"},
 }
 
 // cpuHelp runs `<qemu> -cpu help`; tests replace it (the hermetic tier runs

@@ -198,6 +198,7 @@ func TestMain(m *testing.M) {
 			"qemu-riscv64":  "any\nrv64\nsifive-u54\n",
 			"qemu-mips64el": "MIPS '4Kc'\nMIPS '5KEf'\nMIPS 'MIPS64R2-generic'\nMIPS 'I6400'\n",
 			"qemu-ppc64":    "PowerPC 970_v2.2  PVR 00390202\nPowerPC 970  (alias for 970_v2.2)\nPowerPC power9  (alias for power9_v2.0)\n",
+			"qemu-m68k":     "cfv4e\nm5206\nm5208\nm68000\nm68010\nm68020\nm68030\nm68040\nm68060\nany\n",
 		}[qemu]
 		if !ok {
 			return "", errors.New("not installed")
@@ -218,6 +219,7 @@ func TestCPUModel(t *testing.T) {
 		{"qemu-mips64el", "mips64el", "MIPS64R2-generic"},
 		{"qemu-ppc64", "powerpc64", "power9"},
 		{"qemu-mips", "mips", "24Kf"},
+		{"qemu-m68k", "m68k", "m68040"},
 		{"qemu-toy", "toy", "max"},
 	}
 	for _, tt := range tests {
