@@ -192,6 +192,12 @@ func TestRepoTargetsHaveDocs(t *testing.T) {
 	assert.Contains(t, targetNames(targets), "test:mutants")
 }
 
+func TestMageName(t *testing.T) {
+	for in, want := range map[string]string{"All": "all", "PortsTable": "portsTable", "HTTPServer": "httpServer", "CI": "ci", "Lint": "lint"} {
+		assert.Equal(t, want, mageName(in), in)
+	}
+}
+
 func targetNames(ts []Target) []string {
 	var names []string
 	for _, t := range ts {

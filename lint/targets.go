@@ -11,8 +11,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // TargetDoc is the document whose target table (header targetTableHeader)
@@ -59,23 +57,34 @@ func Targets(path string) ([]Target, error) {
 		if !ok || !fn.Name.IsExported() {
 			continue
 		}
-		name := lowerFirst(fn.Name.Name)
+		name := mageName(fn.Name.Name)
 		if fn.Recv != nil {
 			recv, ok := fn.Recv.List[0].Type.(*ast.Ident)
 			if !ok || !namespaces[recv.Name] {
 				continue
 			}
-			name = lowerFirst(recv.Name) + ":" + name
+			name = mageName(recv.Name) + ":" + name
 		}
 		targets = append(targets, Target{Name: name, Line: fset.Position(fn.Pos()).Line, Doc: strings.TrimSpace(fn.Doc.Text())})
 	}
 	return targets, nil
 }
 
-func lowerFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToLower(r)) + s[n:]
+// mageName spells a Go name as `mage -l` does: its first word lowercased
+// (PortsTable is portsTable, HTTPServer httpServer, All all).
+func mageName(s string) string {
+	for _, rx := range []*regexp.Regexp{firstWord, firstAbbrev} {
+		if m := rx.FindStringSubmatch(s); m != nil {
+			return strings.ToLower(m[1]) + m[2]
+		}
+	}
+	return strings.ToLower(s)
 }
+
+var (
+	firstWord   = regexp.MustCompile(`^([[:upper:]][^[:upper:]]+)([[:upper:]].*)$`)
+	firstAbbrev = regexp.MustCompile(`^([[:upper:]]+)([[:upper:]][^[:upper:]].*)$`)
+)
 
 // targetWord is a target named in a cell of the target table: the first
 // word of a code span (`test:arch <name>`).
