@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -71,6 +72,12 @@ type Port struct {
 	// declares one of them not claimed has those cases' rounding failures
 	// reported as known.
 	FPRounding []string `json:"fp_rounding,omitempty"`
+	// Images, when set, are the only toolchain images (docker/<release>/)
+	// whose compilers build the port: the host's release packages none
+	// that works. Elsewhere its runs are skipped, with Images.Why, and a
+	// run on the host starts the first image for it where a Docker engine
+	// answers.
+	Images *Images `json:"toolchain_images,omitempty"`
 	// UnsupportedBuilds maps a build (by name) that cannot work for the
 	// port to why: it still builds and runs, and is reported unsupported,
 	// never passed (package conformance checks the names).
@@ -179,6 +186,19 @@ func (p Port) Unsupported(build string) (why, data string, ok bool) {
 	return why, filepath.Join(filepath.Base(filepath.Dir(p.Dir)), p.Arch(), DataFile), ok
 }
 
+// Images are the toolchain images a port is built in, and why only there.
+type Images struct {
+	Only []string `json:"only"`
+	Why  string   `json:"why"`
+}
+
+// BuildsIn tells whether the port is built with the toolchain named ("" for
+// the host, else a toolchain image's release): any, unless its data names
+// the only images that can.
+func (p Port) BuildsIn(toolchain string) bool {
+	return p.Images == nil || slices.Contains(p.Images.Only, toolchain)
+}
+
 // RunsNativelyOn tells whether a host of the given GOARCH may execute the
 // port's binaries, as its data claims (qemu.For decides).
 func (p Port) RunsNativelyOn(hostArch string) bool {
@@ -192,6 +212,8 @@ func (p Port) RunsNativelyOn(hostArch string) bool {
 	}
 	return false
 }
+
+var imageName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
 func (p Port) validate() error {
 	missing := []string{}
@@ -233,6 +255,16 @@ func (p Port) validate() error {
 			}
 			if strings.TrimSpace(f.flags[flag]) == "" {
 				return fmt.Errorf("%s: %q needs a reason", f.field, flag)
+			}
+		}
+	}
+	if im := p.Images; im != nil {
+		if len(im.Only) == 0 || strings.TrimSpace(im.Why) == "" {
+			return errors.New("toolchain_images: name the images in \"only\" and say in \"why\" why the host's release cannot build the port")
+		}
+		for _, name := range im.Only {
+			if !imageName.MatchString(name) || name == "host" {
+				return fmt.Errorf("toolchain_images: %q is no toolchain image (a folder name of docker/)", name)
 			}
 		}
 	}

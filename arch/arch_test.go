@@ -72,6 +72,9 @@ func TestLoadRejectsBadAsm(t *testing.T) {
 		{"implicit without register", `"ld":{"form":"single"}`, `"lfpc":{"form":"implicit"}`, `asm.restores.lfpc: an implicit form needs "register"`},
 		{"stack_slot without stack_adjust", `"st":{"form":"single"}`, `"st":{"form":"single","stack_slot":"@-r15"}`, `asm.saves.st: stack_slot goes with stack_adjust only`},
 		{"no returns", `"returns":["ret"]`, `"returns":[]`, "asm.returns is empty"},
+		{"images without why", `"stack_area":0,`, `"stack_area":0,"toolchain_images":{"only":["trixie"]},`, `toolchain_images: name the images in "only" and say in "why"`},
+		{"images empty", `"stack_area":0,`, `"stack_area":0,"toolchain_images":{"only":[],"why":"x"},`, `toolchain_images: name the images in "only"`},
+		{"host is no image", `"stack_area":0,`, `"stack_area":0,"toolchain_images":{"only":["host"],"why":"x"},`, `toolchain_images: "host" is no toolchain image`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,6 +86,17 @@ func TestLoadRejectsBadAsm(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+// A port whose data names the only toolchain images that build it builds
+// there alone; any other port builds everywhere.
+func TestBuildsIn(t *testing.T) {
+	sh4 := Port{Images: &Images{Only: []string{"trixie"}, Why: "gcc 12 miscompiles its glibc"}}
+	assert.True(t, sh4.BuildsIn("trixie"))
+	assert.False(t, sh4.BuildsIn(""))
+	assert.False(t, sh4.BuildsIn("bookworm"))
+	assert.True(t, Port{}.BuildsIn(""))
+	assert.True(t, Port{}.BuildsIn("bookworm"))
 }
 
 // fp_rounding names probe slots: each is checked against probe.S.

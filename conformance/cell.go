@@ -11,6 +11,9 @@ const (
 	CellAbsent CellKind = iota
 	// CellUnsupported: a build the port declares it cannot work in.
 	CellUnsupported
+	// CellSkipped: a port no toolchain of the invocation builds
+	// (Run.Skipped).
+	CellSkipped
 	// CellDidNotRun: no case result to judge; Why says why in two words.
 	CellDidNotRun
 	CellPass
@@ -36,6 +39,9 @@ func NoRunCell(build string) Cell {
 func (r Run) Cell() Cell {
 	c := Cell{Duration: r.Duration}
 	switch {
+	case r.Skipped != "":
+		c.Kind = CellSkipped
+		return c
 	case r.Unsupported != "":
 		c.Kind = CellUnsupported
 		return c

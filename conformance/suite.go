@@ -90,6 +90,10 @@ type Run struct {
 	// Base is a foreign port's arch (our port it runs on), which its name
 	// need not say: every report shows it beside the switch.
 	Base string
+	// Skipped says why the run was left out without building anything:
+	// its port builds only in toolchain images (arch.Images), none of which
+	// this invocation ran. Neither a pass nor a failure; set apart.
+	Skipped string
 }
 
 // NewRun is the run of p in b, with where and with what it builds and runs:
@@ -154,6 +158,8 @@ func (r Run) OK() bool {
 // Why says in two words why a run did not run, for a matrix cell.
 func (r Run) Why() string {
 	switch {
+	case r.Skipped != "":
+		return "skipped"
 	case r.Unsupported != "":
 		return "unsupported"
 	case errors.Is(r.Err, ErrCompile):
@@ -178,7 +184,7 @@ func (r Run) Why() string {
 // (NotRun): it proved nothing either way, and the outcome is not a pass.
 func Totals(runs []Run) (passed, failed int) {
 	for _, r := range runs {
-		if r.Unsupported != "" || errors.Is(r.Err, ErrInterrupted) {
+		if r.Unsupported != "" || r.Skipped != "" || errors.Is(r.Err, ErrInterrupted) {
 			continue
 		}
 		p, f := r.Counts()
@@ -226,8 +232,11 @@ func (o Outcome) OK() bool {
 // builds showed it) and the runs of builds declared unsupported ("2
 // declared gaps and 1 unsupported build").
 func (o Outcome) Unjudged() string {
-	gaps, unsupported := map[string]bool{}, 0
+	gaps, unsupported, skipped := map[string]bool{}, 0, map[string]bool{}
 	for _, r := range o.Runs {
+		if r.Skipped != "" {
+			skipped[r.Port] = true
+		}
 		for _, g := range r.Gaps {
 			reg, _, _ := strings.Cut(g, ":")
 			gaps[r.Label()+"\x00"+reg] = true
@@ -242,6 +251,9 @@ func (o Outcome) Unjudged() string {
 	}
 	if unsupported > 0 {
 		parts = append(parts, text.Count(unsupported, "unsupported build"))
+	}
+	if len(skipped) > 0 {
+		parts = append(parts, text.Count(len(skipped), "skipped port"))
 	}
 	return strings.Join(parts, " and ")
 }

@@ -149,6 +149,17 @@ func TestRunCountsAndTotals(t *testing.T) {
 	}
 }
 
+// A skipped run is neither a pass nor a failure: its own cell, no count.
+func TestSkippedRunIsSetApart(t *testing.T) {
+	r := Run{Port: "sh4", Build: "gcc-O2", Skipped: "builds only in toolchain image trixie"}
+	assert.Equal(t, CellSkipped, r.Cell().Kind)
+	assert.Equal(t, "skipped", r.Why())
+	assert.False(t, r.OK())
+	passed, failed := Totals([]Run{r})
+	assert.Zero(t, passed)
+	assert.Zero(t, failed)
+}
+
 func TestOutcomeOK(t *testing.T) {
 	pass := Run{Cases: []CaseResult{{Status: Pass}}}
 	assert.True(t, Outcome{Runs: []Run{pass}}.OK())
@@ -167,6 +178,9 @@ func TestOutcomeSaysWhatItSetApart(t *testing.T) {
 	gapO2.Build, gapO2.Gaps = "gcc-O2", gapO0.Gaps[:1]
 	unsupported := Run{Port: "theirs", Build: "clang-O2", Unsupported: "crashes", Notes: []string{"declared unsupported"}}
 	fail := Run{Port: "ours", Build: "gcc-O0", Cases: []CaseResult{{Status: Fail}}}
+	skipO0 := Run{Port: "sh4", Build: "gcc-O0", Skipped: "builds only in toolchain image trixie (x), and no Docker engine answers"}
+	skipO2 := skipO0
+	skipO2.Build = "gcc-O2"
 	tests := []struct {
 		name     string
 		o        Outcome
@@ -184,6 +198,10 @@ func TestOutcomeSaysWhatItSetApart(t *testing.T) {
 		{"a failure too", Outcome{Runs: []Run{fail, unsupported}}, false, "1 unsupported build", "failed, and 1 unsupported build besides"},
 		{"unsupported alone", Outcome{Runs: []Run{unsupported}}, false, "1 unsupported build", "failed, and 1 unsupported build besides"},
 		{"interrupted", Outcome{Runs: []Run{gapO2}, Interrupted: true}, false, "1 declared gap", "interrupted, with 1 declared gap"},
+		{"a skipped port, counted once", Outcome{Runs: []Run{pass, skipO0, skipO2}}, true, "1 skipped port", "passed with 1 skipped port"},
+		{"a skipped port, strict", Outcome{Runs: []Run{pass, skipO0}, Strict: true}, false, "1 skipped port",
+			"failed (strict): 1 skipped port, which strict mode counts as failures"},
+		{"skipped alone", Outcome{Runs: []Run{skipO0}}, false, "1 skipped port", "failed, and 1 skipped port besides"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -215,6 +215,8 @@ func RunLine(r conformance.Run) string {
 	switch r.Cell().Kind {
 	case conformance.CellUnsupported:
 		verdict = "UNSUP"
+	case conformance.CellSkipped:
+		verdict = "SKIP"
 	case conformance.CellPass:
 		verdict = "PASS"
 	}
@@ -226,7 +228,9 @@ func RunLine(r conformance.Run) string {
 	if len(r.Gaps) > 0 {
 		line += fmt.Sprintf("  %d declared gap(s)", len(r.Gaps))
 	}
-	if r.Unsupported != "" {
+	if r.Skipped != "" {
+		line += "  skipped: " + r.Skipped
+	} else if r.Unsupported != "" {
 		line += "  unsupported: " + r.Unsupported
 	} else if r.Err != nil {
 		line += "  " + text.FirstLine(r.Err.Error())
@@ -295,6 +299,8 @@ func cell(c conformance.Cell) string {
 		return cmp.Or(c.Why, "-")
 	case conformance.CellUnsupported:
 		return "unsupported"
+	case conformance.CellSkipped:
+		return "skipped"
 	case conformance.CellDidNotRun:
 		return fmt.Sprintf("FAIL (%s) %.1fs", c.Why, c.Duration.Seconds())
 	}
@@ -339,7 +345,12 @@ func WriteFailures(w io.Writer, runs []conformance.Run) {
 // switch source with its SHA-256 and its declared gaps that showed.
 func WriteNotes(w io.Writer, runs []conformance.Run) {
 	var b strings.Builder
+	skipped := map[string]bool{}
 	for _, r := range runs {
+		if r.Skipped != "" && !skipped[r.Port] {
+			skipped[r.Port] = true
+			fmt.Fprintf(&b, "skipped: %s: %s\n", r.Port, r.Skipped)
+		}
 		if r.Switch != "" {
 			fmt.Fprintf(&b, "switch: %s %s: %s on %s (sha256 %s)\n", r.Port, r.Build, r.Switch, r.Base, r.SwitchSHA256)
 		}

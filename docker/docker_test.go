@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/executor"
+	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/internal/testkit"
 )
 
@@ -57,7 +58,7 @@ func TestSelectNamesTheKnownToolchains(t *testing.T) {
 
 func TestPackagesHoldEveryPortsCompilersAndQEMU(t *testing.T) {
 	ports := testkit.Ports(t, testkit.Root(t))
-	pkgs := Packages(ports, "amd64")
+	pkgs := Packages(ports, "amd64", "trixie")
 	for _, p := range ports {
 		if p.Name == "amd64" {
 			assert.Subset(t, pkgs, []string{"gcc", "libc6-dev"})
@@ -68,7 +69,17 @@ func TestPackagesHoldEveryPortsCompilersAndQEMU(t *testing.T) {
 	}
 	assert.Subset(t, pkgs, []string{"clang", "qemu-user", "pkg-config"})
 	assert.IsIncreasing(t, pkgs)
-	assert.Equal(t, pkgs, Packages(append(ports, ports...), "amd64"), "each once")
+	assert.Equal(t, pkgs, Packages(append(ports, ports...), "amd64", "trixie"), "each once")
+}
+
+// A port whose data names the only images that build it is in those
+// images alone.
+func TestPackagesHoldAnImageOnlyPortInItsImagesAlone(t *testing.T) {
+	area := 0
+	sh4 := arch.Port{Name: "sh4", Packages: []string{"gcc-sh4-linux-gnu"}, StackArea: &area,
+		Images: &arch.Images{Only: []string{"trixie"}, Why: "gcc 12 miscompiles its glibc"}}
+	assert.Contains(t, Packages([]arch.Port{sh4}, "amd64", "trixie"), "gcc-sh4-linux-gnu")
+	assert.NotContains(t, Packages([]arch.Port{sh4}, "amd64", "bookworm"), "gcc-sh4-linux-gnu")
 }
 
 // stream is a build's JSON message stream.

@@ -117,12 +117,16 @@ func Select(all []Image, names []string) ([]Image, error) {
 	return selected, nil
 }
 
-// Packages are the Debian packages an image holds for ports whose native
-// binaries run on goarch: each port's compilers (gcc and clang) and
+// Packages are the Debian packages the image of release holds for ports
+// whose native binaries run on goarch (those its release builds:
+// arch.Port.BuildsIn): each port's compilers (gcc and clang) and
 // qemu-user, as the host installs them, and pkg-config.
-func Packages(ports []arch.Port, goarch string) []string {
+func Packages(ports []arch.Port, goarch, release string) []string {
 	pkgs := []string{library.PkgConfig.Package}
 	for _, p := range ports {
+		if !p.BuildsIn(release) {
+			continue
+		}
 		// gcc and clang, and QEMU: even the port of goarch falls back to
 		// it where the machine cannot run its binaries.
 		pkgs = append(pkgs, toolchain.Packages(p, goarch, toolchain.Clang, true)...)

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/stackslice/stackslice/arch"
@@ -42,6 +44,15 @@ func Bench(ctx context.Context, o Options, bo BenchOptions) (bench.Result, error
 	if err != nil {
 		return bench.Result{}, err
 	}
+	// The benchmark runs in one toolchain: a port that builds only in
+	// images it does not run in is left out, and said.
+	if o.placement, err = place(ctx, o, ports, false); err != nil {
+		return bench.Result{}, err
+	}
+	for _, name := range slices.Sorted(maps.Keys(o.placement.skipped)) {
+		fmt.Fprintf(o.Out, "bench: %s left out: it %s\n", name, o.placement.skipped[name])
+	}
+	ports = slices.DeleteFunc(ports, func(p arch.Port) bool { return o.placement.skipped[p.Name] != "" })
 	s, err := startSession(ctx, o, ports, []conformance.Build{bench.Build}, benchTools(ports, o.ForceQEMU)...)
 	if err != nil {
 		return bench.Result{}, err

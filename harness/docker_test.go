@@ -186,7 +186,7 @@ func leftoverContainer(t *testing.T, e *docker.Engine) string {
 	sel, err := docker.Select(images, []string{"trixie"})
 	require.NoError(t, err)
 	var log bytes.Buffer
-	tag, err := e.EnsureImage(ctx, sel[0], docker.Packages(testkit.Ports(t, root), e.GOARCH()), &log)
+	tag, err := e.EnsureImage(ctx, sel[0], docker.Packages(testkit.Ports(t, root), e.GOARCH(), "trixie"), &log)
 	require.NoError(t, err, log.String())
 	host, err := os.Hostname()
 	require.NoError(t, err)

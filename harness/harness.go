@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"io"
 	"os"
 	"os/signal"
@@ -71,6 +72,9 @@ type Options struct {
 	// (docker/<release>/Dockerfile), or "host"; the host alone when empty.
 	// Each is a dimension of the matrix.
 	Toolchains []string
+
+	// placement is where each port builds, once decided (place).
+	placement *placement
 }
 
 // Root finds the repository root: the nearest folder upward from the
@@ -183,6 +187,11 @@ func Setup(ctx context.Context, o Options) error {
 	}
 	// Toolchain images hold everything already: Doctor builds them.
 	if len(o.Toolchains) == 0 {
+		pl, err := place(ctx, o, ports, false)
+		if err != nil {
+			return err
+		}
+		ports = pl.portsIn(ports, "")
 		tools := append([]toolchain.Tool{library.PkgConfig}, benchTools(ports, o.ForceQEMU)...)
 		if err := toolchain.Ensure(executor.With(ctx, executor.Host{}), ports, toolchain.Options{Compilers: conformance.Compilers(conformance.Builds),
 			Tools: tools, QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: true, Log: o.Out,
@@ -212,17 +221,24 @@ func doctor(ctx context.Context, o Options, afterSetup bool) error {
 		return err
 	}
 	ctx = executor.Expect(ctx)
+	pl, err := place(ctx, o, ports, false)
+	if err != nil {
+		return err
+	}
 	t, err := startToolchains(ctx, o)
 	if err != nil {
 		return err
 	}
 	defer t.stop()
+	for _, name := range slices.Sorted(maps.Keys(pl.skipped)) {
+		fmt.Fprintf(o.Out, "%s: not checked: it %s\n", name, pl.skipped[name])
+	}
 	problems := 0
 	for _, ex := range t.list {
 		if ex.Toolchain() != "" {
 			fmt.Fprintf(o.Out, "toolchain %s (%s):\n", ex.Toolchain(), ex.ID())
 		}
-		results := toolchain.Doctor(executor.With(ctx, ex), ports, conformance.Compilers(conformance.Builds), qemu.Options{ForceQEMU: o.ForceQEMU})
+		results := toolchain.Doctor(executor.With(ctx, ex), pl.portsIn(ports, ex.Toolchain()), conformance.Compilers(conformance.Builds), qemu.Options{ForceQEMU: o.ForceQEMU})
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -388,7 +404,7 @@ func startSession(ctx context.Context, o Options, ports []arch.Port, builds []co
 		return nil, err
 	}
 	for _, ex := range s.toolchains.list {
-		err = toolchain.Ensure(executor.With(ctx, ex), ports, toolchain.Options{Compilers: conformance.Compilers(builds), Tools: tools,
+		err = toolchain.Ensure(executor.With(ctx, ex), o.placement.portsIn(ports, ex.Toolchain()), toolchain.Options{Compilers: conformance.Compilers(builds), Tools: tools,
 			QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: !o.NoInstall, Log: o.Out, Unsupported: conformance.UnsupportedCompiler})
 		if ctx.Err() != nil {
 			err = fmt.Errorf("interrupted (%s) while checking toolchains", why(ctx))
@@ -418,6 +434,22 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	ports, _ := jobPortsAndBuilds(jobs)
+	if o.placement, err = place(ctx, o, ports, true); err != nil {
+		return nil, err
+	}
+	o.Toolchains = o.placement.toolchains()
+	var skipped []conformance.Run
+	jobs = slices.DeleteFunc(jobs, func(j job) bool {
+		why := o.placement.skipped[j.port.Name]
+		if why != "" {
+			skipped = append(skipped, conformance.Run{Port: j.port.Name, Build: j.build.Name, Skipped: why})
+		}
+		return why != ""
+	})
+	if len(jobs) == 0 {
+		return nil, fmt.Errorf("nothing to run: %s", o.placement.refuse())
+	}
 	ports, builds := jobPortsAndBuilds(jobs)
 	var tools []toolchain.Tool
 	if o.withExamples() {
@@ -429,7 +461,7 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 	}
 	defer s.close()
 	ctx = s.ctx
-	jobs = s.toolchains.expand(jobs)
+	jobs = s.toolchains.expand(jobs, o.placement)
 	opts := conformance.Options{
 		QEMU:        qemu.Options{ForceQEMU: o.ForceQEMU, Timeout: 20 * time.Minute},
 		CaseTimeout: o.CaseTimeout,
@@ -467,6 +499,7 @@ func Test(ctx context.Context, o Options) ([]conformance.Run, error) {
 		progress.Finish(runs[i])
 	})
 	progress.Close()
+	runs = append(runs, skipped...)
 	outcome := conformance.Outcome{Runs: runs, Interrupted: ctx.Err() != nil, Strict: o.Strict}
 	if outcome.Interrupted {
 		for i, j := range jobs {
@@ -613,6 +646,12 @@ func Mutants(ctx context.Context, o Options) error {
 			return err
 		}
 	}
+	if o.placement, err = place(ctx, o, ports, false); err != nil {
+		return err
+	}
+	if err := o.placement.refuse(); err != nil {
+		return err
+	}
 	s, err := startSession(ctx, o, ports, builds)
 	if err != nil {
 		return err
@@ -628,7 +667,7 @@ func Mutants(ctx context.Context, o Options) error {
 		if ex.Toolchain() != "" {
 			fmt.Fprintf(o.Out, "toolchain %s:\n", ex.Toolchain())
 		}
-		for _, p := range ports {
+		for _, p := range o.placement.portsIn(ports, ex.Toolchain()) {
 			verdict, err := mutatePort(ctx, o, p, builds, s.options(ex, opts))
 			if ctx.Err() != nil {
 				return fmt.Errorf("interrupted (%s): every compiler, QEMU and target process was stopped", why(ctx))

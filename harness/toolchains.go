@@ -95,7 +95,6 @@ func startToolchains(ctx context.Context, o Options, paths ...string) (*toolchai
 		return nil, err
 	}
 	// Every port's packages, whichever are selected: one image per release.
-	pkgs := docker.Packages(all, t.engine.GOARCH())
 	fail := func(name string, err error) (*toolchains, error) {
 		t.stop()
 		if ctx.Err() != nil {
@@ -113,7 +112,7 @@ func startToolchains(ctx context.Context, o Options, paths ...string) (*toolchai
 			continue
 		}
 		im := selected[slices.IndexFunc(selected, func(im docker.Image) bool { return im.Release == name })]
-		if tags[i], err = t.engine.EnsureImage(ctx, im, pkgs, o.Out); err != nil {
+		if tags[i], err = t.engine.EnsureImage(ctx, im, docker.Packages(all, t.engine.GOARCH(), name), o.Out); err != nil {
 			return fail(name, err)
 		}
 	}
@@ -206,11 +205,15 @@ func subdir(dir string, ex executor.Executor) string {
 	return filepath.Join(dir, "toolchain-"+ex.Toolchain())
 }
 
-// expand is jobs under every toolchain, toolchain by toolchain.
-func (t *toolchains) expand(jobs []job) []job {
+// expand is jobs under every toolchain that builds their port (pl),
+// toolchain by toolchain.
+func (t *toolchains) expand(jobs []job, pl *placement) []job {
 	var all []job
 	for _, ex := range t.list {
 		for _, j := range jobs {
+			if !pl.runsIn(j.port, ex.Toolchain()) {
+				continue
+			}
 			j.ex = ex
 			all = append(all, j)
 		}
@@ -238,10 +241,9 @@ func PruneImages(ctx context.Context, o Options) error {
 		return err
 	}
 	defer engine.Close()
-	pkgs := docker.Packages(all, engine.GOARCH())
 	var keep []string
 	for _, im := range images {
-		keep = append(keep, im.Tag(pkgs))
+		keep = append(keep, im.Tag(docker.Packages(all, engine.GOARCH(), im.Release)))
 	}
 	removed, err := engine.Prune(ctx, keep)
 	for _, tag := range removed {

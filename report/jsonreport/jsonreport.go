@@ -57,6 +57,7 @@ type Run struct {
 	SwitchSHA256 string   `json:"switch_sha256,omitempty"`
 	Gaps         []string `json:"gaps,omitempty"`
 	Unsupported  string   `json:"unsupported,omitempty"`
+	Skipped      string   `json:"skipped,omitempty"`
 	Cases        []Case   `json:"cases"`
 }
 
@@ -97,6 +98,7 @@ func New(o conformance.Outcome) Report {
 			SwitchSHA256:    r.SwitchSHA256,
 			Gaps:            r.Gaps,
 			Unsupported:     r.Unsupported,
+			Skipped:         r.Skipped,
 			// Never null, so that consumers can iterate without a check.
 			Cases: make([]Case, 0, len(r.Cases)),
 		}

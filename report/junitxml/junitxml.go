@@ -122,6 +122,11 @@ func newSuite(r conformance.Run) TestSuite {
 		suite.Properties = append(suite.Properties, Property{Name: "base", Value: r.Base},
 			Property{Name: "switch", Value: r.Switch}, Property{Name: "switch_sha256", Value: r.SwitchSHA256})
 	}
+	if r.Skipped != "" {
+		suite.Tests, suite.Skipped = 1, 1
+		suite.Cases = []TestCase{{Classname: classname, Name: DidNotRunCase, Time: seconds(r.Duration), Skipped: &Problem{Message: "skipped: " + r.Skipped}}}
+		return suite
+	}
 	if r.Unsupported != "" {
 		suite.Tests, suite.Skipped = 1, 1
 		suite.Cases = []TestCase{{Classname: classname, Name: DidNotRunCase, Time: seconds(r.Duration), Skipped: &Problem{Message: "unsupported: " + r.Unsupported}}}

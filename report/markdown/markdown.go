@@ -109,6 +109,8 @@ func cell(c conformance.Cell) string {
 		return cmp.Or(c.Why, noRun)
 	case conformance.CellUnsupported:
 		return "unsupported"
+	case conformance.CellSkipped:
+		return "skipped"
 	case conformance.CellDidNotRun:
 		return failMark + " " + c.Why
 	}
@@ -167,7 +169,7 @@ func writeFailures(b *strings.Builder, runs []conformance.Run) {
 		}
 	}
 	for _, r := range runs {
-		if r.Unsupported != "" {
+		if r.Unsupported != "" || r.Skipped != "" {
 			continue
 		}
 		if r.DidNotRun() {
@@ -201,7 +203,13 @@ func writeNotes(b *strings.Builder, runs []conformance.Run) {
 			header = true
 		}
 	}
+	skipped := map[string]bool{}
 	for _, r := range runs {
+		if r.Skipped != "" && !skipped[r.Port] {
+			skipped[r.Port] = true
+			section()
+			fmt.Fprintf(b, "- **%s**: skipped: %s\n", inline(r.Port), inline(r.Skipped))
+		}
 		if r.Switch != "" {
 			section()
 			fmt.Fprintf(b, "- **%s %s**: switch %s on %s, SHA-256 %s\n", inline(r.Port), inline(r.Build), inline(r.Switch), inline(r.Base), inline(r.SwitchSHA256))
