@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/internal/testkit"
 )
 
