@@ -242,6 +242,14 @@ func TestPortsTable(t *testing.T) {
 	again, _ := os.ReadFile(filepath.Join(root, "README.md"))
 	assert.Equal(t, string(data), string(again))
 
+	// A port that builds only in a toolchain image says so in its row.
+	write(t, root, "arch/toy/port.json", strings.Replace(toyPort, `"qemu_cpu":"max"`, `"qemu_cpu":"max","toolchain_images":{"only":["trixie"],"why":"x"}`, 1))
+	require.EqualError(t, PortsTable(root), "README.md: the ports table's row for toy is stale; run `go run github.com/magefile/mage docs`")
+	require.NoError(t, WritePortsTable(root))
+	data, err = os.ReadFile(filepath.Join(root, "README.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "| `toy-gcc`, clang; only in the toolchain image `trixie` (elsewhere skipped, and said) |")
+
 	// A port's data changes: its row is stale.
 	write(t, root, "arch/toy/port.json", strings.Replace(toyPort, `"qemu_cpu":"max"`, `"qemu_cpu":"toy2"`, 1))
 	require.EqualError(t, PortsTable(root), "README.md: the ports table's row for toy is stale; run `go run github.com/magefile/mage docs`")

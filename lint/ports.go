@@ -59,6 +59,9 @@ func portsTableRows(facts []portFacts) []string {
 		if len(f.UnsupportedBuilds) > 0 {
 			compilers += "; unsupported: " + codeList(mapKeys(f.UnsupportedBuilds))
 		}
+		if f.Images != nil {
+			compilers += "; only in the toolchain image " + codeList(f.Images.Only) + " (elsewhere skipped, and said)"
+		}
 		cases := "every case"
 		if len(f.EmulatorBugs) > 0 {
 			cases += "; under QEMU, known failures: " + codeList(mapKeys(f.EmulatorBugs))
