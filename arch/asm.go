@@ -72,7 +72,9 @@ type Move struct {
 	// Last is the implied last register of a span form that names only its
 	// first: powerpc's stmw %r14, 4*4(%r1) stores r14 to r31.
 	Last string `json:"last,omitempty"`
-	// Register is the control register of the implicit form (stmxcsr).
+	// Register is what the implicit form moves: a control register
+	// (stmxcsr: mxcsr), or of the class of the asm.registers set that names
+	// it (sparc64's flushw: "windows", the callers' register windows).
 	Register string `json:"register,omitempty"`
 	// RegisterLast marks a single or list form whose register (list) is
 	// the last operand, the frame slot first (AT&T loads: movq 8(%rsp),
@@ -95,7 +97,7 @@ var Forms = []string{
 	"single",   // one register and a frame slot: str x19, [sp, #10*8]; push %rbx, mov.l r8, @-r15 (with stack_adjust)
 	"pair",     // two registers to adjacent slots: stp x19, x20, [sp, #10*8]
 	"span",     // a register range to adjacent slots: stmg %r6, %r14, 8(%r15); stmw %r14, 16(%r1) (with last)
-	"implicit", // a control register named by the instruction: stmxcsr 0(%rsp)
+	"implicit", // a register named by the instruction: stmxcsr 0(%rsp); without an operand where it finds the memory itself: flushw
 	"indexed",  // one register, its address in two registers: stvx %v20, %r1, %r12
 	"list",     // a register list, one operand of registers and first-last ranges joined by / or , (in braces or not), to adjacent slots in the order written: movem.l %d2-%d7/%a2-%a6, 2*4(%sp)
 }

@@ -350,13 +350,23 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		}
 		regs(l.ops[reg])
 	case implicit:
-		if len(l.ops) != 1 {
-			return Site{}, errors.New("expected a frame slot")
+		// Its operand is the frame slot (stmxcsr 0(%rsp)), or it has none
+		// when the instruction finds the memory itself (sparc64's flushw
+		// writes every register window to its own frame's save area).
+		if len(l.ops) > 1 {
+			return Site{}, errors.New("expected a frame slot, or no operand")
 		}
-		if err := memoryAt(0); err != nil {
-			return Site{}, err
+		if len(l.ops) == 1 {
+			if err := memoryAt(0); err != nil {
+				return Site{}, err
+			}
 		}
-		s.Regs = append(s.Regs, Reg{Name: mv.register, Class: Control})
+		// A control register, unless a set of asm.registers names it.
+		class := Control
+		if set := in.set(mv.register); set != nil {
+			class = set.class
+		}
+		s.Regs = append(s.Regs, Reg{Name: mv.register, Class: class})
 	case indexed:
 		if len(l.ops) != 3 || !in.isRegister(l.ops[0]) || !in.isRegister(l.ops[1]) || !in.isRegister(l.ops[2]) {
 			return Site{}, errors.New("expected a register and a base and an index register")

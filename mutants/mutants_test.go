@@ -207,6 +207,18 @@ func TestFindReadsEveryForm(t *testing.T) {
 	rts`, []string{"save fpcr control", "save d2 GPR", "save d3 GPR", "save d4 GPR", "save a2 GPR", "save fp GPR",
 			"save fp2 FP", "save fp3 FP", "restore fpcr control", "restore d2 GPR", "restore d3 GPR", "restore d4 GPR",
 			"restore a2 GPR", "restore fp GPR", "restore fp2 FP", "restore fp3 FP"}},
+		{"sparc64: windows flushed and filled by instructions without operands, loads register last", "sparc64", `
+	/* 1. save */
+	save	%sp, -FRAME, %sp	/* sl:not-a-save: a window and the frame */
+	flushw
+	stx	%fsr, [%sp+2047+176+0*8]
+	stx	%fp, [%sp+2047+176+1*8]
+	/* 5. restore */
+	ldx	[%sp+2047+176+0*8], %fsr
+	ldx	[%sp+2047+176+1*8], %fp
+	restore
+	retl
+	nop`, []string{"save windows GPR", "save fsr control", "save fp GPR", "restore fsr control", "restore fp GPR", "restore windows GPR"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -249,6 +261,8 @@ func TestFindRefusesWhatItCannotRead(t *testing.T) {
 			"the register list %d2-%d4/%d3 names d3 twice"},
 		{"list range across register kinds", "/* 1. save */\n\tmovem.l\t%d6-%a2, 8(%sp)\n/* 2. */",
 			"cannot read the register range %d6 to %a2"},
+		{"control word without a slot", "/* 1. save */\n\tstmxcsr\t%rsp, %rbx\n/* 2. */", "expected a frame slot, or no operand"},
+		{"control word in a register", "/* 1. save */\n\tstmxcsr\t%rbx\n/* 2. */", "expected a frame slot (a memory operand)"},
 		// What the check would skip it could not mutate: data directives
 		// (annotated or not), preprocessor lines, two instructions on a line,
 		// any other directive without a note.
@@ -269,6 +283,9 @@ func TestFindRefusesWhatItCannotRead(t *testing.T) {
 			}
 			if strings.HasPrefix(tt.name, "list") {
 				in = isaOf(t, "m68k")
+			}
+			if strings.HasPrefix(tt.name, "control word") {
+				in = isaOf(t, "amd64")
 			}
 			_, err := Find(tt.src, in)
 			require.Error(t, err)
