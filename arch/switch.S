@@ -39,6 +39,8 @@
 #include "riscv64/switch.S"
 #elif defined(__s390x__)
 #include "s390x/switch.S"
+#elif defined(__sparc__) && defined(__arch64__)
+#include "sparc64/switch.S"
 #else
 #error "stackslice has no port for this target: no arch/<name>/port.json matches its predefined macros (docs/ports.md)"
 #endif
