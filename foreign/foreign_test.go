@@ -30,7 +30,7 @@ func TestRegistryAndPath(t *testing.T) {
 	root := testkit.Root(t)
 	ports, err := Load(archDir(t), Dirs(root, filepath.Join(root, "foreign", "testdata")))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"slp-example-amd64", "slp-example-arm", "slp-example-arm64", "slp-example-armel", "slp-leaky-amd64", "slp-leaky-arm64"}, arch.Names(ports))
+	assert.Equal(t, []string{"slp-example-alpha", "slp-example-amd64", "slp-example-arm", "slp-example-arm64", "slp-example-armel", "slp-leaky-amd64", "slp-leaky-arm64"}, arch.Names(ports))
 	for _, p := range ports {
 		require.NotNil(t, p.Foreign)
 		// Inherited from the base, but with the adapter in place of switch.S.
