@@ -63,6 +63,11 @@ type Port struct {
 	// s390x, the register save area; 4 on 386, the argument slot of
 	// sl_core_save), which the SLP adapter gets as SL_SLP_AREA.
 	StackArea *int `json:"stack_area"`
+	// StackGrows is the direction the stack grows: "down" (the default,
+	// when absent) or "up" (hppa). Every compile of the core gets it as
+	// -DSL_STACK_GROWS (core/port.h), and so does the SLP adapter; the port's
+	// stack_area then lies below its caller's stack pointer.
+	StackGrows string `json:"stack_grows,omitempty"`
 	// EmulatorBugs maps a case name to the QEMU bug that fails it under
 	// emulation only; such a failure is reported as known, with the reason,
 	// and a pass is still a pass.
@@ -268,6 +273,9 @@ func (p Port) validate() error {
 			}
 		}
 	}
+	if p.StackGrows != "" && p.StackGrows != StackDown && p.StackGrows != StackUp {
+		return fmt.Errorf("stack_grows %q: the direction the stack grows, %q or %q (absent: %q)", p.StackGrows, StackDown, StackUp, StackDown)
+	}
 	if *p.StackArea < 0 {
 		return fmt.Errorf("stack_area %d: the bytes a callee may write above its caller's stack pointer, 0 or more", *p.StackArea)
 	}
@@ -292,6 +300,27 @@ func (p Port) validate() error {
 		}
 	}
 	return nil
+}
+
+// The directions a stack grows in (port.json stack_grows).
+const (
+	StackDown = "down"
+	StackUp   = "up"
+)
+
+// Growth is the direction p's stack grows: StackDown or StackUp.
+func (p Port) Growth() string {
+	if p.StackGrows == "" {
+		return StackDown
+	}
+	return p.StackGrows
+}
+
+// CoreDefines are the -D flags (without the -D) every compile of the core
+// and of what includes core/port.h gets for p: the direction its stack
+// grows.
+func (p Port) CoreDefines() []string {
+	return []string{"SL_STACK_GROWS=" + p.Growth()}
 }
 
 // DeclarableSlots are the probe slots a foreign port on p may declare in

@@ -75,6 +75,7 @@ func TestLoadRejectsBadAsm(t *testing.T) {
 		{"images without why", `"stack_area":0,`, `"stack_area":0,"toolchain_images":{"only":["trixie"]},`, `toolchain_images: name the images in "only" and say in "why"`},
 		{"images empty", `"stack_area":0,`, `"stack_area":0,"toolchain_images":{"only":[],"why":"x"},`, `toolchain_images: name the images in "only"`},
 		{"host is no image", `"stack_area":0,`, `"stack_area":0,"toolchain_images":{"only":["host"],"why":"x"},`, `toolchain_images: "host" is no toolchain image`},
+		{"stack_grows neither way", `"stack_area":0,`, `"stack_area":0,"stack_grows":"sideways",`, `stack_grows "sideways": the direction the stack grows, "down" or "up" (absent: "down")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,6 +98,19 @@ func TestBuildsIn(t *testing.T) {
 	assert.False(t, sh4.BuildsIn("bookworm"))
 	assert.True(t, Port{}.BuildsIn(""))
 	assert.True(t, Port{}.BuildsIn("bookworm"))
+}
+
+// stack_grows is down unless a port says up, and every compile of the core
+// gets it.
+func TestStackGrowth(t *testing.T) {
+	for _, tt := range []struct{ field, want string }{{"", StackDown}, {`"stack_grows":"down",`, StackDown}, {`"stack_grows":"up",`, StackUp}} {
+		root := t.TempDir()
+		writePort(t, root, "toy", strings.Replace(validPort, `"stack_area":0,`, `"stack_area":0,`+tt.field, 1))
+		ports, err := Load(root)
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, ports[0].Growth())
+		assert.Equal(t, []string{"SL_STACK_GROWS=" + tt.want}, ports[0].CoreDefines())
+	}
 }
 
 // fp_rounding names probe slots: each is checked against probe.S.

@@ -200,7 +200,7 @@ func CompileProgram(ctx context.Context, root string, p arch.Port, b Build, prog
 	srcs := prog.Sources
 	compiler := b.Compiler.Command(p)
 	flags := compileFlags(root, p, b)
-	for _, d := range prog.Defines {
+	for _, d := range append(p.CoreDefines(), prog.Defines...) {
 		flags = append(flags, "-D"+d)
 	}
 	headers, err := headerDigest(root, p)

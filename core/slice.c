@@ -1,20 +1,23 @@
 /* The stack-slicing core: greenlet's algorithm in portable C11.
  *
  * Every coroutine of a thread runs on that thread's stack. A started
- * coroutine owns the region [slice_start, slice_stop): slice_stop is fixed
- * when it starts (an address in the frame of the call that started it) and
- * slice_start is its stack pointer when it last left. While it is suspended,
- * the lowest `saved` bytes of that region live in a heap copy; the rest is
- * still on the stack, untouched. Switching to a coroutine saves just enough
- * of the others to free its region, copies its heap copy back to the very
- * same addresses, and moves the stack pointer there.
+ * coroutine owns the region between slice_start and slice_stop: slice_stop
+ * is fixed when it starts (an address in the frame of the call that started
+ * it) and slice_start is its stack pointer when it last left, the deep end.
+ * While it is suspended, the deepest `saved` bytes of that region live in a
+ * heap copy; the rest is still on the stack, untouched. Switching to a
+ * coroutine saves just enough of the others to free its region, copies its
+ * heap copy back to the very same addresses, and moves the stack pointer
+ * there.
  *
  * The coroutines that still have bytes on the stack form one chain per
  * thread, from the running one through stack_prev, ordered by slice_stop,
- * shallower (higher addresses on every supported arch) further along.
- * Stacks grow down on all six ports; addresses are compared as integers and
- * sizes computed signed, since a coroutine may be resumed from shallower or
- * deeper than where it started. */
+ * shallower further along. The stack grows down (the region is
+ * [slice_start, slice_stop)) or up, on hppa ([slice_stop, slice_start)), as
+ * the port says (SL_STACK_UP, core/port.h); the few helpers under "stack
+ * direction" are all that differs, and everything else speaks of deeper and
+ * shallower. Sizes are computed signed, since a coroutine may be resumed
+ * from shallower or deeper than where it started. */
 #include "slice.h"
 #include "slice_debug.h"
 #include "port.h"
@@ -53,12 +56,12 @@ struct sl_thread;
 
 struct sl_coro {
     char *slice_start;     /* stack pointer when it last left; NULL while running */
-    char *slice_stop;      /* top (exclusive) of the region it owns; set when started */
-    char *copy;            /* heap copy of [slice_start, slice_start + saved) */
+    char *slice_stop;      /* shallow end of the region it owns; set when started */
+    char *copy;            /* heap copy of the `saved` bytes next to slice_start */
     size_t saved;
     size_t saved_before;   /* saved when a save_all began: a failed one undoes */
     size_t cap;            /* size of the block at copy, kept between saves */
-    size_t off;            /* where in it the copy starts: as the stack, mod 64 */
+    size_t off;            /* where slice_start lies in it (copy_anchor) */
     size_t room;           /* bytes a save may copy without fit_buffer (0 when
                             * the block is big enough to be shrunk) */
     void **result;         /* where to put the value it is resumed with */
@@ -84,7 +87,7 @@ struct sl_thread {
     int save_failed;
     long allocs_left;      /* failure injection: < 0 means off */
     int fail_once;         /* the injected failure is one allocation, not all after */
-    char *lowest_switch;   /* the deepest stack pointer a switch has left from */
+    char *deepest_switch;  /* the deepest stack pointer a switch has left from */
     uint64_t id;           /* this thread's identity: 0 until first use */
 };
 
@@ -181,21 +184,71 @@ __attribute__((no_sanitize_address)) static void copy_stack(void *dst, const voi
 #define copy_stack memcpy
 #endif
 
+/* ---- stack direction -------------------------------------------------- */
+
+/* An address as it would lie on a stack that grows down: on an upward one
+ * mirrored (x ^ all ones reverses the order of unsigned integers and the
+ * sign of their differences), so that deeper is lower either way. */
+SL_INLINE uintptr_t depth(const char *a) { return (uintptr_t)a ^ (SL_STACK_UP ? UINTPTR_MAX : 0); }
+
+SL_INLINE int deeper(const char *a, const char *b) { return depth(a) < depth(b); }
+
+/* Bytes from `from` to `to`, positive when `to` is the shallower. */
 SL_INLINE intptr_t distance(const char *from, const char *to) {
-    return (intptr_t)((uintptr_t)to - (uintptr_t)from);
+    return (intptr_t)(depth(to) - depth(from));
 }
 
-SL_INLINE int below(const char *a, const char *b) { return (uintptr_t)a < (uintptr_t)b; }
+/* The direction this core slices in, as a symbol: an upward port refers to
+ * sl_core_stack_grows_up, so that it does not link with a core built for
+ * a downward stack (core/port.h). */
+SL_INTERNAL extern const char SL_CAT(sl_core_stack_grows_, SL_STACK_GROWS);
+const char SL_CAT(sl_core_stack_grows_, SL_STACK_GROWS) = 1;
+
+/* The shallow end of every stack: the main coroutine's slice_stop. */
+#define SL_SHALLOWEST ((char *)(SL_STACK_UP ? 0 : UINTPTR_MAX))
+
+/* The lowest address of the bytes `near` to `far` bytes shallower than a
+ * slice's start: on a downward stack they lie above it, on an upward one
+ * below it. */
+SL_INLINE char *slice_bytes(char *slice_start, size_t near, size_t far) {
+    return SL_STACK_UP ? slice_start - far : slice_start + near;
+}
+
+/* A coroutine started from a frame owns the stack deeper than `mark`, a
+ * byte of that frame: its slice_stop is the 8-byte boundary on the deep
+ * side of the mark, so that slices are whole words and the copies run
+ * aligned. That stays shallower than the caller's stack pointer, which lies
+ * deeper than the mark, because that pointer is 8-byte aligned or, on a
+ * stack aligned to less (m68k: 2 bytes), the arguments of this call lie
+ * between them (12 bytes, pushed); on hppa, where the stack grows up, the
+ * 48-byte frame marker of the call does. */
+SL_INLINE char *stop_at(const char *mark) {
+    uintptr_t m = (uintptr_t)mark;
+    return (char *)(SL_STACK_UP ? (m | 7) + 1 : m & ~(uintptr_t)7);
+}
 
 /* Buffers grow in steps of this many bytes, and one this much larger than
  * a fresh save needs is given back (down to twice the need), so a coroutine
  * that once held a deep stack does not keep it forever. */
 #define SL_BUF_STEP 256
 #define SL_BUF_SHRINK (64 * 1024)
-/* A copy starts in its block at the stack's own offset modulo a cache line,
+/* A copy lies in its block at the stack's own offset modulo a cache line,
  * so that both sides of a copy are aligned alike (a 64 KiB copy between
  * misaligned ones ran 5 % slower here); a block holds that much more. */
 #define SL_BUF_ALIGN 64
+
+/* Where in c's block a fresh copy puts slice_start: the copy grows from it
+ * toward the shallow end, so it sits at the block's start on a downward
+ * stack and at its end on an upward one, moved by less than SL_BUF_ALIGN
+ * to the stack's own offset. */
+SL_INLINE size_t copy_anchor(const sl_coro *c, const char *slice_start) {
+    uintptr_t block = (uintptr_t)c->copy, start = (uintptr_t)slice_start;
+    return SL_STACK_UP ? c->cap - ((block + c->cap - start) & (SL_BUF_ALIGN - 1))
+                       : (start - block) & (SL_BUF_ALIGN - 1);
+}
+
+/* Where the stack byte at `a` of c's saved bytes lies in its copy. */
+SL_INLINE char *copy_of(const sl_coro *c, const char *a) { return c->copy + c->off + (a - c->slice_start); }
 
 /* What a save may copy into c's block without fit_buffer: all but the
  * alignment slack, or nothing when the block is big enough that
@@ -213,6 +266,11 @@ SL_COLD static int fit_buffer(sl_coro *c, size_t need) {
     if (need > c->cap) {
         char *copy = mem_resize(c->copy, c->cap, cap);
         if (!copy) return -1;
+        /* A copy anchored at the block's end moves to the new end, and
+         * keeps its offset modulo SL_BUF_ALIGN (blocks are whole steps). */
+        size_t moved = SL_STACK_UP && c->saved ? cap - c->cap : 0;
+        if (moved) memmove(copy + c->off + moved - c->saved, copy + c->off - c->saved, c->saved);
+        c->off += moved;
         c->copy = copy;
         c->cap = cap;
     } else if (c->cap > SL_BUF_SHRINK && need < c->cap / 4 && !c->saved) {
@@ -238,8 +296,9 @@ SL_INLINE int save_upto(sl_coro *c, char *stop) {
     if ((size_t)need > c->room && fit_buffer(c, (size_t)need)) return -1;
     /* A block that moved while it held part of a copy keeps it at the same
      * offset: only a fresh copy picks its offset. */
-    if (!have) c->off = ((uintptr_t)c->slice_start - (uintptr_t)c->copy) & (SL_BUF_ALIGN - 1);
-    copy_stack(c->copy + c->off + have, c->slice_start + have, (size_t)(need - have));
+    if (!have) c->off = copy_anchor(c, c->slice_start);
+    char *from = slice_bytes(c->slice_start, (size_t)have, (size_t)need);
+    copy_stack(copy_of(c, from), from, (size_t)(need - have));
     c->saved = (size_t)need;
     return 0;
 }
@@ -264,11 +323,11 @@ SL_NOINLINE static void *save_all(struct sl_thread *t, void *slice_start) {
         owner->slice_start = slice_start;
     }
 #ifdef SL_ASAN
-    if (!t->lowest_switch || below(slice_start, t->lowest_switch)) t->lowest_switch = slice_start;
+    if (!t->deepest_switch || deeper(slice_start, t->deepest_switch)) t->deepest_switch = slice_start;
 #endif
     t->save_failed = 0;
     sl_coro *first = owner;
-    while (below(owner->slice_stop, target->slice_stop)) {
+    while (deeper(owner->slice_stop, target->slice_stop)) {
         owner->saved_before = owner->saved;
         if (save_upto(owner, owner->slice_stop)) goto failed;
         owner = owner->stack_prev;
@@ -302,17 +361,17 @@ void *sl_core_save(void *slice_start) {
     sl_coro *target = t->target;
     sl_coro *self = t->current;
     char *stop = target->slice_stop;
-    if (below(self->slice_stop, stop)) stop = self->stack_prev == target ? self->slice_stop : NULL;
+    if (deeper(self->slice_stop, stop)) stop = self->stack_prev == target ? self->slice_stop : NULL;
     if (stop && self->state == SL_ACTIVE && target->state == SL_ACTIVE && t->allocs_left < 0) {
         intptr_t need = distance(slice_start, stop);
         if (need > 0 && (size_t)need <= self->room) {
             self->slice_start = slice_start;
             self->saved = (size_t)need;
-            size_t off = ((uintptr_t)slice_start - (uintptr_t)self->copy) & (SL_BUF_ALIGN - 1);
-            self->off = off;
+            self->off = copy_anchor(self, slice_start);
             t->save_failed = 0;
             char *resume = target->slice_start;
-            copy_stack(self->copy + off, slice_start, (size_t)need);
+            char *from = slice_bytes(slice_start, 0, (size_t)need);
+            copy_stack(copy_of(self, from), from, (size_t)need);
             return resume;
         }
     }
@@ -330,19 +389,22 @@ int sl_core_restore(void) {
      * last, down to the deepest point any switch left from; forget it all
      * rather than report the target's frames against someone else's
      * redzones. handle_no_return clears from here up, as before a longjmp.
-     * Before the copy, since a signal handler's frame may land below us
-     * while it runs. */
+     * Before the copy, since a signal handler's frame may land deeper than
+     * us while it runs. */
     char here;
-    if (below(t->lowest_switch, &here))
-        ASAN_UNPOISON_MEMORY_REGION(t->lowest_switch, (size_t)distance(t->lowest_switch, &here));
+    if (deeper(t->deepest_switch, &here)) {
+        size_t n = (size_t)distance(t->deepest_switch, &here);
+        ASAN_UNPOISON_MEMORY_REGION(slice_bytes(t->deepest_switch, 0, n), n);
+    }
     __asan_handle_no_return();
 #endif
     if (target->saved) {
-        copy_stack(target->slice_start, target->copy + target->off, target->saved);
+        char *to = slice_bytes(target->slice_start, 0, target->saved);
+        copy_stack(to, copy_of(target, to), target->saved);
         target->saved = 0; /* the buffer stays, for its next save */
     }
     sl_coro *owner = origin->state == SL_DEAD ? origin->stack_prev : origin;
-    while (owner && !below(target->slice_stop, owner->slice_stop)) owner = owner->stack_prev;
+    while (owner && !deeper(target->slice_stop, owner->slice_stop)) owner = owner->stack_prev;
     target->stack_prev = owner;
     /* A throw kills the unstarted coroutines it passed on its way up. */
     if (t->throw_from) {
@@ -410,7 +472,7 @@ static struct sl_thread *thread_state(void) {
         pthread_setspecific(main_key, &t->main);
         t->main.state = SL_ACTIVE;
         t->main.is_main = 1;
-        t->main.slice_stop = (char *)UINTPTR_MAX;
+        t->main.slice_stop = SL_SHALLOWEST;
         t->main.thread = t;
         t->id = new_thread_id();
         t->main.owner = t->id;
@@ -422,14 +484,10 @@ static struct sl_thread *thread_state(void) {
 SL_NOINLINE static _Noreturn void run_current(void);
 
 /* `mark` lies in the caller's frame: a coroutine started here owns the stack
- * below it. Never inlined, so the frames of the new coroutine all lie below
- * that mark. It is rounded down to 8 bytes, so that slices are whole words
- * and the copies run aligned; that stays above the caller's stack pointer,
- * which lies below the mark, because that pointer is 8-byte aligned or, on a
- * stack aligned to less (m68k: 2 bytes), the arguments of this call lie
- * between them (12 bytes, pushed). */
+ * deeper than it (stop_at). Never inlined, so the frames of the new
+ * coroutine all lie deeper than that mark. */
 SL_NOINLINE static int switch_stack(struct sl_thread *t, sl_coro *to, char *mark) {
-    if (to->state == SL_NEW) to->slice_stop = (char *)((uintptr_t)mark & ~(uintptr_t)7);
+    if (to->state == SL_NEW) to->slice_stop = stop_at(mark);
     t->target = to;
     int r = sl_arch_switch();
     if (r == SL_STARTED) run_current();
@@ -460,7 +518,7 @@ static int transfer(sl_coro *to, void *value, int code, void **result) {
     t->current->result = result;
     /* A started coroutine resumes where it left: no mark is needed, and the
      * port is called from here, one frame and one call fewer. Only a start
-     * needs switch_stack's frame below the mark. */
+     * needs switch_stack's frame deeper than the mark. */
     int r;
     if (dest->state != SL_NEW) {
         t->target = dest;

@@ -112,7 +112,11 @@ func Build(ctx context.Context, root string, p arch.Port, l Layout, work string)
 	var objs []string
 	for _, src := range srcs {
 		obj := filepath.Join(work, strings.TrimSuffix(filepath.Base(src), filepath.Ext(src))+".o")
-		argv := append(append(append(append([]string{}, cc...), p.CompileFlags()...), cflags...), "-I", filepath.Join(root, "core"), "-c", src, "-o", obj)
+		argv := append(append(append([]string{}, cc...), p.CompileFlags()...), cflags...)
+		for _, d := range p.CoreDefines() {
+			argv = append(argv, "-D"+d)
+		}
+		argv = append(argv, "-I", filepath.Join(root, "core"), "-c", src, "-o", obj)
 		if err := run(ctx, work, argv); err != nil {
 			return fmt.Errorf("%s library: %w", p.Name, err)
 		}

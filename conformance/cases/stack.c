@@ -196,3 +196,107 @@ void case_stack_switch_at_every_level(void) {
     while (sl_state(climbers[1]) != SL_DEAD) sl_switch(climbers[1], NULL, &r);
     for (int i = 0; i < 2; i++) EXPECT_EQ(sl_free(climbers[i]), 0);
 }
+
+/* A slice saved a piece at a time from its deep end toward its shallow end,
+ * and restored whole; then saved whole and taken apart again from the
+ * shallow end. An outer coroutine recurses BOTH_LEVELS levels, starting an
+ * inner coroutine at each, so that every level holds the slice_stop of one;
+ * switching among the inner ones from the deepest to the shallowest extends
+ * the outer one's partial copy by a level each time (its buffer grows while
+ * it holds part of a copy), and the other way round saves the inner ones
+ * partially in turn. On a stack that grows up (hppa) the deep end is the
+ * high one: the case checks that the core was built for the direction the
+ * stack really grows (port.json stack_grows). */
+#include "port.h"
+
+enum { BOTH_LEVELS = 12, BOTH_FRAME = 1000 };
+
+static struct {
+    sl_coro *main, *outer, *inner[BOTH_LEVELS];
+    unsigned char *frame[BOTH_LEVELS + 1];
+    size_t outer_saved[BOTH_LEVELS];
+} both;
+
+static void *both_inner(void *arg) {
+    int k = (int)(intptr_t)arg;
+    /* Deeper than a level of the outer coroutine: each inner one reaches
+     * past the next one's start. */
+    unsigned char frame[2 * BOTH_FRAME];
+    fill(frame, sizeof frame, 1000 + (uint64_t)k);
+    SL_PIN(frame);
+    /* Started by the outer coroutine at level k: back to it. */
+    EXPECT_EQ(sl_switch(both.outer, NULL, NULL), 0);
+    /* Deepest to shallowest: the outer coroutine's copy grows each time. */
+    both.outer_saved[k] = sl_saved_bytes(both.outer);
+    EXPECT(intact(frame, sizeof frame, 1000 + (uint64_t)k));
+    EXPECT_EQ(sl_switch(k > 0 ? both.inner[k - 1] : both.main, NULL, NULL), 0);
+    /* Shallowest to deepest: each saves the part of the previous one that
+     * lies deeper than its own start. */
+    EXPECT(intact(frame, sizeof frame, 1000 + (uint64_t)k));
+    if (k > 0) EXPECT(sl_saved_bytes(both.inner[k - 1]) > 0);
+    EXPECT_EQ(sl_switch(k < BOTH_LEVELS - 1 ? both.inner[k + 1] : both.outer, NULL, NULL), 0);
+    /* Finished by main. */
+    EXPECT(intact(frame, sizeof frame, 1000 + (uint64_t)k));
+    return NULL;
+}
+
+static int outer_frames_intact(int levels) {
+    for (int k = 0; k < levels; k++)
+        if (!intact(both.frame[k], BOTH_FRAME, (uint64_t)k)) return 0;
+    return 1;
+}
+
+static void both_descend(int k) {
+    unsigned char frame[BOTH_FRAME];
+    fill(frame, sizeof frame, (uint64_t)k);
+    SL_PIN(frame);
+    both.frame[k] = frame;
+    if (k < BOTH_LEVELS) {
+        EXPECT_EQ(sl_switch(both.inner[k], (void *)(intptr_t)k, NULL), 0);
+        both_descend(k + 1);
+    } else {
+        /* From the deepest start to the shallowest, then back to main. */
+        EXPECT_EQ(sl_switch(both.inner[BOTH_LEVELS - 1], NULL, NULL), 0);
+        EXPECT(outer_frames_intact(BOTH_LEVELS + 1));
+        /* From the shallowest to the deepest, then back here. */
+        EXPECT_EQ(sl_switch(both.inner[0], NULL, NULL), 0);
+        EXPECT(outer_frames_intact(BOTH_LEVELS + 1));
+    }
+    if (!intact(frame, sizeof frame, (uint64_t)k))
+        sl_check_fail(__FILE__, __LINE__, "the outer coroutine's frame at level %d changed", k);
+}
+
+static void *both_outer(void *arg) {
+    (void)arg;
+    both_descend(0);
+    return NULL;
+}
+
+void case_stack_saved_from_both_ends(void) {
+    memset(&both, 0, sizeof both);
+    both.main = sl_current();
+    both.outer = sl_new(both_outer, NULL);
+    for (int k = 0; k < BOTH_LEVELS; k++) both.inner[k] = sl_new(both_inner, NULL);
+    EXPECT_EQ(sl_switch(both.outer, NULL, NULL), 0);
+    /* Back from the shallowest inner coroutine: every step of the way the
+     * outer one's copy grew by at least the frame of a level. */
+    for (int k = BOTH_LEVELS - 1; k > 0; k--)
+        if (both.outer_saved[k - 1] < both.outer_saved[k] + BOTH_FRAME)
+            sl_check_fail(__FILE__, __LINE__, "the outer coroutine's copy held %zu bytes at level %d and %zu at level %d: it did not grow by a level",
+                          both.outer_saved[k], k, both.outer_saved[k - 1], k - 1);
+    EXPECT(sl_saved_bytes(both.outer) > both.outer_saved[0]);
+    int grows_up = both.frame[1] > both.frame[0];
+    if (grows_up != SL_STACK_UP)
+        sl_check_fail(__FILE__, __LINE__, "the stack grows %s, but the core was built for a stack that grows %s (port.json stack_grows)",
+                      grows_up ? "up" : "down", SL_STACK_UP ? "up" : "down");
+    EXPECT_EQ(sl_switch(both.outer, NULL, NULL), 0);
+    EXPECT_EQ(sl_state(both.outer), SL_DEAD);
+    for (int k = 0; k < BOTH_LEVELS; k++) {
+        EXPECT_EQ(sl_switch(both.inner[k], NULL, NULL), 0);
+        EXPECT_EQ(sl_state(both.inner[k]), SL_DEAD);
+    }
+    for (int k = 0; k < BOTH_LEVELS; k++) EXPECT_EQ(sl_free(both.inner[k]), 0);
+    EXPECT_EQ(sl_free(both.outer), 0);
+    printf("the stack grows %s; the outer coroutine's copy grew from %zu to %zu bytes in %d steps\n",
+           grows_up ? "up" : "down", both.outer_saved[BOTH_LEVELS - 1], both.outer_saved[0], BOTH_LEVELS);
+}

@@ -12,7 +12,8 @@
  *       stackref += STACK_MAGIC (the header's, in units of *stackref), which
  *       must come to the area a callee may write above its caller's stack
  *       pointer (SL_SLP_AREA: the stack_area of the base port's port.json;
- *       checked at compile time); then
+ *       checked at compile time), or below it where the stack grows up
+ *       (SL_STACK_GROWS=up, core/port.h: STACK_MAGIC is then negative); then
  *       stsizediff = sl_core_save(stackref) - stackref, in bytes (step 2).
  *       greenlet's version may return -1 (the save failed) or 1 (the target
  *       was never started, so there is no stack to go to); the core needs
@@ -20,7 +21,8 @@
  *       and a new coroutine starts on the same stack pointer (stsizediff 0)
  *       with SL_STARTED from sl_core_restore. So the macro never returns.
  *   the header's own stack shift
- *       sp += stsizediff is step 3: sp = returned slice start - SL_SLP_AREA.
+ *       sp += stsizediff is step 3: sp = returned slice start lowered by
+ *       SL_SLP_AREA.
  *   SLP_RESTORE_STATE()
  *       sl_core_restore() (step 4); its result (0, a throw code, SL_STARTED
  *       or SL_ENOMEM) is kept per thread for the trampoline.
@@ -37,7 +39,8 @@
  * by the register canaries. A C wrapper would save some in its own frame.
  *
  * The harness compiles this file with -DSL_SLP_HEADER="<path>",
- * -DSL_SLP_AREA=<stack_area> and the foreign port's cflags. */
+ * -DSL_SLP_AREA=<stack_area>, -DSL_STACK_GROWS=<stack_grows> and the
+ * foreign port's cflags. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,9 +59,11 @@ static __thread int sl_slp_restored;
 
 #define SLP_SAVE_STATE(stackref, stsizediff)                                                         \
     do {                                                                                             \
-        _Static_assert((STACK_MAGIC) * sizeof *(stackref) == SL_SLP_AREA,                            \
+        _Static_assert((long)(STACK_MAGIC) * (long)sizeof *(stackref) ==                             \
+                           (SL_STACK_UP ? -1L : 1L) * (SL_SLP_AREA),                                 \
                        "STACK_MAGIC * sizeof *stackref must be the area a callee may write above "  \
-                       "its caller's stack pointer on this arch (core/port.h)");                     \
+                       "its caller's stack pointer on this arch, negative where the stack grows "   \
+                       "up (core/port.h)");                                                          \
         (stackref) += STACK_MAGIC;                                                                   \
         (stsizediff) = (char *)sl_core_save((void *)(stackref)) - (char *)(stackref);                \
     } while (0)
