@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
@@ -18,8 +20,10 @@ import (
 // mutateCore is `test:mutants core`: the planted bugs of core/slice.c
 // (mutants/core.mutants), each of which the suite must catch. The core is
 // the same C on every port, so it runs on the port of the host's own arch,
-// natively, with the random programs' longer budget (--thorough). A control
-// run of the unmutated core comes first and must pass every case.
+// natively, and then on a port of each other stack direction
+// (coreMutantPorts), with the random programs' longer budget (--thorough).
+// A control run of the unmutated core comes first on each and must pass
+// every case.
 func mutateCore(ctx context.Context, o Options) error {
 	if err := o.fill(); err != nil {
 		return err
@@ -29,7 +33,7 @@ func mutateCore(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	p, err := hostPort(o)
+	ports, err := coreMutantPorts(o)
 	if err != nil {
 		return err
 	}
@@ -37,7 +41,7 @@ func mutateCore(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	s, err := startSession(ctx, o, []arch.Port{p}, builds)
+	s, err := startSession(ctx, o, ports, builds)
 	if err != nil {
 		return err
 	}
@@ -52,16 +56,32 @@ func mutateCore(ctx context.Context, o Options) error {
 		Thorough:    true,
 	})
 	ctx = executor.With(s.ctx, ex)
-	fmt.Fprintf(o.Out, "%s: %d planted bugs of %s (%s), on %s; control run of the unmutated core\n",
-		mutants.CoreName, len(all), mutants.CoreSource, mutants.CoreData, p.Name)
-	started := time.Now()
-	base, err := mutants.RunBaseline(ctx, o.Root, p, builds, opts)
-	if err != nil {
-		return interrupted(ctx, err)
+	names := make([]string, len(ports))
+	for i, p := range ports {
+		names[i] = fmt.Sprintf("%s (a stack that grows %s)", p.Name, p.Growth())
 	}
-	opts.CaseTimeout = mutants.CoreCaseTimeout(base)
+	fmt.Fprintf(o.Out, "%s: %d planted bugs of %s (%s), on %s; control run of the unmutated core\n",
+		mutants.CoreName, len(all), mutants.CoreSource, mutants.CoreData, strings.Join(names, " and "))
+	started := time.Now()
+	var targets []mutants.CoreTarget
+	for _, p := range ports {
+		t := mutants.CoreTarget{Port: p, Opts: opts}
+		for _, b := range builds {
+			if _, _, unsupported := p.Unsupported(b.Name); !unsupported && b.RunsFor(p, o.ForceQEMU) {
+				t.Builds = append(t.Builds, b)
+			}
+		}
+		if len(t.Builds) == 0 {
+			return fmt.Errorf("%s: none of the selected builds runs on %s (unsupported there, or host only)", mutants.CoreName, p.Name)
+		}
+		if t.Base, err = mutants.RunBaseline(ctx, o.Root, p, t.Builds, opts); err != nil {
+			return interrupted(ctx, err)
+		}
+		t.Opts.CaseTimeout = mutants.CoreCaseTimeout(t.Base)
+		targets = append(targets, t)
+	}
 	done := 0
-	outcomes, err := mutants.RunCore(ctx, o.Root, p, builds, base, opts, o.Parallel, func(oc mutants.CoreOutcome) {
+	outcomes, err := mutants.RunCore(ctx, o.Root, targets, opts.OutDir, o.Parallel, func(oc mutants.CoreOutcome) {
 		done++
 		fate := "killed by " + oc.By
 		switch {
@@ -106,16 +126,24 @@ func interrupted(ctx context.Context, err error) error {
 	return err
 }
 
-// hostPort is the port of the host's own arch.
-func hostPort(o Options) (arch.Port, error) {
+// coreMutantPorts are the ports the core's mutants run on: the host's own
+// (natively), then the first port of each other direction a stack grows in
+// (hppa's grows up, under QEMU), since the core slices either way and a bug
+// of one direction shows only there.
+func coreMutantPorts(o Options) ([]arch.Port, error) {
 	all, err := arch.Load(filepath.Join(o.Root, "arch"))
 	if err != nil {
-		return arch.Port{}, err
+		return nil, err
 	}
+	i := slices.IndexFunc(all, func(p arch.Port) bool { return p.Arch() == runtime.GOARCH })
+	if i < 0 {
+		return nil, fmt.Errorf("no port under arch/ is of the host's arch (%s): the core's mutants run natively", runtime.GOARCH)
+	}
+	ports := []arch.Port{all[i]}
 	for _, p := range all {
-		if p.Arch() == runtime.GOARCH {
-			return p, nil
+		if !slices.ContainsFunc(ports, func(q arch.Port) bool { return q.Growth() == p.Growth() }) {
+			ports = append(ports, p)
 		}
 	}
-	return arch.Port{}, fmt.Errorf("no port under arch/ is of the host's arch (%s): the core's mutants run natively", runtime.GOARCH)
+	return ports, nil
 }

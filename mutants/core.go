@@ -150,23 +150,34 @@ var coreStages = []*regexp.Regexp{
 // core/slice.c.
 var coreTree = []string{"core", "conformance/runner", "conformance/cases"}
 
-// RunCore judges every core mutant on port p against base: it builds the
-// suite from a copy of the core with the bug planted, in each build, until
-// a case that passed at baseline fails. Outcomes come in mutant order, each
-// reported to done (when set) as it ends.
-func RunCore(ctx context.Context, root string, p arch.Port, builds []conformance.Build, base Baseline, opts conformance.Options, parallelism int, done func(CoreOutcome)) ([]CoreOutcome, error) {
+// CoreTarget is a port the core's mutants are judged on: its builds, the
+// control run of the unmutated core there, and the options of its runs
+// (their case timeout from that control run).
+type CoreTarget struct {
+	Port   arch.Port
+	Builds []conformance.Build
+	Base   Baseline
+	Opts   conformance.Options
+}
+
+// RunCore judges every core mutant on the targets, in turn, until one
+// kills it: it builds the suite from a copy of the core with the bug
+// planted, in each build, until a case that passed at baseline fails. A
+// kill on a target after the first names its port. Outcomes come in mutant
+// order, each reported to done (when set) as it ends.
+func RunCore(ctx context.Context, root string, targets []CoreTarget, outDir string, parallelism int, done func(CoreOutcome)) ([]CoreOutcome, error) {
 	src, all, err := LoadCore(root)
 	if err != nil {
 		return nil, err
 	}
 	return judgeEach(ctx, len(all), parallelism, func(i int) CoreOutcome {
-		return judgeCore(ctx, root, p, i, all[i], src, builds, base, opts)
+		return judgeCore(ctx, root, targets, outDir, i, all[i], src)
 	}, done)
 }
 
-func judgeCore(ctx context.Context, root string, p arch.Port, i int, m CoreMutant, src string, builds []conformance.Build, base Baseline, opts conformance.Options) CoreOutcome {
+func judgeCore(ctx context.Context, root string, targets []CoreTarget, outDir string, i int, m CoreMutant, src string) CoreOutcome {
 	out := CoreOutcome{Mutant: m}
-	dir := filepath.Join(opts.OutDir, fmt.Sprintf("mutant-core-%03d", i))
+	dir := filepath.Join(outDir, fmt.Sprintf("mutant-core-%03d", i))
 	defer os.RemoveAll(dir)
 	mutated, err := m.Apply(src)
 	if err == nil {
@@ -184,7 +195,15 @@ func judgeCore(ctx context.Context, root string, p arch.Port, i int, m CoreMutan
 		out.Err = err
 		return out
 	}
-	out.Killed, out.By, out.Err = firstKill(ctx, dir, p, builds, base, opts, dir, coreStages...)
+	for n, t := range targets {
+		out.Killed, out.By, out.Err = firstKill(ctx, dir, t.Port, t.Builds, t.Base, t.Opts, dir, coreStages...)
+		if out.Killed && n > 0 {
+			out.By = t.Port.Name + " " + out.By
+		}
+		if out.Killed || out.Err != nil {
+			break
+		}
+	}
 	return out
 }
 
