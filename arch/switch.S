@@ -39,6 +39,8 @@
 #include "riscv64/switch.S"
 #elif defined(__s390x__)
 #include "s390x/switch.S"
+#elif defined(__sh__)
+#include "sh4/switch.S"
 #elif defined(__sparc__) && defined(__arch64__)
 #include "sparc64/switch.S"
 #else

@@ -17,12 +17,29 @@ enum { HARD_FLOAT = 0 };
 enum { HARD_FLOAT = 1 };
 #endif
 
-static const int modes[] = {FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
-enum { COROS = 3, ROUNDS = 200 };
+/* The directed modes the target has: <fenv.h> defines a mode's macro only
+ * where the hardware rounds so (SH-4's FPSCR has nearest and toward zero
+ * only). Nearest closes the ring, so that it holds two modes at least. */
+static const int modes[] = {
+#ifdef FE_UPWARD
+    FE_UPWARD,
+#endif
+#ifdef FE_DOWNWARD
+    FE_DOWNWARD,
+#endif
+    FE_TOWARDZERO, FE_TONEAREST};
+#ifndef FE_UPWARD
+#define FE_UPWARD (-1) /* never set: a result rounded up is no mode of the target */
+#endif
+#ifndef FE_DOWNWARD
+#define FE_DOWNWARD (-2)
+#endif
+enum { COROS = sizeof modes / sizeof modes[0], ROUNDS = 200 };
 static sl_coro *coros[COROS];
 
 /* The hardware's mode, seen through arithmetic rather than fegetround:
- * 1/3 rounds down to nearest and 1/10 rounds up, so the four modes differ.
+ * 1/3 rounds down to nearest and 1/10 rounds up, so the four modes differ
+ * (a target without FE_UPWARD or FE_DOWNWARD reports those as -1 and -2).
  * It is what a coroutine's arithmetic actually gets, and it needs no libm
  * reading of the control register: glibc's fegetround on powerpc uses mffsl,
  * which real pre-POWER9 hardware runs as mffs but qemu-ppc 7.2 refuses. */
