@@ -105,6 +105,47 @@ func TestToolchainImagesRunTheSuite(t *testing.T) {
 	assert.Empty(t, left)
 }
 
+// A port that builds only in a toolchain image (sh4: trixie), asked for on
+// a default run with the engine up, runs in that image, started for it
+// alone, and passes there: never skipped, never built on the host.
+func TestImageOnlyPortRunsInItsImage(t *testing.T) {
+	e := engine(t)
+	out := t.TempDir()
+	var log bytes.Buffer
+	started := time.Now()
+	runs, err := Test(context.Background(), Options{Ports: []string{"sh4"}, Builds: []string{"gcc-O2"}, OutDir: out, Out: &log})
+	t.Logf("in %s:\n%s", time.Since(started).Round(time.Second), log.String())
+	require.NoError(t, err)
+	require.NotEmpty(t, runs)
+	f, err := os.Open(filepath.Join(out, report.JSONFile))
+	require.NoError(t, err)
+	defer f.Close()
+	rep, err := jsonreport.Read(f)
+	require.NoError(t, err)
+	require.Len(t, rep.Runs, len(runs))
+	builds := map[string]bool{}
+	for _, r := range rep.Runs {
+		builds[r.Build] = true
+		assert.Equal(t, "sh4", r.Arch)
+		assert.Equal(t, "trixie", r.Toolchain, "%s %s", r.Arch, r.Build)
+		assert.Empty(t, r.Skipped, r.Build)
+		assert.True(t, r.OK, r.Build)
+		assert.Contains(t, r.Compiler, "gcc 14.", r.Build)
+		assert.Contains(t, r.Runner, "qemu-sh4 10.0.", r.Build)
+		for _, c := range r.Cases {
+			assert.Equal(t, "trixie", c.Toolchain)
+		}
+	}
+	assert.True(t, builds["gcc-O2"], "no gcc-O2 run: %v", builds)
+	summary, err := os.ReadFile(filepath.Join(out, report.MarkdownFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(summary), "sh4@trixie")
+	assert.NotContains(t, string(summary), "skipped")
+	left, err := e.Containers(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, left)
+}
+
 // A toolchain image with no engine to build it in is one line naming where
 // the harness looked, within seconds, before anything is built.
 func TestNoEngineIsOneClearError(t *testing.T) {
