@@ -165,6 +165,9 @@ func TestCanonical(t *testing.T) {
 		{"amd64", "%rbx", "rbx"}, {"amd64", "ebx", "rbx"}, {"amd64", "r12d", "r12"}, {"amd64", "%esp", "rsp"}, {"386", "%ebx", "ebx"},
 		{"ppc64le", "14", "r14"}, {"ppc64le", "r14", "r14"}, {"ppc64le", "f14", "f14"}, {"ppc64le", "cr2", "cr"}, {"ppc64le", "cr0", "cr0"},
 		{"s390x", "%r6", "r6"}, {"riscv64", "s1", "s1"},
+		// gcc names FP registers fr14 in a clobber list, probe.S f14.
+		{"powerpc", "fr14", "f14"}, {"ppc64", "fr31", "f31"}, {"ppc64le", "%fr0", "f0"},
+		{"mips", "$23", "s7"}, {"mips64", "$28", "gp"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, isaOf(t, tt.cpu).canonical(tt.name), "%s %s", tt.cpu, tt.name)
