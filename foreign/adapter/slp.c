@@ -25,7 +25,8 @@
  *       SL_SLP_AREA.
  *   SLP_RESTORE_STATE()
  *       sl_core_restore() (step 4); its result (0, a throw code, SL_STARTED
- *       or SL_ENOMEM) is kept per thread for the trampoline.
+ *       or SL_ENOMEM) is kept per thread for the trampoline, by a call of
+ *       its own, so slp_switch touches no thread-local variable.
  *   slp_switch's own return value
  *       must be 0 after a switch (greenlet's code treats anything else as
  *       an error or "started"); the trampoline hands it to sl_slp_result,
@@ -68,7 +69,13 @@ static __thread int sl_slp_restored;
         (stsizediff) = (char *)sl_core_save((void *)(stackref)) - (char *)(stackref);                \
     } while (0)
 
-#define SLP_RESTORE_STATE() (sl_slp_restored = sl_core_restore())
+/* The result is kept by a function of its own, not in slp_switch: a
+ * thread-local access there makes the compiler keep the variable's address
+ * in a register, which the header may then not name in its clobber list
+ * (s390x gcc -O0 reserves r13, its literal pool base, for it). */
+static __attribute__((noinline)) void sl_slp_restore_state(void) { sl_slp_restored = sl_core_restore(); }
+
+#define SLP_RESTORE_STATE() sl_slp_restore_state()
 
 /* greenlet compiles the bodies of its headers under SLP_EVAL. */
 #define SLP_EVAL 1
