@@ -18,6 +18,20 @@ import (
 	"github.com/stackslice/stackslice/internal/testkit"
 )
 
+// foreignFixtures names the folders of foreign/ that pattern matches
+// (slp-example-*, testdata/slp-leaky-*), none missing.
+func foreignFixtures(t *testing.T, pattern string) []string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(testkit.Root(t), "foreign", pattern, "port.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, dirs, pattern)
+	var names []string
+	for _, d := range dirs {
+		names = append(names, filepath.Base(filepath.Dir(d)))
+	}
+	return names
+}
+
 // variant writes <dir>/<name>/port.json: the project's fixture switch of
 // fixture (a folder under foreign/), with its own declarations.
 func variant(t *testing.T, dir, name, fixture, base, extra string) {
@@ -52,9 +66,9 @@ func TestForeignPortsAreJudged(t *testing.T) {
 	for _, r := range runs {
 		byPort[r.Port] = r
 	}
-	examples, err := filepath.Glob(filepath.Join(testkit.Root(t), "foreign", "slp-example-*", "port.json"))
-	require.NoError(t, err)
-	require.Len(t, byPort, len(examples)+6, "the repository's examples, the two leaky fixtures and the four variants; none of our own ports")
+	examples := foreignFixtures(t, "slp-example-*")
+	leaky := foreignFixtures(t, "testdata/slp-leaky-*")
+	require.Len(t, byPort, len(examples)+len(leaky)+4, "the repository's examples, the leaky fixtures and the four variants; none of our own ports")
 	failures := func(r conformance.Run) string {
 		var b strings.Builder
 		for _, c := range r.Cases {
@@ -64,9 +78,10 @@ func TestForeignPortsAreJudged(t *testing.T) {
 		}
 		return b.String()
 	}
-	for _, name := range []string{"slp-example-amd64", "slp-example-arm64"} {
-		r := byPort[name]
-		assert.True(t, r.OK(), console.RunLine(r))
+	for _, name := range examples {
+		r, ran := byPort[name]
+		require.True(t, ran, name)
+		assert.True(t, r.OK(), console.RunLine(r)+"\n"+failures(r))
 		assert.Empty(t, r.Gaps)
 		assert.Len(t, r.SwitchSHA256, 64)
 	}
@@ -185,14 +200,10 @@ func TestForeignMutants(t *testing.T) {
 // switch source still names it.
 func TestEveryLeakyFixtureFailsInEveryBuild(t *testing.T) {
 	testkit.Integration(t)
-	forgets := map[string]string{"slp-leaky-amd64": "r15", "slp-leaky-arm64": "x28"}
-	dirs, err := filepath.Glob(filepath.Join(testkit.Root(t), "foreign", "testdata", "slp-leaky-*"))
-	require.NoError(t, err)
-	var fixtures []string
-	for _, d := range dirs {
-		name := filepath.Base(d)
+	forgets := map[string]string{"slp-leaky-amd64": "r15", "slp-leaky-arm64": "x28", "slp-leaky-mips": "s7", "slp-leaky-powerpc": "r29"}
+	fixtures := foreignFixtures(t, "testdata/slp-leaky-*")
+	for _, name := range fixtures {
 		require.Contains(t, forgets, name, "a new leaky fixture: name the register it forgets here")
-		fixtures = append(fixtures, name)
 	}
 	require.Len(t, fixtures, len(forgets))
 	var out bytes.Buffer
@@ -213,13 +224,55 @@ func TestEveryLeakyFixtureFailsInEveryBuild(t *testing.T) {
 		assert.True(t, named, "%s in %s fails without naming %s", r.Port, r.Build, forgets[r.Port])
 	}
 	for _, name := range fixtures {
-		var want []string
-		for _, b := range conformance.Builds {
-			if !b.HostOnly || strings.HasSuffix(name, "-"+runtime.GOARCH) {
-				want = append(want, b.Name)
-			}
+		assert.ElementsMatch(t, everyBuild(name), seen[name], name)
+	}
+}
+
+// everyBuild names the builds of the full matrix a fixture named
+// <...>-<arch> runs in on this host.
+func everyBuild(fixture string) []string {
+	var builds []string
+	for _, b := range conformance.Builds {
+		if !b.HostOnly || strings.HasSuffix(fixture, "-"+runtime.GOARCH) {
+			builds = append(builds, b.Name)
 		}
-		assert.ElementsMatch(t, want, seen[name], name)
+	}
+	return builds
+}
+
+// No example may stop working on any arch unseen: every SLP-style example
+// under foreign/ (one for each port of arch/ that has one) passes the
+// register and FP cases in every build of the full matrix, the claims
+// check included, with no gap; only a build its base port declares
+// unsupported (armel's clang-O2) is set apart. TestForeignPortsAreJudged
+// runs them at gcc-O0 only.
+func TestEveryExamplePassesInEveryBuild(t *testing.T) {
+	testkit.Integration(t)
+	examples := foreignFixtures(t, "slp-example-*")
+	var out bytes.Buffer
+	runs, err := Test(context.Background(), Options{
+		Foreign: examples, Builds: []string{conformance.AllBuilds}, Cases: `^(registers|fp)_`, OutDir: t.TempDir(), Out: &out,
+	})
+	t.Log("\n" + out.String())
+	require.NoError(t, err)
+	seen := map[string][]string{}
+	for _, r := range runs {
+		seen[r.Port] = append(seen[r.Port], r.Build)
+		if r.Unsupported != "" {
+			assert.Contains(t, strings.Join(r.Notes, "\n"), "declared unsupported in "+filepath.Join("arch", strings.TrimPrefix(r.Port, "slp-example-"), "port.json"),
+				"%s in %s: only a build its base port cannot build is set apart", r.Port, r.Build)
+			continue
+		}
+		assert.True(t, r.OK(), console.RunLine(r))
+		assert.Empty(t, r.Gaps, r.Port)
+		var claims bool
+		for _, c := range r.Cases {
+			claims = claims || c.Name == conformance.ClaimsCase && c.Status == conformance.Pass
+		}
+		assert.True(t, claims, "%s in %s: no passing registers_claimed", r.Port, r.Build)
+	}
+	for _, name := range examples {
+		assert.ElementsMatch(t, everyBuild(name), seen[name], name)
 	}
 }
 
