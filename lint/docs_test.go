@@ -10,10 +10,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The repository's own docs pass every docs check.
+// The repository's docs hold their links, anchors, knobs and targets. The
+// ports table and the mutation scores are left to mage lint, as
+// arch/switch.S is (Selector): a port dropped in as a folder passes the
+// tests before its rows are written (scaffold's TestADroppedInPortPasses).
 func TestDocsRepo(t *testing.T) {
-	require.NoError(t, Docs(repoRoot(t)))
-	require.NoError(t, PortDocs(repoRoot(t)))
+	root := repoRoot(t)
+	require.NoError(t, Links(root))
+	require.NoError(t, KnobTable(root))
+	require.NoError(t, TargetTable(root))
 	// The knobs come from every way the code reads them.
 	knobs, err := Knobs(repoRoot(t))
 	require.NoError(t, err)

@@ -581,6 +581,10 @@ func TestADroppedInPortPasses(t *testing.T) {
 	assert.ErrorContains(t, lint.Selector(root), "arch/switch.S is stale")
 	require.NoError(t, arch.WriteSelector(filepath.Join(root, "arch")))
 	assert.NoError(t, lint.Selector(root))
+	// So does the README's ports table, which mage docs writes.
+	assert.ErrorContains(t, lint.PortsTable(root), "the ports table has no row for riscv64b (arch/riscv64b/port.json); run `go run github.com/magefile/mage docs`")
+	require.NoError(t, lint.WritePortsTable(root))
+	assert.NoError(t, lint.PortsTable(root))
 }
 
 // macrosByTriple stands for the compiler in CheckExclusive: the macros of
