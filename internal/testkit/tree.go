@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,6 +89,14 @@ func Ports(t testing.TB, root string) []arch.Port {
 	ports, err := arch.Load(filepath.Join(root, "arch"))
 	require.NoError(t, err)
 	return ports
+}
+
+// HostPorts are the ports of the tree at root that the host's own
+// toolchain builds: all but those that build only in a toolchain image
+// (toolchain_images), whose host compilers are known to be wrong.
+func HostPorts(t testing.TB, root string) []arch.Port {
+	t.Helper()
+	return slices.DeleteFunc(Ports(t, root), func(p arch.Port) bool { return !p.BuildsIn("") })
 }
 
 // Need makes sure the tools a test runs directly are there, installing
