@@ -282,6 +282,18 @@ func TestRunnerListFailureIsNeverAnEmptyReason(t *testing.T) {
 	require.EqualError(t, err, "runner --list exited with status 1")
 }
 
+// A port whose stack grows up links only with a core built for one: a
+// port.json that said otherwise (or a hand-made build without
+// -DSL_STACK_GROWS=up) fails at the link, naming the symbol.
+func TestUpwardPortLinksOnlyWithAnUpwardCore(t *testing.T) {
+	root, p := loadPort(t, "hppa")
+	require.Equal(t, arch.StackUp, p.Growth())
+	p.StackGrows = arch.StackDown
+	_, err := Compile(context.Background(), root, p, DefaultBuilds()[0], t.TempDir(), "")
+	require.ErrorIs(t, err, ErrCompile)
+	assert.Contains(t, err.Error(), "undefined reference to `sl_core_stack_grows_up'")
+}
+
 // A rebuild compiles only what changed: a mutant of switch.S reassembles
 // that file and links, everything else comes from the object cache.
 func TestCompileReusesObjects(t *testing.T) {
