@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/stackslice/stackslice/internal/inputfile"
@@ -170,6 +171,88 @@ func (p Port) Sources() []string {
 		return append(slices.Clone(p.Foreign.Switch), filepath.Join(p.Dir, "probe.S"))
 	}
 	return []string{filepath.Join(p.Dir, "switch.S"), filepath.Join(p.Dir, "probe.S")}
+}
+
+// SwitchSource is the file that holds the port's switch: switch.S, or a
+// foreign port's switch source (what the mutation check mutates).
+func (p Port) SwitchSource() string {
+	if p.Foreign != nil {
+		return p.Foreign.SwitchFile
+	}
+	return filepath.Join(p.Dir, "switch.S")
+}
+
+// SourceFlags are the compiler flags the port adds to src: a foreign
+// port's flags for its switch sources, else none.
+func (p Port) SourceFlags(src string) []string {
+	if p.Foreign == nil {
+		return nil
+	}
+	return p.Foreign.Flags[src]
+}
+
+// Inputs are the files the port's sources read besides themselves and its
+// folder (a foreign adapter's SLP header), sorted: the object cache keys
+// on them.
+func (p Port) Inputs() []string {
+	if p.Foreign == nil {
+		return nil
+	}
+	return slices.Sorted(slices.Values(p.Foreign.Inputs))
+}
+
+// NotClaimed are the registers the port declares it does not preserve
+// (a foreign port's not_claimed), sorted; none for ours.
+func (p Port) NotClaimed() []string {
+	if p.Foreign == nil {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(p.Foreign.NotClaimed))
+}
+
+// Base is a foreign port's arch (our port it runs on), which its name need
+// not say; "" for ours, whose name is its arch.
+func (p Port) Base() string {
+	if p.Foreign == nil {
+		return ""
+	}
+	return p.Foreign.Base
+}
+
+// WithSwitch is p in dir with its switch source replaced by file: for a foreign
+// port, every source, flag and input that names the original names file
+// (a mutant of it).
+func (p Port) WithSwitch(dir, file string) Port {
+	p.Dir = dir
+	if p.Foreign == nil {
+		return p
+	}
+	f := *p.Foreign
+	old := f.SwitchFile
+	swap := func(s string) string {
+		if s == old {
+			return file
+		}
+		return strings.ReplaceAll(s, strconv.Quote(old), strconv.Quote(file))
+	}
+	f.SwitchFile = file
+	f.Switch, f.Inputs = nil, nil
+	for _, s := range p.Foreign.Switch {
+		f.Switch = append(f.Switch, swap(s))
+	}
+	for _, s := range p.Foreign.Inputs {
+		f.Inputs = append(f.Inputs, swap(s))
+	}
+	f.Flags = map[string][]string{}
+	for src, flags := range p.Foreign.Flags {
+		var out []string
+		for _, fl := range flags {
+			out = append(out, swap(fl))
+		}
+		f.Flags[swap(src)] = out
+	}
+	p.Foreign = &f
+	return p
 }
 
 // CompileFlags are the flags of CFlags, sorted.

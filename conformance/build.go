@@ -209,10 +209,7 @@ func CompileProgram(ctx context.Context, root string, p arch.Port, b Build, prog
 	}
 	var objs, failed []string
 	for _, src := range srcs {
-		srcFlags := flags
-		if p.Foreign != nil {
-			srcFlags = append(slices.Clone(flags), p.Foreign.Flags[src]...)
-		}
+		srcFlags := append(slices.Clone(flags), p.SourceFlags(src)...)
 		obj, out, err := compileObject(ctx, cacheDir, compiler, srcFlags, src, headers)
 		if ctx.Err() != nil {
 			return "", ctx.Err()
@@ -270,11 +267,7 @@ func headerDigest(root string, p arch.Port) (string, error) {
 			files = append(files, path)
 		}
 	}
-	if p.Foreign != nil {
-		inputs := slices.Clone(p.Foreign.Inputs)
-		sort.Strings(inputs)
-		files = append(files, inputs...)
-	}
+	files = append(files, p.Inputs()...)
 	h := sha256.New()
 	for _, f := range files {
 		data, err := inputfile.Read(f)

@@ -63,7 +63,7 @@ func judgeForeign(run *Run, p arch.Port) {
 			}
 		}
 	}
-	for _, reg := range sortedKeys(f.NotClaimed) {
+	for _, reg := range p.NotClaimed() {
 		switch {
 		case changed[reg]:
 			run.Gaps = append(run.Gaps, fmt.Sprintf("%s: not preserved across a switch (declared in not_claimed: %s)", reg, f.NotClaimed[reg]))

@@ -100,12 +100,8 @@ type Run struct {
 // the executor of ctx, its compiler and its version, and backend.
 func NewRun(ctx context.Context, p arch.Port, b Build, backend qemu.Backend) Run {
 	cc := b.Compiler.Command(p)[0]
-	run := Run{Port: p.Name, Build: b.Name, Backend: backend.Name(), Toolchain: executor.From(ctx).Toolchain(),
-		Compiler: cc + " " + toolchain.Version(ctx, p, b.Compiler)}
-	if p.Foreign != nil {
-		run.Base = p.Foreign.Base
-	}
-	return run
+	return Run{Port: p.Name, Build: b.Name, Backend: backend.Name(), Toolchain: executor.From(ctx).Toolchain(),
+		Compiler: cc + " " + toolchain.Version(ctx, p, b.Compiler), Base: p.Base()}
 }
 
 // Label names the run's arch, with its toolchain when that is not the host
@@ -495,8 +491,8 @@ func runnerArgs(p arch.Port, opts Options) []string {
 	if opts.Thorough {
 		args = append(args, "--thorough")
 	}
-	if p.Foreign != nil && len(p.Foreign.NotClaimed) > 0 {
-		args = append(args, "--not-claimed", strings.Join(sortedKeys(p.Foreign.NotClaimed), ","))
+	if regs := p.NotClaimed(); len(regs) > 0 {
+		args = append(args, "--not-claimed", strings.Join(regs, ","))
 	}
 	return args
 }

@@ -717,7 +717,7 @@ func mutatePort(ctx context.Context, o Options, p arch.Port, builds []conformanc
 	}
 	if len(scratch) > 0 {
 		fmt.Fprintf(o.Out, "%s: clobbers not mutated, no canary of %s checks them (caller-saved, or the link register): %s\n",
-			p.Name, filepath.Join("arch", p.Foreign.Base, "probe.S"), strings.Join(mutants.Names(scratch), ", "))
+			p.Name, filepath.Join("arch", p.Arch(), "probe.S"), strings.Join(mutants.Names(scratch), ", "))
 	}
 	builds = slices.DeleteFunc(slices.Clone(builds), func(b conformance.Build) bool {
 		why, _, unsupported := p.Unsupported(b.Name)

@@ -250,7 +250,7 @@ func MutantCaseTimeout(base Baseline) time.Duration {
 // anyway) is no save the suite could see missing. Those come back as
 // scratch, to be reported.
 func Load(p arch.Port) (src string, sites, scratch []Site, err error) {
-	file := switchSource(p)
+	file := p.SwitchSource()
 	data, err := inputfile.Read(file)
 	if err != nil {
 		return "", nil, nil, err
@@ -319,53 +319,9 @@ func Names(sites []Site) []string {
 	return names
 }
 
-// switchSource is the file a mutant changes: switch.S, or a foreign port's
-// switch source.
-func switchSource(p arch.Port) string {
-	if p.Foreign != nil {
-		return p.Foreign.SwitchFile
-	}
-	return filepath.Join(p.Dir, "switch.S")
-}
-
 func isC(file string) bool {
 	ext := filepath.Ext(file)
 	return ext == ".c" || ext == ".h"
-}
-
-// withSwitch is p with its switch source replaced by file: for a foreign
-// port, every source, flag and input that names the original names file.
-func withSwitch(p arch.Port, dir, file string) arch.Port {
-	p.Dir = dir
-	if p.Foreign == nil {
-		return p
-	}
-	f := *p.Foreign
-	old := f.SwitchFile
-	swap := func(s string) string {
-		if s == old {
-			return file
-		}
-		return strings.ReplaceAll(s, strconv.Quote(old), strconv.Quote(file))
-	}
-	f.SwitchFile = file
-	f.Switch, f.Inputs = nil, nil
-	for _, s := range p.Foreign.Switch {
-		f.Switch = append(f.Switch, swap(s))
-	}
-	for _, s := range p.Foreign.Inputs {
-		f.Inputs = append(f.Inputs, swap(s))
-	}
-	f.Flags = map[string][]string{}
-	for src, flags := range p.Foreign.Flags {
-		var out []string
-		for _, fl := range flags {
-			out = append(out, swap(fl))
-		}
-		f.Flags[swap(src)] = out
-	}
-	p.Foreign = &f
-	return p
 }
 
 // Run judges every mutant of p's switch.S against base: it builds the suite
@@ -426,9 +382,9 @@ func judge(ctx context.Context, root string, p arch.Port, i int, m Mutant, src s
 		out.Err = err
 		return out
 	}
-	file := filepath.Join(dir, filepath.Base(switchSource(p)))
+	file := filepath.Join(dir, filepath.Base(p.SwitchSource()))
 	if p.Foreign != nil {
-		file = filepath.Join(dir, "mutant", filepath.Base(switchSource(p)))
+		file = filepath.Join(dir, "mutant", filepath.Base(p.SwitchSource()))
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			out.Err = err
 			return out
@@ -438,7 +394,7 @@ func judge(ctx context.Context, root string, p arch.Port, i int, m Mutant, src s
 		out.Err = err
 		return out
 	}
-	out.Killed, out.By, out.Err = firstKill(ctx, root, withSwitch(p, dir, file), builds, base, opts, dir, quickCases, nil)
+	out.Killed, out.By, out.Err = firstKill(ctx, root, p.WithSwitch(dir, file), builds, base, opts, dir, quickCases, nil)
 	return out
 }
 
