@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
-	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/qemu"
 	"github.com/stackslice/stackslice/toolchain"
@@ -42,7 +42,7 @@ const (
 const MinRounds = 10
 
 // Build is how the benchmark is compiled: gcc -O2, like a release build.
-var Build = conformance.Build{Name: "bench-O2", Compiler: toolchain.GCC, Flags: []string{"-O2"}}
+var Build = build.Build{Name: "bench-O2", Compiler: toolchain.GCC, Flags: []string{"-O2"}}
 
 // Python runs greenlet: Debian's python3-greenlet goes with Debian's python3,
 // whatever else is first on PATH.
@@ -148,12 +148,12 @@ func Compile(ctx context.Context, p arch.Port, withFcontext bool, o Options) (st
 	if err != nil {
 		return "", err
 	}
-	prog := conformance.Program{Name: "bench", Sources: append(append(srcs, p.Sources()...), filepath.Join(o.Root, "bench", "target", "bench.c"))}
+	prog := build.Program{Name: "bench", Sources: append(append(srcs, p.Sources()...), filepath.Join(o.Root, "bench", "target", "bench.c"))}
 	if withFcontext {
 		prog.Defines = []string{"SL_BENCH_FCONTEXT"}
 		prog.Libs = []string{BoostContext(p).File}
 	}
-	return conformance.CompileProgram(ctx, o.Root, p, Build, prog, o.BinDir, o.ObjectCache)
+	return build.Compile(ctx, o.Root, p, Build, prog, o.BinDir, o.ObjectCache)
 }
 
 // scale divides the native round trips per measurement: emulation runs

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/internal/testkit"
 )
 
@@ -104,16 +105,16 @@ func TestCaseListNamesWhatItCannotTake(t *testing.T) {
 // The regression of the hand-kept list: a case file nobody listed is built
 // into the runner and runs.
 func TestANewCaseFileRuns(t *testing.T) {
-	_, p := loadPort(t, runtime.GOARCH)
+	_, p := testkit.Port(t, runtime.GOARCH)
 	root := testkit.Copy(t)
 	require.NoError(t, os.WriteFile(filepath.Join(root, CasesDir, "zz_added.c"),
 		[]byte("#include \"check.h\"\n\nvoid case_zz_added_runs(void) { EXPECT(1); }\n"), 0o644))
 	opts := Options{OutDir: t.TempDir()}
-	_, names, err := List(context.Background(), root, p, DefaultBuilds()[0], opts, nil)
+	_, names, err := List(context.Background(), root, p, build.Default()[0], opts, nil)
 	require.NoError(t, err)
 	assert.Contains(t, names, "zz_added_runs")
 	opts.Cases = regexp.MustCompile("^zz_added_runs$")
-	run := RunSuite(context.Background(), root, p, DefaultBuilds()[0], opts)
+	run := RunSuite(context.Background(), root, p, build.Default()[0], opts)
 	require.NoError(t, run.Err)
 	require.Len(t, run.Cases, 1)
 	assert.Equal(t, Pass, run.Cases[0].Status, run.Cases[0].Reason)

@@ -1,6 +1,10 @@
 package conformance
 
-import "time"
+import (
+	"time"
+
+	"github.com/stackslice/stackslice/build"
+)
 
 // CellKind is what a matrix cell says of a port and build.
 type CellKind int
@@ -31,8 +35,8 @@ type Cell struct {
 }
 
 // NoRunCell is the cell of a build that has no run for the port.
-func NoRunCell(build string) Cell {
-	return Cell{Kind: CellAbsent, Why: Absent(build)}
+func NoRunCell(name string) Cell {
+	return Cell{Kind: CellAbsent, Why: build.Absent(name)}
 }
 
 // Cell is the run's matrix cell.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/stackslice/stackslice/build"
 )
 
 func TestCellLadder(t *testing.T) {
@@ -19,7 +21,7 @@ func TestCellLadder(t *testing.T) {
 			Cell{Kind: CellPass, Passed: 1, Total: 2, Known: 1, Gaps: 1, Duration: time.Second}},
 		{"a case failed", Run{Cases: []CaseResult{pass, fail}}, Cell{Kind: CellFail, Passed: 1, Total: 2}},
 		{"only excused", Run{Cases: []CaseResult{known}}, Cell{Kind: CellFail, Total: 1, Known: 1}},
-		{"did not run", Run{Err: ErrCompile}, Cell{Kind: CellDidNotRun, Why: "build error"}},
+		{"did not run", Run{Err: build.ErrCompile}, Cell{Kind: CellDidNotRun, Why: "build error"}},
 		{"unsupported before all", Run{Unsupported: "why", Err: errors.New("x")}, Cell{Kind: CellUnsupported}},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/internal/text"
 )
 
@@ -113,10 +114,7 @@ func judgeUnsupported(run *Run, p arch.Port) {
 // CheckBuildNames fails when builds (an unsupported_builds declaration)
 // names no build or gives no reason.
 func CheckBuildNames(builds map[string]string) error {
-	known := make([]string, len(Builds))
-	for i, b := range Builds {
-		known[i] = b.Name
-	}
+	known := build.Names()
 	for _, build := range sortedKeys(builds) {
 		if !slices.Contains(known, build) {
 			return fmt.Errorf("unsupported_builds names %q, which is no build (builds: %s)", build, strings.Join(known, ", "))

@@ -11,7 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/arch"
-	"github.com/stackslice/stackslice/toolchain"
+	"github.com/stackslice/stackslice/build"
+	"github.com/stackslice/stackslice/internal/testkit"
 )
 
 func foreignPort(notClaimed, unsupported map[string]string) arch.Port {
@@ -91,7 +92,7 @@ func TestOnlyARoundingFailureIsAKnownGap(t *testing.T) {
 
 func TestUnsupportedBuildIsNeverAPass(t *testing.T) {
 	p := foreignPort(nil, map[string]string{"gcc-O0": "r31 is in the clobber list", "clang-O2": "TOC reloaded after the shift"})
-	failing := Run{Build: "gcc-O0", Err: errors.Join(ErrCompile, errors.New("error: 31 cannot be used in asm here"))}
+	failing := Run{Build: "gcc-O0", Err: errors.Join(build.ErrCompile, errors.New("error: 31 cannot be used in asm here"))}
 	crashing := Run{Build: "clang-O2", Cases: []CaseResult{{Name: "switch_ping_pong", Status: Fail, Reason: "crashed with SIGSEGV"}, {Name: "alignment_entry_and_resume", Status: Pass}}}
 	passing := Run{Build: "clang-O2", Cases: []CaseResult{{Name: "switch_ping_pong", Status: Pass}}}
 	for _, run := range []*Run{&failing, &crashing, &passing} {
@@ -120,8 +121,8 @@ func TestUnsupportedBuildIsNeverAPass(t *testing.T) {
 // output (the sl-check line), and is not taken for a rounding mode only;
 // without that line it would be.
 func TestHiddenFailureIsSaidByTheRunner(t *testing.T) {
-	root, p := loadPort(t, "amd64")
-	run := RunSuite(context.Background(), root, p, DefaultBuilds()[0],
+	root, p := testkit.Port(t, "amd64")
+	run := RunSuite(context.Background(), root, p, build.Default()[0],
 		Options{SelfTest: true, Cases: regexp.MustCompile(`^selftest_hidden_failures$`), OutDir: t.TempDir()})
 	require.NoError(t, run.Err)
 	require.Len(t, run.Cases, 1)
@@ -178,22 +179,11 @@ func TestClaimsAreJudgedInEveryRun(t *testing.T) {
 	assert.Len(t, run.Cases, 1)
 }
 
-// Our own port declares a build it cannot work in the same way, in its
-// port.json; a foreign port on top of it inherits the declaration.
-func TestUnsupportedCompiler(t *testing.T) {
-	alpha := arch.Port{Name: "alpha", Dir: "/repo/arch/alpha", UnsupportedBuilds: map[string]string{"clang-O2": "clang 14 has no alpha target"}}
-	assert.Equal(t, "clang 14 has no alpha target", UnsupportedCompiler(alpha, toolchain.Clang))
-	assert.Empty(t, UnsupportedCompiler(alpha, toolchain.GCC), "gcc builds are not declared")
-	someGCC := arch.Port{Name: "toy", Dir: "/repo/arch/toy", UnsupportedBuilds: map[string]string{"gcc-O0": "x", "gcc-O3-lto": "y"}}
-	assert.Empty(t, UnsupportedCompiler(someGCC, toolchain.GCC), "gcc-O2 is still supported")
-	assert.Empty(t, UnsupportedCompiler(arch.Port{Name: "toy", Dir: "/repo/arch/toy"}, toolchain.Clang))
-}
-
 func TestOwnPortUnsupportedBuild(t *testing.T) {
 	own := arch.Port{Name: "armel", Dir: "/repo/arch/armel", UnsupportedBuilds: map[string]string{"clang-O2": "no lock-free atomics"}}
 	for _, p := range []arch.Port{own, {Name: "theirs", Dir: own.Dir, UnsupportedBuilds: own.UnsupportedBuilds,
 		Foreign: &arch.Foreign{Base: "armel", Data: "/x/theirs/port.json"}}} {
-		run := Run{Build: "clang-O2", Err: errors.Join(ErrCompile, errors.New("error: large atomic operation"))}
+		run := Run{Build: "clang-O2", Err: errors.Join(build.ErrCompile, errors.New("error: large atomic operation"))}
 		judgeUnsupported(&run, p)
 		assert.Equal(t, "no lock-free atomics", run.Unsupported, p.Name)
 		assert.Equal(t, "unsupported", run.Why(), p.Name)

@@ -7,8 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/stackslice/stackslice/toolchain"
 )
 
 func TestParseList(t *testing.T) {
@@ -106,48 +104,6 @@ func TestParseResultsKeepsOutputAndDuration(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, CaseResult{Name: "a", Status: Fail, Reason: "crashed with SIGSEGV",
 		Duration: 1500 * time.Microsecond, Output: "line 1\nline 2\n"}, got[0])
-}
-
-func buildNames(builds []Build) []string {
-	var names []string
-	for _, b := range builds {
-		names = append(names, b.Name)
-	}
-	return names
-}
-
-func TestSelectBuilds(t *testing.T) {
-	tests := []struct {
-		names []string
-		want  []string
-		err   string
-	}{
-		{nil, []string{"gcc-O0", "gcc-O2"}, ""},
-		{[]string{"all"}, []string{"gcc-O0", "gcc-O2", "gcc-O3-lto", "gcc-O2-framepointer", "clang-O2", "gcc-asan-ubsan"}, ""},
-		{[]string{"clang-O2", "gcc-O0"}, []string{"clang-O2", "gcc-O0"}, ""},
-		{[]string{"gcc-O0", "gcc-O0", "gcc-O2", "gcc-O0"}, []string{"gcc-O0", "gcc-O2"}, ""},
-		{[]string{"gcc-O9"}, nil, `unknown build "gcc-O9" (known builds: gcc-O0, gcc-O2, gcc-O3-lto, gcc-O2-framepointer, clang-O2, gcc-asan-ubsan, or all)`},
-		{[]string{"gcc-O0", "all"}, nil, `builds "gcc-O0,all": "all" stands alone (it already means every build)`},
-	}
-	for _, tt := range tests {
-		got, err := SelectBuilds(tt.names)
-		if tt.err != "" {
-			assert.EqualError(t, err, tt.err)
-			continue
-		}
-		require.NoError(t, err)
-		assert.Equal(t, tt.want, buildNames(got), "%v", tt.names)
-	}
-	sanitizer, err := SelectBuilds([]string{"gcc-asan-ubsan"})
-	require.NoError(t, err)
-	assert.True(t, sanitizer[0].HostOnly, "the sanitizer runtimes exist for the host only")
-	assert.Equal(t, toolchain.Clang, selectBuild(t, "clang-O2").Compiler)
-}
-
-func selectBuild(t *testing.T, name string) Build {
-	builds, err := SelectBuilds([]string{name})
-	require.NoError(t, err)
-	return builds[0]
 }
 
 func TestParserFraming(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/qemu"
@@ -56,7 +57,6 @@ const DefaultListTimeout = 30 * time.Second
 
 // The errors of a run that could not execute, by kind.
 var (
-	ErrCompile       = errors.New("compiling")
 	ErrNoCaseMatches = errors.New("no case matches the filter")
 	ErrInterrupted   = errors.New("interrupted before it finished")
 )
@@ -98,7 +98,7 @@ type Run struct {
 
 // NewRun is the run of p in b, with where and with what it builds and runs:
 // the executor of ctx, its compiler and its version, and backend.
-func NewRun(ctx context.Context, p arch.Port, b Build, backend qemu.Backend) Run {
+func NewRun(ctx context.Context, p arch.Port, b build.Build, backend qemu.Backend) Run {
 	cc := b.Compiler.Command(p)[0]
 	return Run{Port: p.Name, Build: b.Name, Backend: backend.Name(), Toolchain: executor.From(ctx).Toolchain(),
 		Compiler: cc + " " + toolchain.Version(ctx, p, b.Compiler), Base: p.Base()}
@@ -158,7 +158,7 @@ func (r Run) Why() string {
 		return "skipped"
 	case r.Unsupported != "":
 		return "unsupported"
-	case errors.Is(r.Err, ErrCompile):
+	case errors.Is(r.Err, build.ErrCompile):
 		return "build error"
 	case errors.Is(r.Err, ErrNoCaseMatches):
 		return "no case"
@@ -286,7 +286,7 @@ func (o Outcome) notRun() string {
 
 // RunSuite builds the runner for p and b, lists its cases, runs the selected
 // ones (as often as asked) and returns one result per case and repetition.
-func RunSuite(ctx context.Context, root string, p arch.Port, b Build, opts Options) (run Run) {
+func RunSuite(ctx context.Context, root string, p arch.Port, b build.Build, opts Options) (run Run) {
 	start := time.Now()
 	backend := qemu.For(ctx, p, opts.QEMU)
 	run = NewRun(ctx, p, b, backend)
@@ -451,7 +451,7 @@ func blameEmulator(cases []CaseResult, bugs map[string]string, dataPath string) 
 
 // List builds the runner for p and b and asks it for its cases; listing,
 // when set, hears that the build is done.
-func List(ctx context.Context, root string, p arch.Port, b Build, opts Options, listing func()) (bin string, names []string, err error) {
+func List(ctx context.Context, root string, p arch.Port, b build.Build, opts Options, listing func()) (bin string, names []string, err error) {
 	bin, err = Compile(ctx, root, p, b, opts.OutDir, opts.ObjectCache)
 	if err != nil {
 		return "", nil, err

@@ -7,18 +7,16 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/internal/testkit"
-	"github.com/stackslice/stackslice/toolchain"
 )
 
 func TestRunnerArgs(t *testing.T) {
@@ -111,7 +109,7 @@ func TestCheckEmulatorBugs(t *testing.T) {
 func TestRunCountsAndTotals(t *testing.T) {
 	ok := Run{Cases: []CaseResult{{Status: Pass}, {Status: KnownFailure}}}
 	failed := Run{Cases: []CaseResult{{Status: Pass}, {Status: Fail}}}
-	broken := Run{Err: fmt.Errorf("%w amd64 gcc-O2: exit status 1", ErrCompile)}
+	broken := Run{Err: fmt.Errorf("%w amd64 gcc-O2: exit status 1", build.ErrCompile)}
 	empty := Run{}
 	excused := Run{Cases: []CaseResult{{Status: KnownFailure}, {Status: KnownFailure}}}
 	assert.True(t, ok.OK())
@@ -212,73 +210,34 @@ func TestOutcomeSaysWhatItSetApart(t *testing.T) {
 	}
 }
 
-// fakeTool puts an executable script on PATH for the test.
-func fakeTool(t *testing.T, name, body string) {
-	dir := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body+"\n"), 0o755))
-	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
-}
-
-func loadPort(t *testing.T, name string) (root string, p arch.Port) {
-	if testing.Short() {
-		t.Skip("builds target binaries")
-	}
-	root = testkit.Root(t)
-	ports, err := arch.Load(filepath.Join(root, "arch"))
-	require.NoError(t, err)
-	selected, err := arch.Select(ports, []string{name})
-	require.NoError(t, err)
-	testkit.NeedToolchains(t, selected[0])
-	return root, selected[0]
-}
-
 // An emulator that hangs on --list is named within seconds, not waited for.
 func TestListNamesWhatHung(t *testing.T) {
-	root, p := loadPort(t, "riscv64")
-	fakeTool(t, "qemu-hang", `[ "$1" = --version ] && exit 1; exec sleep 60`)
+	root, p := testkit.Port(t, "riscv64")
+	testkit.FakeTool(t, "qemu-hang", `[ "$1" = --version ] && exit 1; exec sleep 60`)
 	p.QEMU = "qemu-hang"
 	out := t.TempDir()
 	start := time.Now()
-	_, _, err := List(context.Background(), root, p, DefaultBuilds()[0], Options{OutDir: out, ListTimeout: 500 * time.Millisecond}, nil)
+	_, _, err := List(context.Background(), root, p, build.Default()[0], Options{OutDir: out, ListTimeout: 500 * time.Millisecond}, nil)
 	require.EqualError(t, err, "qemu-hang -cpu "+p.QEMUCPU+" "+filepath.Join(out, "runner-riscv64-gcc-O0")+" --list did not finish within 500ms")
-	assert.Less(t, time.Since(start), 30*time.Second)
-}
-
-// A source that includes a FIFO hangs its compiler: the step is stopped
-// after toolchain.BuildTimeout and the build fails naming it, rather than
-// the harness waiting for ever.
-func TestACompileThatHangsIsStopped(t *testing.T) {
-	root, p := loadPort(t, runtime.GOARCH)
-	saved := toolchain.BuildTimeout
-	toolchain.BuildTimeout = 3 * time.Second
-	t.Cleanup(func() { toolchain.BuildTimeout = saved })
-	dir := t.TempDir()
-	require.NoError(t, unix.Mkfifo(filepath.Join(dir, "pipe.h"), 0o644))
-	src := filepath.Join(dir, "hang.c")
-	require.NoError(t, os.WriteFile(src, []byte("#include \"pipe.h\"\nint main(void) { return 0; }\n"), 0o644))
-	start := time.Now()
-	_, err := CompileProgram(context.Background(), root, p, DefaultBuilds()[0], Program{Name: "hang", Sources: []string{src}}, t.TempDir(), "")
-	require.ErrorIs(t, err, ErrCompile)
-	assert.Contains(t, err.Error(), "hang.c: did not finish within 3s (stopped: a compiler that hangs, or a source that includes a FIFO or a device)")
 	assert.Less(t, time.Since(start), 30*time.Second)
 }
 
 // A compiler that exits 0 but writes nothing usable fails the build with
 // the reason, rather than a runner that "exited with status 1: ".
 func TestCompileChecksWhatTheCompilerWrote(t *testing.T) {
-	root, p := loadPort(t, "riscv64")
-	fakeTool(t, "empty-gcc", `for a; do [ "$prev" = -o ] && : > "$a"; prev=$a; done; exit 0`)
+	root, p := testkit.Port(t, "riscv64")
+	testkit.FakeTool(t, "empty-gcc", `for a; do [ "$prev" = -o ] && : > "$a"; prev=$a; done; exit 0`)
 	p.CC = "empty-gcc"
-	_, err := Compile(context.Background(), root, p, DefaultBuilds()[0], t.TempDir(), "")
-	require.ErrorIs(t, err, ErrCompile)
+	_, err := Compile(context.Background(), root, p, build.Default()[0], t.TempDir(), "")
+	require.ErrorIs(t, err, build.ErrCompile)
 	assert.EqualError(t, err, "compiling riscv64 gcc-O0: empty-gcc exited 0, but the link wrote an empty file")
 }
 
 func TestRunnerListFailureIsNeverAnEmptyReason(t *testing.T) {
-	root, p := loadPort(t, "riscv64")
-	fakeTool(t, "qemu-quiet", `[ "$1" = --version ] && exit 1; exit 1`)
+	root, p := testkit.Port(t, "riscv64")
+	testkit.FakeTool(t, "qemu-quiet", `[ "$1" = --version ] && exit 1; exit 1`)
 	p.QEMU = "qemu-quiet"
-	_, _, err := List(context.Background(), root, p, DefaultBuilds()[0], Options{OutDir: t.TempDir()}, nil)
+	_, _, err := List(context.Background(), root, p, build.Default()[0], Options{OutDir: t.TempDir()}, nil)
 	require.EqualError(t, err, "runner --list exited with status 1")
 }
 
@@ -297,9 +256,9 @@ func TestUpwardPortLinksOnlyWithAnUpwardCore(t *testing.T) {
 // A rebuild compiles only what changed: a mutant of switch.S reassembles
 // that file and links, everything else comes from the object cache.
 func TestCompileReusesObjects(t *testing.T) {
-	root, p := loadPort(t, "riscv64")
+	root, p := testkit.Port(t, "riscv64")
 	log := filepath.Join(t.TempDir(), "calls")
-	fakeTool(t, "logging-gcc", `case "$*" in *" -c "*) echo compile >> `+log+`;; *) echo link >> `+log+`;; esac; exec `+p.CC+` "$@"`)
+	testkit.FakeTool(t, "logging-gcc", `case "$*" in *" -c "*) echo compile >> `+log+`;; *) echo link >> `+log+`;; esac; exec `+p.CC+` "$@"`)
 	p.CC = "logging-gcc"
 	cache := t.TempDir()
 	calls := func() map[string]int {
@@ -311,14 +270,14 @@ func TestCompileReusesObjects(t *testing.T) {
 		}
 		return counts
 	}
-	build := DefaultBuilds()[0]
-	_, err := Compile(context.Background(), root, p, build, t.TempDir(), cache)
+	b := build.Default()[0]
+	_, err := Compile(context.Background(), root, p, b, t.TempDir(), cache)
 	require.NoError(t, err)
 	first := calls()
 	assert.Greater(t, first["compile"], 2)
 	assert.Equal(t, 1, first["link"])
 
-	_, err = Compile(context.Background(), root, p, build, t.TempDir(), cache)
+	_, err = Compile(context.Background(), root, p, b, t.TempDir(), cache)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{"link": 1}, calls(), "nothing changed: nothing compiled")
 
@@ -328,26 +287,7 @@ func TestCompileReusesObjects(t *testing.T) {
 	mutant.Dir = t.TempDir()
 	require.NoError(t, os.CopyFS(mutant.Dir, os.DirFS(p.Dir)))
 	testkit.Edit(t, mutant.Dir, "switch.S", func(s string) string { return s + "\n/* changed */\n" })
-	_, err = Compile(context.Background(), root, mutant, build, t.TempDir(), cache)
+	_, err = Compile(context.Background(), root, mutant, b, t.TempDir(), cache)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{"compile": 1, "link": 1}, calls(), "only switch.S")
-}
-
-// The objects' digest of what a source may include is the same wherever the
-// tree and the port's folder lie: a port folder copied beside the tree (a
-// mutant's) differs from it by its changed files only.
-func TestHeaderDigestIgnoresWhereThePortLies(t *testing.T) {
-	root := testkit.Copy(t)
-	ports, err := arch.Load(filepath.Join(root, "arch"))
-	require.NoError(t, err)
-	for _, p := range ports {
-		want, err := headerDigest(root, p)
-		require.NoError(t, err)
-		moved := p
-		moved.Dir = t.TempDir() // after root's folders in a sorted list of paths
-		require.NoError(t, os.CopyFS(moved.Dir, os.DirFS(p.Dir)))
-		got, err := headerDigest(root, moved)
-		require.NoError(t, err)
-		assert.Equal(t, want, got, p.Name)
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/fixture"
 	"github.com/stackslice/stackslice/internal/testkit"
@@ -24,7 +25,7 @@ var (
 			{Name: "registers", Iteration: 2, Status: conformance.Fail, Reason: "expectations failed", Output: "x19: want 0x1 got 0x2\n"},
 		}}
 	broken = conformance.Run{Port: "s390x", Build: "gcc-O0", Backend: "qemu-s390x 7.2.22",
-		Err: fmt.Errorf("%w s390x gcc-O0: exit status 1\nswitch.S:3: Error: template", conformance.ErrCompile)}
+		Err: fmt.Errorf("%w s390x gcc-O0: exit status 1\nswitch.S:3: Error: template", build.ErrCompile)}
 )
 
 func TestRunLine(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/stackslice/stackslice/arch"
-	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/build"
 )
 
 // WriteDeclarations says, for each base port, what a foreign port.json on
@@ -18,7 +18,7 @@ import (
 // base's probe.S, the names the reports use.
 func WriteDeclarations(w io.Writer, bases []arch.Port) error {
 	var builds []string
-	for _, b := range conformance.Builds {
+	for _, b := range build.Matrix {
 		builds = append(builds, b.Name)
 	}
 	fmt.Fprintf(w, "style: %q (a source defining sl_arch_switch, core/port.h) or %q (an SLP-style header defining slp_switch)\n", StyleSL, StyleSLP)

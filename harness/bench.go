@@ -12,7 +12,7 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/bench"
-	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/qemu"
 	"github.com/stackslice/stackslice/report"
@@ -53,7 +53,7 @@ func Bench(ctx context.Context, o Options, bo BenchOptions) (bench.Result, error
 		fmt.Fprintf(o.Out, "bench: %s left out: it %s\n", name, o.placement.skipped[name])
 	}
 	ports = slices.DeleteFunc(ports, func(p arch.Port) bool { return o.placement.skipped[p.Name] != "" })
-	s, err := startSession(ctx, o, ports, []conformance.Build{bench.Build}, benchTools(ports, o.ForceQEMU)...)
+	s, err := startSession(ctx, o, ports, []build.Build{bench.Build}, benchTools(ports, o.ForceQEMU)...)
 	if err != nil {
 		return bench.Result{}, err
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/bench"
-	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/internal/testkit"
 )
 
@@ -26,7 +26,7 @@ import (
 func BenchmarkSuiteDefault(b *testing.B) { benchmarkSuite(b, nil, time.Minute) }
 
 func BenchmarkSuiteFull(b *testing.B) {
-	benchmarkSuite(b, []string{conformance.AllBuilds}, 5*time.Minute)
+	benchmarkSuite(b, []string{build.All}, 5*time.Minute)
 }
 
 func benchmarkSuite(b *testing.B, builds []string, budget time.Duration) {

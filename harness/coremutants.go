@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/internal/text"
@@ -37,7 +38,7 @@ func mutateCore(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	builds, err := conformance.SelectBuilds(o.Builds)
+	builds, err := build.Select(o.Builds)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/bench"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/internal/testkit"
@@ -84,7 +85,7 @@ func TestAToolchainImageRunNeverRunsACompilerOnTheHost(t *testing.T) {
 		run  func(ctx context.Context) error
 	}{
 		{"conformance", func(ctx context.Context) error {
-			return conformance.RunSuite(ctx, root, host, conformance.DefaultBuilds()[0], conformance.Options{OutDir: t.TempDir()}).Err
+			return conformance.RunSuite(ctx, root, host, build.Default()[0], conformance.Options{OutDir: t.TempDir()}).Err
 		}},
 		{"examples", func(ctx context.Context) error {
 			return library.RunExamples(ctx, root, host, library.Options{LibDir: t.TempDir(), BinDir: t.TempDir()}).Err

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
 	"github.com/stackslice/stackslice/internal/testkit"
@@ -209,7 +210,7 @@ func TestEveryLeakyFixtureFailsInEveryBuild(t *testing.T) {
 	var out bytes.Buffer
 	runs, err := Test(context.Background(), Options{
 		Foreign: fixtures, ForeignPath: filepath.Join(testkit.Root(t), "foreign", "testdata"),
-		Builds: []string{conformance.AllBuilds}, Cases: `^registers_`, OutDir: t.TempDir(), Out: &out,
+		Builds: []string{build.All}, Cases: `^registers_`, OutDir: t.TempDir(), Out: &out,
 	})
 	t.Log("\n" + out.String())
 	require.Error(t, err)
@@ -232,7 +233,7 @@ func TestEveryLeakyFixtureFailsInEveryBuild(t *testing.T) {
 // <...>-<arch> runs in on this host.
 func everyBuild(fixture string) []string {
 	var builds []string
-	for _, b := range conformance.Builds {
+	for _, b := range build.Matrix {
 		if !b.HostOnly || strings.HasSuffix(fixture, "-"+runtime.GOARCH) {
 			builds = append(builds, b.Name)
 		}
@@ -251,7 +252,7 @@ func TestEveryExamplePassesInEveryBuild(t *testing.T) {
 	examples := foreignFixtures(t, "slp-example-*")
 	var out bytes.Buffer
 	runs, err := Test(context.Background(), Options{
-		Foreign: examples, Builds: []string{conformance.AllBuilds}, Cases: `^(registers|fp)_`, OutDir: t.TempDir(), Out: &out,
+		Foreign: examples, Builds: []string{build.All}, Cases: `^(registers|fp)_`, OutDir: t.TempDir(), Out: &out,
 	})
 	t.Log("\n" + out.String())
 	require.NoError(t, err)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
 	"github.com/stackslice/stackslice/docker"
@@ -193,9 +194,9 @@ func Setup(ctx context.Context, o Options) error {
 		}
 		ports = pl.portsIn(ports, "")
 		tools := append([]toolchain.Tool{library.PkgConfig}, benchTools(ports, o.ForceQEMU)...)
-		if err := toolchain.Ensure(executor.With(ctx, executor.Host{}), ports, toolchain.Options{Compilers: conformance.Compilers(conformance.Builds),
+		if err := toolchain.Ensure(executor.With(ctx, executor.Host{}), ports, toolchain.Options{Compilers: build.Compilers(build.Matrix),
 			Tools: tools, QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: true, Log: o.Out,
-			Unsupported: conformance.UnsupportedCompiler}); err != nil {
+			Unsupported: build.UnsupportedCompiler}); err != nil {
 			return err
 		}
 	}
@@ -238,11 +239,11 @@ func doctor(ctx context.Context, o Options, afterSetup bool) error {
 		if ex.Toolchain() != "" {
 			fmt.Fprintf(o.Out, "toolchain %s (%s):\n", ex.Toolchain(), ex.ID())
 		}
-		results := toolchain.Doctor(executor.With(ctx, ex), pl.portsIn(ports, ex.Toolchain()), conformance.Compilers(conformance.Builds), qemu.Options{ForceQEMU: o.ForceQEMU})
+		results := toolchain.Doctor(executor.With(ctx, ex), pl.portsIn(ports, ex.Toolchain()), build.Compilers(build.Matrix), qemu.Options{ForceQEMU: o.ForceQEMU})
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		toolchain.Declare(results, conformance.UnsupportedCompiler)
+		toolchain.Declare(results, build.UnsupportedCompiler)
 		toolchain.WriteTable(o.Out, results)
 		problems += len(toolchain.Problems(results))
 	}
@@ -267,7 +268,7 @@ func doctorVerdict(problems int, afterSetup, images bool) error {
 // job is one port in one build with one toolchain.
 type job struct {
 	port  arch.Port
-	build conformance.Build
+	build build.Build
 	ex    executor.Executor
 	// examples: build the library and the examples against it and run them,
 	// rather than the conformance runner.
@@ -276,12 +277,12 @@ type job struct {
 
 // examplesBuild stands for the examples in the matrix: built with the
 // port's gcc, as a user of the library would.
-var examplesBuild = conformance.Build{Name: library.ExamplesBuild, Compiler: toolchain.GCC}
+var examplesBuild = build.Build{Name: library.ExamplesBuild, Compiler: toolchain.GCC}
 
 // withExamples tells whether a run includes the examples: in the default
 // or full builds, with no case filter, and not for the self-test.
 func (o Options) withExamples() bool {
-	return o.Cases == "" && !o.SelfTest && len(o.Foreign) == 0 && (len(o.Builds) == 0 || (len(o.Builds) == 1 && o.Builds[0] == conformance.AllBuilds))
+	return o.Cases == "" && !o.SelfTest && len(o.Foreign) == 0 && (len(o.Builds) == 0 || (len(o.Builds) == 1 && o.Builds[0] == build.All))
 }
 
 // plan checks the options and returns the jobs they select and the case
@@ -291,7 +292,7 @@ func plan(o Options) ([]job, *regexp.Regexp, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	builds, err := conformance.SelectBuilds(o.Builds)
+	builds, err := build.Select(o.Builds)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -380,7 +381,7 @@ func (s *session) options(ex executor.Executor, opts conformance.Options) confor
 	return opts
 }
 
-func startSession(ctx context.Context, o Options, ports []arch.Port, builds []conformance.Build, tools ...toolchain.Tool) (*session, error) {
+func startSession(ctx context.Context, o Options, ports []arch.Port, builds []build.Build, tools ...toolchain.Tool) (*session, error) {
 	// The session chooses every step's executor (the host or a toolchain
 	// image): a step it forgets fails rather than runs on the host.
 	ctx, stop := stopContext(executor.Expect(ctx))
@@ -404,8 +405,8 @@ func startSession(ctx context.Context, o Options, ports []arch.Port, builds []co
 		return nil, err
 	}
 	for _, ex := range s.toolchains.list {
-		err = toolchain.Ensure(executor.With(ctx, ex), o.placement.portsIn(ports, ex.Toolchain()), toolchain.Options{Compilers: conformance.Compilers(builds), Tools: tools,
-			QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: !o.NoInstall, Log: o.Out, Unsupported: conformance.UnsupportedCompiler})
+		err = toolchain.Ensure(executor.With(ctx, ex), o.placement.portsIn(ports, ex.Toolchain()), toolchain.Options{Compilers: build.Compilers(builds), Tools: tools,
+			QEMU: qemu.Options{ForceQEMU: o.ForceQEMU}, Install: !o.NoInstall, Log: o.Out, Unsupported: build.UnsupportedCompiler})
 		if ctx.Err() != nil {
 			err = fmt.Errorf("interrupted (%s) while checking toolchains", why(ctx))
 		}
@@ -591,9 +592,9 @@ func precheck(ctx context.Context, root string, jobs []job, opts conformance.Opt
 	return err
 }
 
-func jobPortsAndBuilds(jobs []job) ([]arch.Port, []conformance.Build) {
+func jobPortsAndBuilds(jobs []job) ([]arch.Port, []build.Build) {
 	var ports []arch.Port
-	var builds []conformance.Build
+	var builds []build.Build
 	seenPort, seenBuild := map[string]bool{}, map[string]bool{}
 	for _, j := range jobs {
 		if !seenPort[j.port.Name] {
@@ -636,7 +637,7 @@ func Mutants(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	builds, err := conformance.SelectBuilds(o.Builds)
+	builds, err := build.Select(o.Builds)
 	if err != nil {
 		return err
 	}
@@ -710,7 +711,7 @@ func mutationPorts(o Options) ([]arch.Port, error) {
 // mutatePort runs one port's control run and mutants; verdict is empty when
 // every mutant was killed, else it says what went wrong. A port's
 // unsupported builds are left out: they fail their control run by design.
-func mutatePort(ctx context.Context, o Options, p arch.Port, builds []conformance.Build, opts conformance.Options) (verdict string, err error) {
+func mutatePort(ctx context.Context, o Options, p arch.Port, builds []build.Build, opts conformance.Options) (verdict string, err error) {
 	_, sites, scratch, err := mutants.Load(p)
 	if err != nil {
 		return "", err
@@ -719,7 +720,7 @@ func mutatePort(ctx context.Context, o Options, p arch.Port, builds []conformanc
 		fmt.Fprintf(o.Out, "%s: clobbers not mutated, no canary of %s checks them (caller-saved, or the link register): %s\n",
 			p.Name, filepath.Join("arch", p.Arch(), "probe.S"), strings.Join(mutants.Names(scratch), ", "))
 	}
-	builds = slices.DeleteFunc(slices.Clone(builds), func(b conformance.Build) bool {
+	builds = slices.DeleteFunc(slices.Clone(builds), func(b build.Build) bool {
 		why, _, unsupported := p.Unsupported(b.Name)
 		if unsupported {
 			fmt.Fprintf(o.Out, "%s: %s left out: unsupported_builds says %q\n", p.Name, b.Name, why)

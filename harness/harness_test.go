@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
 	"github.com/stackslice/stackslice/docker"
@@ -34,14 +35,14 @@ import (
 func TestEveryPortConforms(t *testing.T) {
 	testkit.Integration(t)
 	var out bytes.Buffer
-	runs, err := Test(context.Background(), Options{Builds: []string{conformance.AllBuilds}, OutDir: t.TempDir(), Out: &out})
+	runs, err := Test(context.Background(), Options{Builds: []string{build.All}, OutDir: t.TempDir(), Out: &out})
 	t.Log("\n" + out.String())
 	require.NoError(t, err)
 	ports, err := Ports(Options{})
 	require.NoError(t, err)
 	// Every build on every port, but the host-only sanitizer build on the
 	// host's port alone, and the examples on every port.
-	require.Equal(t, len(ports)*(len(conformance.Builds)-1)+1+len(ports), len(runs))
+	require.Equal(t, len(ports)*(len(build.Matrix)-1)+1+len(ports), len(runs))
 	byName := map[string]arch.Port{}
 	for _, p := range ports {
 		byName[p.Name] = p
@@ -466,7 +467,7 @@ func withBugs(t *testing.T, root, port string, bugs map[string]string) {
 
 func caseNames(t *testing.T) []string {
 	testkit.NeedToolchains(t, mustPort(t, runtime.GOARCH))
-	_, names, err := conformance.List(context.Background(), testkit.Root(t), mustPort(t, runtime.GOARCH), conformance.DefaultBuilds()[0],
+	_, names, err := conformance.List(context.Background(), testkit.Root(t), mustPort(t, runtime.GOARCH), build.Default()[0],
 		conformance.Options{OutDir: t.TempDir()}, nil)
 	require.NoError(t, err)
 	return names

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/stackslice/stackslice/arch"
-	"github.com/stackslice/stackslice/conformance"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/library"
 	"github.com/stackslice/stackslice/qemu"
@@ -27,7 +27,7 @@ func Lib(ctx context.Context, o Options, which string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if which != conformance.AllBuilds {
+	if which != build.All {
 		o.Ports = []string{which}
 	}
 	ports, err := Ports(o)

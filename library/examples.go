@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/internal/inputfile"
@@ -37,11 +38,11 @@ type Options struct {
 func RunExamples(ctx context.Context, root string, p arch.Port, o Options) (run conformance.Run) {
 	start := time.Now()
 	backend := qemu.For(ctx, p, o.QEMU)
-	run = conformance.NewRun(ctx, p, conformance.Build{Name: ExamplesBuild, Compiler: toolchain.GCC}, backend)
+	run = conformance.NewRun(ctx, p, build.Build{Name: ExamplesBuild, Compiler: toolchain.GCC}, backend)
 	defer func() { run.Duration = time.Since(start) }()
 	libDir := filepath.Join(o.LibDir, p.Name)
 	if err := Build(ctx, root, p, InDir(libDir), filepath.Join(o.BinDir, "lib-"+p.Name)); err != nil {
-		run.Err = fmt.Errorf("%w %s: %v", conformance.ErrCompile, p.Name, err)
+		run.Err = fmt.Errorf("%w %s: %v", build.ErrCompile, p.Name, err)
 		return run
 	}
 	srcs, err := filepath.Glob(filepath.Join(root, "examples", "*.c"))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
 )
 
@@ -155,7 +156,7 @@ var coreTree = []string{"core", "conformance/runner", "conformance/cases"}
 // (their case timeout from that control run).
 type CoreTarget struct {
 	Port   arch.Port
-	Builds []conformance.Build
+	Builds []build.Build
 	Base   Baseline
 	Opts   conformance.Options
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/inputfile"
 	"github.com/stackslice/stackslice/internal/parallel"
@@ -210,7 +211,7 @@ type Baseline struct {
 // RunBaseline runs the unmutated port in every build. Every selected case
 // must pass, else the error names the first failure: a port that fails on
 // its own would make every mutant look killed.
-func RunBaseline(ctx context.Context, root string, p arch.Port, builds []conformance.Build, opts conformance.Options) (Baseline, error) {
+func RunBaseline(ctx context.Context, root string, p arch.Port, builds []build.Build, opts conformance.Options) (Baseline, error) {
 	base := Baseline{Passed: map[string]map[string]bool{}}
 	for _, b := range builds {
 		run := conformance.RunSuite(ctx, root, p, b, opts)
@@ -327,7 +328,7 @@ func isC(file string) bool {
 // Run judges every mutant of p's switch.S against base: it builds the suite
 // with the mutant in each build until a case that passed at baseline fails.
 // Outcomes come in mutant order, each reported to done (when set) as it ends.
-func Run(ctx context.Context, root string, p arch.Port, builds []conformance.Build, base Baseline, opts conformance.Options, parallelism int, done func(Outcome)) ([]Outcome, error) {
+func Run(ctx context.Context, root string, p arch.Port, builds []build.Build, base Baseline, opts conformance.Options, parallelism int, done func(Outcome)) ([]Outcome, error) {
 	src, sites, _, err := Load(p)
 	if err != nil {
 		return nil, err
@@ -361,7 +362,7 @@ func judgeEach[O any](ctx context.Context, n, parallelism int, judge func(i int)
 // mutants in a fraction of the suite's time.
 var quickCases = regexp.MustCompile(`^registers_`)
 
-func judge(ctx context.Context, root string, p arch.Port, i int, m Mutant, src string, builds []conformance.Build, base Baseline, opts conformance.Options) Outcome {
+func judge(ctx context.Context, root string, p arch.Port, i int, m Mutant, src string, builds []build.Build, base Baseline, opts conformance.Options) Outcome {
 	out := Outcome{Mutant: m}
 	// By the mutant's index: the clobber mutants of a C switch share a line.
 	dir := filepath.Join(opts.OutDir, fmt.Sprintf("mutant-%s-%03d", p.Name, i))
@@ -402,7 +403,7 @@ func judge(ctx context.Context, root string, p arch.Port, i int, m Mutant, src s
 // stage of cases after the other (nil: all of them), until a case that
 // passed at baseline fails, and names the build and case. A run that could
 // not execute is an error, never a kill.
-func firstKill(ctx context.Context, root string, p arch.Port, builds []conformance.Build, base Baseline, opts conformance.Options, dir string, stages ...*regexp.Regexp) (killed bool, by string, err error) {
+func firstKill(ctx context.Context, root string, p arch.Port, builds []build.Build, base Baseline, opts conformance.Options, dir string, stages ...*regexp.Regexp) (killed bool, by string, err error) {
 	for _, b := range builds {
 		for _, filter := range stages {
 			runOpts := opts

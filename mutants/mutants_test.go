@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/qemu"
@@ -437,7 +438,7 @@ func options(t *testing.T) conformance.Options {
 	return conformance.Options{OutDir: t.TempDir(), ObjectCache: t.TempDir(), CaseTimeout: 10 * time.Second, QEMU: qemu.Options{Timeout: 5 * time.Minute}}
 }
 
-var gccO0 = []conformance.Build{conformance.DefaultBuilds()[0]}
+var gccO0 = []build.Build{build.Default()[0]}
 
 // isaOf is the assembly language of the port named goarch, from its port.json.
 func isaOf(t *testing.T, goarch string) *isa {

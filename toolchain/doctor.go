@@ -449,7 +449,7 @@ type Options struct {
 	Install bool
 	Log     io.Writer
 	// Unsupported is why port p declares every build of compiler c
-	// unsupported, or "" (conformance.UnsupportedCompiler); nil: none is.
+	// unsupported, or "" (build.UnsupportedCompiler); nil: none is.
 	Unsupported func(p arch.Port, c Compiler) string
 }
 

@@ -141,3 +141,25 @@ func UnrunnableBinary(t testing.TB, path string) {
 	binary.LittleEndian.PutUint16(header[54:], 56)     // e_phentsize
 	require.NoError(t, os.WriteFile(path, header, 0o755))
 }
+
+// Port is the named port of the checkout, with its toolchain proven (and
+// installed when missing), for a test that builds its binaries; it skips
+// in the quick tier.
+func Port(t testing.TB, name string) (root string, p arch.Port) {
+	t.Helper()
+	Integration(t)
+	root = Root(t)
+	selected, err := arch.Select(Ports(t, root), []string{name})
+	require.NoError(t, err)
+	NeedToolchains(t, selected[0])
+	return root, selected[0]
+}
+
+// FakeTool puts an executable shell script named name, running body, in
+// front of PATH for the test.
+func FakeTool(t testing.TB, name, body string) {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body+"\n"), 0o755))
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/fixture"
 	"github.com/stackslice/stackslice/internal/text"
@@ -86,7 +87,7 @@ func TestWhyARunDidNotRun(t *testing.T) {
 		err  error
 		want string
 	}{
-		{fmt.Errorf("%w%s", conformance.ErrCompile, strings.TrimPrefix(fixture.CompileError, "compiling")), "❌ build error"},
+		{fmt.Errorf("%w%s", build.ErrCompile, strings.TrimPrefix(fixture.CompileError, "compiling")), "❌ build error"},
 		{fmt.Errorf("%w %q (cases: a, b)", conformance.ErrNoCaseMatches, "zzz"), "❌ no case"},
 		{errors.New("runner --list exit status 139: segfault"), "❌ did not run"},
 	}

@@ -1,6 +1,10 @@
-// Package conformance builds the C conformance runner for a port and build
-// configuration, runs it through package qemu and parses what it reports.
-package conformance
+// Package build compiles C for a port and a build configuration: the
+// builds matrix every port is tested in (Build, Matrix, Select) and the
+// driver (Compile) that turns a Program's sources into one static binary
+// through the executor of the context, with an object cache. The
+// conformance runner, the benchmark and the mutation check compile
+// through it; what a program means is theirs.
+package build
 
 import (
 	"context"
@@ -12,7 +16,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/stackslice/stackslice/arch"
@@ -39,10 +42,10 @@ func (b Build) RunsFor(p arch.Port, forceQEMU bool) bool {
 	return !b.HostOnly || (p.Arch() == runtime.GOARCH && !forceQEMU)
 }
 
-// Builds is the full matrix every port is tested in: the flag sets that
+// Matrix is the full set of builds every port is tested in: the flag sets that
 // broke real libraries (greenlet at -O2/-O3, with and without frame pointers,
 // with the start-up function inlined) and a second compiler.
-var Builds = []Build{
+var Matrix = []Build{
 	{Name: "gcc-O0", Compiler: toolchain.GCC, Flags: []string{"-O0"}, Default: true},
 	{Name: "gcc-O2", Compiler: toolchain.GCC, Flags: []string{"-O2"}, Default: true},
 	{Name: "gcc-O3-lto", Compiler: toolchain.GCC, Flags: []string{"-O3", "-flto=auto"}},
@@ -62,7 +65,7 @@ var Builds = []Build{
 // Absent says why a port has no run in a build that others have: "host
 // only" for a build that runs on the host's own arch alone, else "".
 func Absent(build string) string {
-	for _, b := range Builds {
+	for _, b := range Matrix {
 		if b.Name == build && b.HostOnly {
 			return "host only"
 		}
@@ -70,13 +73,13 @@ func Absent(build string) string {
 	return ""
 }
 
-// AllBuilds selects the full matrix in SelectBuilds.
-const AllBuilds = "all"
+// All selects the full matrix in Select.
+const All = "all"
 
-// DefaultBuilds is the quick subset.
-func DefaultBuilds() []Build {
+// Default is the quick subset.
+func Default() []Build {
 	var builds []Build
-	for _, b := range Builds {
+	for _, b := range Matrix {
 		if b.Default {
 			builds = append(builds, b)
 		}
@@ -84,33 +87,38 @@ func DefaultBuilds() []Build {
 	return builds
 }
 
-// SelectBuilds returns the named builds, each once, in the order given: the
+// Select returns the named builds, each once, in the order given: the
 // default subset when names is empty, the full matrix for "all" alone.
-func SelectBuilds(names []string) ([]Build, error) {
+func Select(names []string) ([]Build, error) {
 	if len(names) == 0 {
-		return DefaultBuilds(), nil
+		return Default(), nil
 	}
-	if slices.Contains(names, AllBuilds) {
+	if slices.Contains(names, All) {
 		if len(names) > 1 {
-			return nil, fmt.Errorf("builds %q: %q stands alone (it already means every build)", strings.Join(names, ","), AllBuilds)
+			return nil, fmt.Errorf("builds %q: %q stands alone (it already means every build)", strings.Join(names, ","), All)
 		}
-		return Builds, nil
+		return Matrix, nil
 	}
 	var selected []Build
 	for _, n := range names {
-		i := slices.IndexFunc(Builds, func(b Build) bool { return b.Name == n })
+		i := slices.IndexFunc(Matrix, func(b Build) bool { return b.Name == n })
 		if i < 0 {
-			known := make([]string, len(Builds))
-			for i, b := range Builds {
-				known[i] = b.Name
-			}
-			return nil, fmt.Errorf("unknown build %q (known builds: %s, or %s)", n, strings.Join(known, ", "), AllBuilds)
+			return nil, fmt.Errorf("unknown build %q (known builds: %s, or %s)", n, strings.Join(Names(), ", "), All)
 		}
 		if !slices.ContainsFunc(selected, func(b Build) bool { return b.Name == n }) {
-			selected = append(selected, Builds[i])
+			selected = append(selected, Matrix[i])
 		}
 	}
 	return selected, nil
+}
+
+// Names are the names of the matrix's builds, in its order.
+func Names() []string {
+	names := make([]string, len(Matrix))
+	for i, b := range Matrix {
+		names[i] = b.Name
+	}
+	return names
 }
 
 // Compilers are the compilers builds use, each once.
@@ -124,66 +132,42 @@ func Compilers(builds []Build) []toolchain.Compiler {
 	return compilers
 }
 
-// Sources lists the C sources of the runner, core and cases, under root;
-// the runner's case table is derived from the cases (CaseList) apart.
-func Sources(root string) ([]string, error) {
-	var srcs []string
-	for _, pattern := range []string{"core/*.c", "conformance/runner/*.c", "conformance/cases/*.c"} {
-		m, err := filepath.Glob(filepath.Join(root, pattern))
-		if err != nil {
-			return nil, err
-		}
-		srcs = append(srcs, m...)
-	}
-	sort.Strings(srcs)
-	if len(srcs) == 0 {
-		return nil, fmt.Errorf("no C sources under %s", root)
-	}
-	return srcs, nil
-}
-
-// compileFlags are the flags every source of the runner is compiled with.
-func compileFlags(root string, p arch.Port, b Build) []string {
+// compileFlags are the flags every source of prog is compiled with: the
+// port's and the build's, the core's headers and prog's include folders on
+// the path, and prog's macros.
+func compileFlags(root string, p arch.Port, b Build, prog Program) []string {
 	flags := []string{"-g", "-std=gnu11", "-Wall", "-Wextra", "-Werror"}
 	flags = append(append(flags, p.CompileFlags()...), b.Flags...)
-	return append(flags, "-I", filepath.Join(root, "core"), "-I", filepath.Join(root, "conformance", "cases"))
-}
-
-// Compile builds the runner for p and b into outDir and returns its path.
-// Its case table is derived from the case files (CaseList) and written
-// into cacheDir beside the objects.
-// Each source is compiled on its own into an object kept in cacheDir (outDir
-// when empty) under the hash of everything it depends on: the command, the
-// source and the headers it may include. A rebuild that changes one file (a
-// mutant of switch.S) compiles that file only, then links.
-func Compile(ctx context.Context, root string, p arch.Port, b Build, outDir, cacheDir string) (string, error) {
-	srcs, err := Sources(root)
-	if err != nil {
-		return "", err
+	for _, dir := range append([]string{filepath.Join(root, "core")}, prog.Includes...) {
+		flags = append(flags, "-I", dir)
 	}
-	if cacheDir == "" {
-		cacheDir = outDir
+	for _, d := range append(p.CoreDefines(), prog.Defines...) {
+		flags = append(flags, "-D"+d)
 	}
-	list, err := writeCaseList(root, cacheDir)
-	if err != nil {
-		return "", fmt.Errorf("%w %s %s: %v", ErrCompile, p.Name, b.Name, err)
-	}
-	srcs = append(srcs, list)
-	return CompileProgram(ctx, root, p, b, Program{Name: "runner", Sources: append(srcs, p.Sources()...)}, outDir, cacheDir)
+	return flags
 }
 
 // Program is a target program built from the core: its name, its sources
-// (the core's and the port's among them) and what it links besides.
+// (the core's and the port's among them), the folders its sources include
+// from besides the core, and what it links besides.
 type Program struct {
-	Name    string
-	Sources []string
-	Defines []string // -D flags, without the -D
-	Libs    []string // archives or -l flags, after the objects
+	Name     string
+	Sources  []string
+	Includes []string // -I folders after the core's; their headers key the object cache
+	Defines  []string // -D flags, without the -D
+	Libs     []string // archives or -l flags, after the objects
 }
 
-// CompileProgram builds prog for p and b into outDir as <name>-<port>-<build>
-// and returns its path, with the object cache of Compile.
-func CompileProgram(ctx context.Context, root string, p arch.Port, b Build, prog Program, outDir, cacheDir string) (string, error) {
+// ErrCompile is the error of a program that did not compile or link.
+var ErrCompile = errors.New("compiling")
+
+// Compile builds prog for p and b into outDir as <name>-<port>-<build> and
+// returns its path. Each source is compiled on its own into an object kept
+// in cacheDir (outDir when empty) under the hash of everything it depends
+// on: the command, the source and the headers it may include. A rebuild
+// that changes one file (a mutant of switch.S) compiles that file only,
+// then links.
+func Compile(ctx context.Context, root string, p arch.Port, b Build, prog Program, outDir, cacheDir string) (string, error) {
 	if cacheDir == "" {
 		cacheDir = outDir
 	}
@@ -199,11 +183,8 @@ func CompileProgram(ctx context.Context, root string, p arch.Port, b Build, prog
 	}
 	srcs := prog.Sources
 	compiler := b.Compiler.Command(p)
-	flags := compileFlags(root, p, b)
-	for _, d := range append(p.CoreDefines(), prog.Defines...) {
-		flags = append(flags, "-D"+d)
-	}
-	headers, err := headerDigest(root, p)
+	flags := compileFlags(root, p, b, prog)
+	headers, err := headerDigest(root, p, prog.Includes)
 	if err != nil {
 		return "", err
 	}
@@ -241,16 +222,17 @@ func CompileProgram(ctx context.Context, root string, p arch.Port, b Build, prog
 }
 
 // headerDigest hashes what a source may include: the headers of the core
-// and the cases, the other files of the port's folder, and what a foreign
-// port's switch sources read (the SLP header the adapter includes).
-func headerDigest(root string, p arch.Port) (string, error) {
+// and of the include folders, the other files of the port's folder, and
+// what a foreign port's switch sources read (the SLP header the adapter
+// includes).
+func headerDigest(root string, p arch.Port, includes []string) (string, error) {
 	// Group by group, each in its own order: where the tree and the port's
 	// folder lie must not change the digest (a sorted list of whole paths
 	// put a port folder under /tmp after /root's headers and before
 	// /work's).
 	var files []string
-	for _, pattern := range []string{"core/*.h", "conformance/cases/*.h"} {
-		m, err := filepath.Glob(filepath.Join(root, pattern))
+	for _, dir := range append([]string{filepath.Join(root, "core")}, includes...) {
+		m, err := filepath.Glob(filepath.Join(dir, "*.h"))
 		if err != nil {
 			return "", err
 		}
@@ -319,7 +301,7 @@ func run(ctx context.Context, dir string, argv []string) (string, error) {
 // target the port at all (clang 14 for alpha) then fails no toolchain check.
 func UnsupportedCompiler(p arch.Port, c toolchain.Compiler) string {
 	var reasons []string
-	for _, b := range Builds {
+	for _, b := range Matrix {
 		if b.Compiler != c || !b.RunsFor(p, true) {
 			continue
 		}
