@@ -245,11 +245,11 @@ func TestRunnerListFailureIsNeverAnEmptyReason(t *testing.T) {
 // port.json that said otherwise (or a hand-made build without
 // -DSL_STACK_GROWS=up) fails at the link, naming the symbol.
 func TestUpwardPortLinksOnlyWithAnUpwardCore(t *testing.T) {
-	root, p := loadPort(t, "hppa")
+	root, p := testkit.Port(t, "hppa")
 	require.Equal(t, arch.StackUp, p.Growth())
 	p.StackGrows = arch.StackDown
-	_, err := Compile(context.Background(), root, p, DefaultBuilds()[0], t.TempDir(), "")
-	require.ErrorIs(t, err, ErrCompile)
+	_, err := Compile(context.Background(), root, p, build.Default()[0], t.TempDir(), "")
+	require.ErrorIs(t, err, build.ErrCompile)
 	assert.Contains(t, err.Error(), "undefined reference to `sl_core_stack_grows_up'")
 }
 
