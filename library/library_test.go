@@ -63,7 +63,14 @@ func TestOneLineBuildOnEveryArch(t *testing.T) {
 	for _, p := range all {
 		t.Run(p.Name, func(t *testing.T) {
 			bin := filepath.Join(t.TempDir(), "generator")
-			args := append([]string{"-static", "-I" + filepath.Join(root, "core")}, cores...)
+			// The README's line, with what it says a port adds: its
+			// port.json cflags and ldflags, and an upward stack's define.
+			args := append([]string{"-static", "-I" + filepath.Join(root, "core")}, p.CompileFlags()...)
+			args = append(args, p.LinkFlags()...)
+			for _, d := range p.CoreDefines() {
+				args = append(args, "-D"+d)
+			}
+			args = append(args, cores...)
 			args = append(args, filepath.Join(root, "arch", "switch.S"), filepath.Join(root, "examples", "generator.c"), "-o", bin, "-lpthread")
 			out, err := exec.Command(p.CC, args...).CombinedOutput()
 			require.NoError(t, err, "%s", out)
