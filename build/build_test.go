@@ -15,6 +15,7 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/toolchain"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 func buildNames(builds []Build) []string {
@@ -63,7 +64,7 @@ func selectBuild(t *testing.T, name string) Build {
 // after toolchain.BuildTimeout and the build fails naming it, rather than
 // the harness waiting for ever.
 func TestACompileThatHangsIsStopped(t *testing.T) {
-	root, p := testkit.Port(t, runtime.GOARCH)
+	root, p := toolchaintest.Port(t, runtime.GOARCH)
 	saved := toolchain.BuildTimeout
 	toolchain.BuildTimeout = 3 * time.Second
 	t.Cleanup(func() { toolchain.BuildTimeout = saved })

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 // caseTree is a root whose case folder holds files, by name.
@@ -105,7 +106,7 @@ func TestCaseListNamesWhatItCannotTake(t *testing.T) {
 // The regression of the hand-kept list: a case file nobody listed is built
 // into the runner and runs.
 func TestANewCaseFileRuns(t *testing.T) {
-	_, p := testkit.Port(t, runtime.GOARCH)
+	_, p := toolchaintest.Port(t, runtime.GOARCH)
 	root := testkit.Copy(t)
 	require.NoError(t, os.WriteFile(filepath.Join(root, CasesDir, "zz_added.c"),
 		[]byte("#include \"check.h\"\n\nvoid case_zz_added_runs(void) { EXPECT(1); }\n"), 0o644))

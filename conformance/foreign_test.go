@@ -12,7 +12,7 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/build"
-	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 func foreignPort(notClaimed, unsupported map[string]string) arch.Port {
@@ -121,7 +121,7 @@ func TestUnsupportedBuildIsNeverAPass(t *testing.T) {
 // output (the sl-check line), and is not taken for a rounding mode only;
 // without that line it would be.
 func TestHiddenFailureIsSaidByTheRunner(t *testing.T) {
-	root, p := testkit.Port(t, "amd64")
+	root, p := toolchaintest.Port(t, "amd64")
 	run := RunSuite(context.Background(), root, p, build.Default()[0],
 		Options{SelfTest: true, Cases: regexp.MustCompile(`^selftest_hidden_failures$`), OutDir: t.TempDir()})
 	require.NoError(t, run.Err)

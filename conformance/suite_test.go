@@ -17,6 +17,7 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 func TestRunnerArgs(t *testing.T) {
@@ -212,7 +213,7 @@ func TestOutcomeSaysWhatItSetApart(t *testing.T) {
 
 // An emulator that hangs on --list is named within seconds, not waited for.
 func TestListNamesWhatHung(t *testing.T) {
-	root, p := testkit.Port(t, "riscv64")
+	root, p := toolchaintest.Port(t, "riscv64")
 	testkit.FakeTool(t, "qemu-hang", `[ "$1" = --version ] && exit 1; exec sleep 60`)
 	p.QEMU = "qemu-hang"
 	out := t.TempDir()
@@ -225,7 +226,7 @@ func TestListNamesWhatHung(t *testing.T) {
 // A compiler that exits 0 but writes nothing usable fails the build with
 // the reason, rather than a runner that "exited with status 1: ".
 func TestCompileChecksWhatTheCompilerWrote(t *testing.T) {
-	root, p := testkit.Port(t, "riscv64")
+	root, p := toolchaintest.Port(t, "riscv64")
 	testkit.FakeTool(t, "empty-gcc", `for a; do [ "$prev" = -o ] && : > "$a"; prev=$a; done; exit 0`)
 	p.CC = "empty-gcc"
 	_, err := Compile(context.Background(), root, p, build.Default()[0], t.TempDir(), "")
@@ -234,7 +235,7 @@ func TestCompileChecksWhatTheCompilerWrote(t *testing.T) {
 }
 
 func TestRunnerListFailureIsNeverAnEmptyReason(t *testing.T) {
-	root, p := testkit.Port(t, "riscv64")
+	root, p := toolchaintest.Port(t, "riscv64")
 	testkit.FakeTool(t, "qemu-quiet", `[ "$1" = --version ] && exit 1; exit 1`)
 	p.QEMU = "qemu-quiet"
 	_, _, err := List(context.Background(), root, p, build.Default()[0], Options{OutDir: t.TempDir()}, nil)
@@ -245,7 +246,7 @@ func TestRunnerListFailureIsNeverAnEmptyReason(t *testing.T) {
 // port.json that said otherwise (or a hand-made build without
 // -DSL_STACK_GROWS=up) fails at the link, naming the symbol.
 func TestUpwardPortLinksOnlyWithAnUpwardCore(t *testing.T) {
-	root, p := testkit.Port(t, "hppa")
+	root, p := toolchaintest.Port(t, "hppa")
 	require.Equal(t, arch.StackUp, p.Growth())
 	p.StackGrows = arch.StackDown
 	_, err := Compile(context.Background(), root, p, build.Default()[0], t.TempDir(), "")
@@ -256,7 +257,7 @@ func TestUpwardPortLinksOnlyWithAnUpwardCore(t *testing.T) {
 // A rebuild compiles only what changed: a mutant of switch.S reassembles
 // that file and links, everything else comes from the object cache.
 func TestCompileReusesObjects(t *testing.T) {
-	root, p := testkit.Port(t, "riscv64")
+	root, p := toolchaintest.Port(t, "riscv64")
 	log := filepath.Join(t.TempDir(), "calls")
 	testkit.FakeTool(t, "logging-gcc", `case "$*" in *" -c "*) echo compile >> `+log+`;; *) echo link >> `+log+`;; esac; exec `+p.CC+` "$@"`)
 	p.CC = "logging-gcc"

@@ -12,8 +12,8 @@ import (
 
 	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
-	"github.com/stackslice/stackslice/internal/fixture"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/report/reporttest"
 )
 
 var (
@@ -146,7 +146,7 @@ func TestGolden(t *testing.T) {
 // A foreign port's final screen: its gap, the unsupported build and the
 // switch source with its SHA-256.
 func TestGoldenForeign(t *testing.T) {
-	runs := fixture.ForeignRuns()
+	runs := reporttest.ForeignRuns()
 	var out bytes.Buffer
 	WriteMatrix(&out, runs)
 	WriteFailures(&out, runs)
@@ -154,7 +154,7 @@ func TestGoldenForeign(t *testing.T) {
 	WriteTotals(&out, conformance.Outcome{Runs: runs}, 2*time.Second)
 	testkit.Golden(t, "foreign.txt", out.Bytes())
 	assert.True(t, strings.HasSuffix(out.String(), "\npassed with 1 declared gap and 1 unsupported build\n"), "the last line says what was set apart")
-	assert.Contains(t, out.String(), fixture.ForeignSHA256)
+	assert.Contains(t, out.String(), reporttest.ForeignSHA256)
 }
 
 // The toolchain dimension: a row per arch and toolchain, naming the image

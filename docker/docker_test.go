@@ -17,6 +17,7 @@ import (
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/executor"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 func TestImagesComeFromTheDockerFolder(t *testing.T) {
@@ -57,7 +58,7 @@ func TestSelectNamesTheKnownToolchains(t *testing.T) {
 }
 
 func TestPackagesHoldEveryPortsCompilersAndQEMU(t *testing.T) {
-	ports := testkit.Ports(t, testkit.Root(t))
+	ports := toolchaintest.Ports(t, testkit.Root(t))
 	pkgs := Packages(ports, "amd64", "trixie")
 	for _, p := range ports {
 		if p.Name == "amd64" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 // armelFailures runs the armel port of root in gcc-O2 (where sl_switch
@@ -37,7 +38,7 @@ func armelFailures(t *testing.T, root, pattern string) ([]string, string) {
 // other case has a Thumb caller, and no other case needs a CPU without VFP.
 func TestArmHazardsAreCaught(t *testing.T) {
 	testkit.Integration(t)
-	testkit.NeedToolchains(t, mustPort(t, "armel"))
+	toolchaintest.NeedToolchains(t, mustPort(t, "armel"))
 	t.Run("a return that does not interwork", func(t *testing.T) {
 		root := testkit.Copy(t)
 		testkit.Edit(t, root, "arch/armel/switch.S", func(s string) string {

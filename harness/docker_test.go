@@ -23,6 +23,7 @@ import (
 	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/report/jsonreport"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 // engine starts a private dockerd with the base images of the Debian
@@ -227,7 +228,7 @@ func leftoverContainer(t *testing.T, e *docker.Engine) string {
 	sel, err := docker.Select(images, []string{"trixie"})
 	require.NoError(t, err)
 	var log bytes.Buffer
-	tag, err := e.EnsureImage(ctx, sel[0], docker.Packages(testkit.Ports(t, root), e.GOARCH(), "trixie"), &log)
+	tag, err := e.EnsureImage(ctx, sel[0], docker.Packages(toolchaintest.Ports(t, root), e.GOARCH(), "trixie"), &log)
 	require.NoError(t, err, log.String())
 	host, err := os.Hostname()
 	require.NoError(t, err)

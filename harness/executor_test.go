@@ -22,6 +22,7 @@ import (
 	"github.com/stackslice/stackslice/library"
 	"github.com/stackslice/stackslice/qemu"
 	"github.com/stackslice/stackslice/toolchain"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 // fakeImage stands for a toolchain image: it records every command and
@@ -76,7 +77,7 @@ func hostShims(t *testing.T, ports []arch.Port) func() string {
 // than running on the host.
 func TestAToolchainImageRunNeverRunsACompilerOnTheHost(t *testing.T) {
 	root := testkit.Root(t)
-	ports := testkit.Ports(t, root)
+	ports := toolchaintest.Ports(t, root)
 	host, err := library.HostPort(ports, runtime.GOARCH)
 	require.NoError(t, err)
 	called := hostShims(t, ports)

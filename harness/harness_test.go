@@ -27,6 +27,7 @@ import (
 	"github.com/stackslice/stackslice/library"
 	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/report/jsonreport"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 // The whole promise: every port, in the full build matrix, passes every
@@ -466,7 +467,7 @@ func withBugs(t *testing.T, root, port string, bugs map[string]string) {
 }
 
 func caseNames(t *testing.T) []string {
-	testkit.NeedToolchains(t, mustPort(t, runtime.GOARCH))
+	toolchaintest.NeedToolchains(t, mustPort(t, runtime.GOARCH))
 	_, names, err := conformance.List(context.Background(), testkit.Root(t), mustPort(t, runtime.GOARCH), build.Default()[0],
 		conformance.Options{OutDir: t.TempDir()}, nil)
 	require.NoError(t, err)
@@ -638,7 +639,7 @@ func TestLibAfterTheCoreBreaksLeavesNoStaleLibrary(t *testing.T) {
 // program builds and runs with nothing but that.
 func TestInstallThenBuildThroughPkgConfig(t *testing.T) {
 	testkit.Integration(t)
-	testkit.Need(t, library.PkgConfig)
+	toolchaintest.Need(t, library.PkgConfig)
 	prefix := t.TempDir()
 	require.NoError(t, Install(context.Background(), Options{Out: &bytes.Buffer{}}, prefix))
 	for _, f := range []string{"lib/libstackslice.a", "include/slice.h", "lib/pkgconfig/stackslice.pc"} {
@@ -688,7 +689,7 @@ func TestANativeClaimTheHostRefutesRunsUnderQEMU(t *testing.T) {
 	}
 	root := testkit.Copy(t)
 	var p arch.Port
-	for _, p = range testkit.Ports(t, root) {
+	for _, p = range toolchaintest.Ports(t, root) {
 		if p.Name != runtime.GOARCH {
 			break
 		}

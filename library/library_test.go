@@ -18,6 +18,7 @@ import (
 	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/qemu"
 	"github.com/stackslice/stackslice/toolchain"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 func TestVersionComesFromTheHeader(t *testing.T) {
@@ -58,8 +59,8 @@ func TestOneLineBuildOnEveryArch(t *testing.T) {
 	require.NoError(t, err)
 	want, err := os.ReadFile(filepath.Join(root, "examples", "generator.out"))
 	require.NoError(t, err)
-	all := testkit.HostPorts(t, root)
-	testkit.NeedToolchains(t, all...)
+	all := toolchaintest.HostPorts(t, root)
+	toolchaintest.NeedToolchains(t, all...)
 	for _, p := range all {
 		t.Run(p.Name, func(t *testing.T) {
 			bin := filepath.Join(t.TempDir(), "generator")
@@ -85,7 +86,7 @@ func TestOneLineBuildOnEveryArch(t *testing.T) {
 // at one clear #error.
 func TestUnknownArchStopsWithOneError(t *testing.T) {
 	testkit.Integration(t)
-	testkit.Need(t, toolchain.ClangTool)
+	toolchaintest.Need(t, toolchain.ClangTool)
 	root := testkit.Root(t)
 	out, err := exec.Command("clang", "--target=msp430-none-elf", "-c", filepath.Join(root, "arch", "switch.S"),
 		"-o", filepath.Join(t.TempDir(), "switch.o")).CombinedOutput()
@@ -108,15 +109,15 @@ func TestRunExamples(t *testing.T) {
 	testkit.Edit(t, root, "examples/pipeline.out", func(s string) string {
 		return strings.Replace(s, "39 letters in all", "40 letters in all", 1)
 	})
-	testkit.Need(t, PkgConfig)
+	toolchaintest.Need(t, PkgConfig)
 	for _, name := range []string{runtime.GOARCH, "riscv64"} {
 		var p arch.Port
-		for _, q := range testkit.Ports(t, root) {
+		for _, q := range toolchaintest.Ports(t, root) {
 			if q.Name == name {
 				p = q
 			}
 		}
-		testkit.NeedToolchains(t, p)
+		toolchaintest.NeedToolchains(t, p)
 		out := t.TempDir()
 		run := RunExamples(context.Background(), root, p, Options{LibDir: filepath.Join(out, "lib"), BinDir: out})
 		require.NoError(t, run.Err, name)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -182,7 +183,7 @@ func TestCanonical(t *testing.T) {
 func TestLoadLeavesScratchClobbersOut(t *testing.T) {
 	root := testkit.Root(t)
 	var base arch.Port
-	for _, p := range testkit.Ports(t, root) {
+	for _, p := range toolchaintest.Ports(t, root) {
 		if p.Name == "arm64" {
 			base = p
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/internal/testkit"
 	"github.com/stackslice/stackslice/qemu"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 func names(sites []Site) []string {
@@ -373,7 +374,7 @@ func TestApplyKeepsTheOtherRegistersInTheirSlots(t *testing.T) {
 // and saves FP control state where the port has it (its fp_rounding slots;
 // a soft-float port, armel, has none).
 func TestEveryPortReadsWhole(t *testing.T) {
-	for _, p := range testkit.Ports(t, testkit.Root(t)) {
+	for _, p := range toolchaintest.Ports(t, testkit.Root(t)) {
 		t.Run(p.Name, func(t *testing.T) {
 			_, sites, scratch, err := Load(p)
 			require.NoError(t, err)
@@ -397,8 +398,8 @@ func TestEveryMutantAssembles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the ports' assemblers")
 	}
-	all := testkit.HostPorts(t, testkit.Root(t))
-	testkit.NeedToolchains(t, all...)
+	all := toolchaintest.HostPorts(t, testkit.Root(t))
+	toolchaintest.NeedToolchains(t, all...)
 	for _, p := range all {
 		t.Run(p.Name, func(t *testing.T) {
 			src, sites, _, err := Load(p)
@@ -430,7 +431,7 @@ func hostPort(t *testing.T, edit func(string) string) (root string, p arch.Port)
 	require.NoError(t, err)
 	selected, err := arch.Select(ports, []string{runtime.GOARCH})
 	require.NoError(t, err)
-	testkit.NeedToolchains(t, selected[0])
+	toolchaintest.NeedToolchains(t, selected[0])
 	return root, selected[0]
 }
 
@@ -443,7 +444,7 @@ var gccO0 = []build.Build{build.Default()[0]}
 // isaOf is the assembly language of the port named goarch, from its port.json.
 func isaOf(t *testing.T, goarch string) *isa {
 	t.Helper()
-	for _, p := range testkit.Ports(t, testkit.Root(t)) {
+	for _, p := range toolchaintest.Ports(t, testkit.Root(t)) {
 		if p.Name == goarch {
 			in, err := portISA(p)
 			require.NoError(t, err)

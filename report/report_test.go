@@ -12,17 +12,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/conformance"
-	"github.com/stackslice/stackslice/internal/fixture"
 	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/report/jsonreport"
 	"github.com/stackslice/stackslice/report/junitxml"
+	"github.com/stackslice/stackslice/report/reporttest"
 )
 
 func TestWriteFiles(t *testing.T) {
 	t.Setenv(report.StepSummaryEnv, "")
 	dir := filepath.Join(t.TempDir(), "nested", "out")
 
-	paths, err := report.WriteFiles(dir, conformance.Outcome{Runs: fixture.Runs()})
+	paths, err := report.WriteFiles(dir, conformance.Outcome{Runs: reporttest.Runs()})
 	require.NoError(t, err)
 	assert.Equal(t, []string{
 		filepath.Join(dir, report.JSONFile),
@@ -55,7 +55,7 @@ func TestWriteFilesAppendsToStepSummary(t *testing.T) {
 	t.Setenv(report.StepSummaryEnv, summary)
 	dir := t.TempDir()
 
-	_, err := report.WriteFiles(dir, conformance.Outcome{Runs: fixture.Runs()})
+	_, err := report.WriteFiles(dir, conformance.Outcome{Runs: reporttest.Runs()})
 	require.NoError(t, err)
 	md, err := os.ReadFile(filepath.Join(dir, report.MarkdownFile))
 	require.NoError(t, err)
@@ -99,7 +99,7 @@ func TestWriteFilesErrorsAreOneLine(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv(report.StepSummaryEnv, tt.stepSummary)
-			paths, err := report.WriteFiles(tt.dir, conformance.Outcome{Runs: fixture.Runs()})
+			paths, err := report.WriteFiles(tt.dir, conformance.Outcome{Runs: reporttest.Runs()})
 			require.Error(t, err)
 			assert.True(t, strings.HasPrefix(err.Error(), tt.wantPrefix), err.Error())
 			assert.NotContains(t, err.Error(), "\n")
@@ -121,12 +121,12 @@ func dirWith(t *testing.T, name string) string {
 func TestWriteFilesNeverLeavesAPartialReport(t *testing.T) {
 	t.Setenv(report.StepSummaryEnv, "")
 	dir := t.TempDir()
-	_, err := report.WriteFiles(dir, conformance.Outcome{Runs: fixture.Runs()})
+	_, err := report.WriteFiles(dir, conformance.Outcome{Runs: reporttest.Runs()})
 	require.NoError(t, err)
 	before := readAll(t, dir)
 
 	report.FailWritesAfter(t, 100)
-	_, err = report.WriteFiles(dir, conformance.Outcome{Runs: fixture.Runs()[:1]})
+	_, err = report.WriteFiles(dir, conformance.Outcome{Runs: reporttest.Runs()[:1]})
 	require.EqualError(t, err, "writing "+filepath.Join(dir, report.JSONFile)+": no space left on device")
 	assert.Equal(t, before, readAll(t, dir), "the previous reports are untouched, and nothing else is there")
 }
@@ -134,7 +134,7 @@ func TestWriteFilesNeverLeavesAPartialReport(t *testing.T) {
 func TestClearRemovesThePreviousReports(t *testing.T) {
 	t.Setenv(report.StepSummaryEnv, "")
 	dir := t.TempDir()
-	_, err := report.WriteFiles(dir, conformance.Outcome{Runs: fixture.Runs()})
+	_, err := report.WriteFiles(dir, conformance.Outcome{Runs: reporttest.Runs()})
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "keep.txt"), nil, 0o644))
 	require.NoError(t, report.Clear(dir))
@@ -146,7 +146,7 @@ func TestClearRemovesThePreviousReports(t *testing.T) {
 func TestInterruptedIsMarkedEverywhere(t *testing.T) {
 	t.Setenv(report.StepSummaryEnv, "")
 	dir := t.TempDir()
-	passing := fixture.Runs()[:1]
+	passing := reporttest.Runs()[:1]
 	_, err := report.WriteFiles(dir, conformance.Outcome{Runs: passing, Interrupted: true})
 	require.NoError(t, err)
 	files := readAll(t, dir)

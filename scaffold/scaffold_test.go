@@ -26,6 +26,7 @@ import (
 	"github.com/stackslice/stackslice/lint"
 	"github.com/stackslice/stackslice/report"
 	"github.com/stackslice/stackslice/toolchain"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 // repoRoot is the repository this package lives in.
@@ -491,7 +492,7 @@ func TestTemplatesFailWithTheirOwnErrorOnly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs assemblers")
 	}
-	testkit.Need(t, toolchain.ClangTool)
+	toolchaintest.Need(t, toolchain.ClangTool)
 	mustCheck := map[string]bool{"x86_64": true, "i686": true, "aarch64": true, "arm": true, "powerpc64le": true,
 		"riscv64": true, "s390x": true, "mips64el": true}
 	var checked []string
@@ -633,7 +634,7 @@ func TestEveryPortsConditionIsExclusive(t *testing.T) {
 	}
 	ctx := context.Background()
 	root := testkit.Root(t)
-	ports := testkit.Ports(t, root)
+	ports := toolchaintest.Ports(t, root)
 	for _, p := range ports {
 		macros, err := toolchain.Predefines(ctx, p.Triple)
 		require.NoError(t, err)

@@ -1,23 +1,21 @@
 // Package testkit is what tests across the repository share: a copy of the
 // tree to change (a port broken on purpose, a new port, a bogus toolchain)
-// without touching the checkout, and a buffer a child process can write to.
+// without touching the checkout, a buffer a child process can write to, a
+// golden file. A leaf: it imports no package of the project (the kits that
+// know ports are toolchain/toolchaintest, the report fixtures
+// report/reporttest).
 package testkit
 
 import (
-	"context"
 	"encoding/binary"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/stackslice/stackslice/arch"
-	"github.com/stackslice/stackslice/toolchain"
 )
 
 // Root is the repository this package lives in.
@@ -83,39 +81,6 @@ func BreakSwitch(t testing.TB, root, port string) {
 	})
 }
 
-// Ports are the ports of the tree at root, from arch/*/port.json.
-func Ports(t testing.TB, root string) []arch.Port {
-	t.Helper()
-	ports, err := arch.Load(filepath.Join(root, "arch"))
-	require.NoError(t, err)
-	return ports
-}
-
-// HostPorts are the ports of the tree at root that the host's own
-// toolchain builds: all but those that build only in a toolchain image
-// (toolchain_images), whose host compilers are known to be wrong.
-func HostPorts(t testing.TB, root string) []arch.Port {
-	t.Helper()
-	return slices.DeleteFunc(Ports(t, root), func(p arch.Port) bool { return !p.BuildsIn("") })
-}
-
-// Need makes sure the tools a test runs directly are there, installing
-// them as the harness would (clang for an assembler test, pkg-config), so
-// that the test never depends on another having installed them first; it
-// fails the test at once, naming what is missing, when that cannot be.
-func Need(t testing.TB, tools ...toolchain.Tool) {
-	t.Helper()
-	require.NoError(t, toolchain.Ensure(context.Background(), nil, toolchain.Options{Tools: tools, Install: true}))
-}
-
-// NeedToolchains proves, and installs when missing, the toolchains of ports
-// for a test that builds or runs their binaries without the harness.
-func NeedToolchains(t testing.TB, ports ...arch.Port) {
-	t.Helper()
-	require.NoError(t, toolchain.Ensure(context.Background(), ports, toolchain.Options{
-		Compilers: []toolchain.Compiler{toolchain.GCC}, Install: true}))
-}
-
 // Integration skips a test in the quick tier (go test -short), which runs
 // no compiler, QEMU or apt-get.
 func Integration(t testing.TB) {
@@ -140,19 +105,6 @@ func UnrunnableBinary(t testing.TB, path string) {
 	binary.LittleEndian.PutUint16(header[52:], 64)     // e_ehsize
 	binary.LittleEndian.PutUint16(header[54:], 56)     // e_phentsize
 	require.NoError(t, os.WriteFile(path, header, 0o755))
-}
-
-// Port is the named port of the checkout, with its toolchain proven (and
-// installed when missing), for a test that builds its binaries; it skips
-// in the quick tier.
-func Port(t testing.TB, name string) (root string, p arch.Port) {
-	t.Helper()
-	Integration(t)
-	root = Root(t)
-	selected, err := arch.Select(Ports(t, root), []string{name})
-	require.NoError(t, err)
-	NeedToolchains(t, selected[0])
-	return root, selected[0]
 }
 
 // FakeTool puts an executable shell script named name, running body, in

@@ -13,19 +13,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/conformance"
-	"github.com/stackslice/stackslice/internal/fixture"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/report/jsonreport"
+	"github.com/stackslice/stackslice/report/reporttest"
 )
 
 func TestWriteRoundTrips(t *testing.T) {
 	var buf bytes.Buffer
-	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: fixture.Runs()}))
+	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: reporttest.Runs()}))
 	assert.Contains(t, buf.String(), "\n  \"runs\": [", "indented")
 
 	rep, err := jsonreport.Read(&buf)
 	require.NoError(t, err)
-	assert.Equal(t, jsonreport.New(conformance.Outcome{Runs: fixture.Runs()}), rep)
+	assert.Equal(t, jsonreport.New(conformance.Outcome{Runs: reporttest.Runs()}), rep)
 
 	assert.Equal(t, 5, rep.Passed)
 	assert.Equal(t, 2, rep.Failed, "the failed case plus the run that did not compile")
@@ -40,7 +40,7 @@ func TestWriteRoundTrips(t *testing.T) {
 	}{
 		{"amd64", "gcc-O2", 2, 0, true, 2, ""},
 		{"arm64", "gcc-O2", 3, 1, false, 4, ""},
-		{"arm64", "clang-O0", 0, 0, false, 0, fixture.CompileError},
+		{"arm64", "clang-O0", 0, 0, false, 0, reporttest.CompileError},
 	}
 	for i, tt := range tests {
 		t.Run(tt.arch+"/"+tt.build, func(t *testing.T) {
@@ -60,14 +60,14 @@ func TestWriteRoundTrips(t *testing.T) {
 }
 
 func TestCases(t *testing.T) {
-	rep := jsonreport.New(conformance.Outcome{Runs: fixture.Runs()})
+	rep := jsonreport.New(conformance.Outcome{Runs: reporttest.Runs()})
 	cases := rep.Runs[1].Cases
 
 	failed := cases[1]
 	assert.Equal(t, jsonreport.Case{
 		Arch: "arm64", Build: "gcc-O2", Case: "callee_saved", Iteration: 1,
-		Status: conformance.Fail, DurationSeconds: 0.025, Reason: fixture.FailedReason,
-		OutputTail: text.Tail(fixture.FailedOutput(), jsonreport.OutputTailLines),
+		Status: conformance.Fail, DurationSeconds: 0.025, Reason: reporttest.FailedReason,
+		OutputTail: text.Tail(reporttest.FailedOutput(), jsonreport.OutputTailLines),
 	}, failed)
 	assert.Equal(t, jsonreport.OutputTailLines, strings.Count(failed.OutputTail, "\n")+1)
 	assert.Contains(t, failed.OutputTail, "x19=0x0000000000000001")
@@ -78,7 +78,7 @@ func TestCases(t *testing.T) {
 
 func TestControlCharactersSurvive(t *testing.T) {
 	var buf bytes.Buffer
-	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: fixture.Runs()}))
+	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: reporttest.Runs()}))
 	assert.Contains(t, buf.String(), `\u0001`)
 	rep, err := jsonreport.Read(&buf)
 	require.NoError(t, err)
@@ -109,7 +109,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestWriteError(t *testing.T) {
-	err := jsonreport.Write(failingWriter{}, conformance.Outcome{Runs: fixture.Runs()})
+	err := jsonreport.Write(failingWriter{}, conformance.Outcome{Runs: reporttest.Runs()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "disk full")
 }
@@ -123,7 +123,7 @@ func TestReadRejectsGarbage(t *testing.T) {
 // through the same struct tags would not notice changing.
 func TestSchemaKeys(t *testing.T) {
 	var buf bytes.Buffer
-	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: fixture.Runs()}))
+	require.NoError(t, jsonreport.Write(&buf, conformance.Outcome{Runs: reporttest.Runs()}))
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &doc))
 	runs := doc["runs"].([]any)
@@ -151,11 +151,11 @@ func TestSchemaKeys(t *testing.T) {
 
 // Strict (SL_STRICT): what was set apart fails the verdict to gate on.
 func TestStrictVerdict(t *testing.T) {
-	rep := jsonreport.New(conformance.Outcome{Runs: fixture.ForeignRuns(), Strict: true})
+	rep := jsonreport.New(conformance.Outcome{Runs: reporttest.ForeignRuns(), Strict: true})
 	assert.False(t, rep.OK)
 	assert.True(t, rep.Strict)
 	assert.Equal(t, "failed (strict): 1 declared gap and 1 unsupported build, which strict mode counts as failures", rep.Summary)
 }
 
-// The format byte for byte, on every shared fixture.
-func TestGolden(t *testing.T) { fixture.Goldens(t, "json", jsonreport.Write) }
+// The format byte for byte, on every shared reporttest.
+func TestGolden(t *testing.T) { reporttest.Goldens(t, "json", jsonreport.Write) }

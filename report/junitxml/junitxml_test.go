@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stackslice/stackslice/conformance"
-	"github.com/stackslice/stackslice/internal/fixture"
 	"github.com/stackslice/stackslice/report/junitxml"
+	"github.com/stackslice/stackslice/report/reporttest"
 )
 
 // parse reads the document back the way a CI system would, failing the test
@@ -27,7 +27,7 @@ func parse(t *testing.T, runs []conformance.Run) (string, junitxml.TestSuites) {
 }
 
 func TestSuitesPerArchAndBuild(t *testing.T) {
-	text, doc := parse(t, fixture.Runs())
+	text, doc := parse(t, reporttest.Runs())
 	assert.True(t, strings.HasPrefix(text, `<?xml version="1.0" encoding="UTF-8"?>`))
 	assert.Equal(t, 7, doc.Tests)
 	assert.Equal(t, 1, doc.Failures)
@@ -63,7 +63,7 @@ func TestSuitesPerArchAndBuild(t *testing.T) {
 }
 
 func TestFailedCase(t *testing.T) {
-	_, doc := parse(t, fixture.Runs())
+	_, doc := parse(t, reporttest.Runs())
 	cases := doc.Suites[1].Cases
 	assert.Equal(t, []string{"switch_basic", "callee_saved", "switch_basic#2", "callee_saved#2"},
 		[]string{cases[0].Name, cases[1].Name, cases[2].Name, cases[3].Name})
@@ -72,7 +72,7 @@ func TestFailedCase(t *testing.T) {
 	assert.Equal(t, "0.025", failed.Time)
 	assert.Nil(t, failed.Error)
 	require.NotNil(t, failed.Failure)
-	assert.Equal(t, fixture.FailedReason, failed.Failure.Message)
+	assert.Equal(t, reporttest.FailedReason, failed.Failure.Message)
 	assert.Equal(t, junitxml.OutputTailLines, strings.Count(failed.Failure.Text, "\n")+1)
 	assert.Contains(t, failed.Failure.Text, "x19=0x0000000000000001 x20=0x0000000000000002")
 	assert.NotContains(t, failed.Failure.Text, "\x01")
@@ -93,9 +93,9 @@ func TestRunThatDidNotRun(t *testing.T) {
 	}{
 		{
 			name:     "compile error",
-			run:      fixture.Runs()[2],
+			run:      reporttest.Runs()[2],
 			message:  "compiling arm64 clang-O0: exit status 1",
-			wantText: fixture.CompileError,
+			wantText: reporttest.CompileError,
 		},
 		{
 			name:     "no cases",
@@ -146,7 +146,7 @@ func TestNoRuns(t *testing.T) {
 // Every test case has its time, the unsupported build's (the run of the
 // whole build) included: time="" is no number a JUnit reader takes.
 func TestEveryCaseHasATime(t *testing.T) {
-	for _, runs := range [][]conformance.Run{fixture.Runs(), fixture.ForeignRuns(), fixture.Toolchains()} {
+	for _, runs := range [][]conformance.Run{reporttest.Runs(), reporttest.ForeignRuns(), reporttest.Toolchains()} {
 		for _, suite := range junitxml.New(conformance.Outcome{Runs: runs}).Suites {
 			for _, c := range suite.Cases {
 				assert.NotEmpty(t, c.Time, "%s %s", suite.Name, c.Name)
@@ -158,5 +158,5 @@ func TestEveryCaseHasATime(t *testing.T) {
 	}
 }
 
-// The format byte for byte, on every shared fixture.
-func TestGolden(t *testing.T) { fixture.Goldens(t, "xml", junitxml.Write) }
+// The format byte for byte, on every shared reporttest.
+func TestGolden(t *testing.T) { reporttest.Goldens(t, "xml", junitxml.Write) }

@@ -13,9 +13,9 @@ import (
 
 	"github.com/stackslice/stackslice/build"
 	"github.com/stackslice/stackslice/conformance"
-	"github.com/stackslice/stackslice/internal/fixture"
 	"github.com/stackslice/stackslice/internal/text"
 	"github.com/stackslice/stackslice/report/markdown"
+	"github.com/stackslice/stackslice/report/reporttest"
 )
 
 func render(t *testing.T, runs []conformance.Run) string {
@@ -26,7 +26,7 @@ func render(t *testing.T, runs []conformance.Run) string {
 }
 
 func TestSummary(t *testing.T) {
-	out := render(t, fixture.Runs())
+	out := render(t, reporttest.Runs())
 	for _, want := range []string{
 		"## stackslice conformance\n\n❌ 5 passed, 2 failed\n",
 		"| arch | gcc-O2 | clang-O0 |\n| :--- | :--- | :--- |\n",
@@ -35,7 +35,7 @@ func TestSummary(t *testing.T) {
 		"| **amd64** | native |\n| **arm64** | qemu-aarch64 7.2.22 |\n",
 		"### Failures\n",
 		"**arm64 gcc-O2 callee\\_saved**: callee-saved x19\\|x20 clobbered\n\n```\n",
-		"**arm64 clang-O0** did not run:\n\n```\n" + fixture.CompileError + "\n```\n",
+		"**arm64 clang-O0** did not run:\n\n```\n" + reporttest.CompileError + "\n```\n",
 	} {
 		assert.Contains(t, out, want)
 	}
@@ -43,8 +43,8 @@ func TestSummary(t *testing.T) {
 }
 
 func TestFailedOutputTail(t *testing.T) {
-	out := render(t, fixture.Runs())
-	tail := text.Tail(fixture.FailedOutput(), markdown.OutputTailLines)
+	out := render(t, reporttest.Runs())
+	tail := text.Tail(reporttest.FailedOutput(), markdown.OutputTailLines)
 	tail = strings.ReplaceAll(tail, "\x01", "\uFFFD")
 	assert.Contains(t, out, "```\n"+tail+"\n```\n")
 	assert.NotContains(t, out, "step 30\n")
@@ -52,7 +52,7 @@ func TestFailedOutputTail(t *testing.T) {
 }
 
 func TestAllPassed(t *testing.T) {
-	out := render(t, fixture.Runs()[:1])
+	out := render(t, reporttest.Runs()[:1])
 	assert.Contains(t, out, "✅ 2 passed, 0 failed\n")
 	assert.NotContains(t, out, "Failures")
 	assert.NotContains(t, out, "❌")
@@ -87,7 +87,7 @@ func TestWhyARunDidNotRun(t *testing.T) {
 		err  error
 		want string
 	}{
-		{fmt.Errorf("%w%s", build.ErrCompile, strings.TrimPrefix(fixture.CompileError, "compiling")), "❌ build error"},
+		{fmt.Errorf("%w%s", build.ErrCompile, strings.TrimPrefix(reporttest.CompileError, "compiling")), "❌ build error"},
 		{fmt.Errorf("%w %q (cases: a, b)", conformance.ErrNoCaseMatches, "zzz"), "❌ no case"},
 		{errors.New("runner --list exit status 139: segfault"), "❌ did not run"},
 	}
@@ -134,10 +134,10 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestWriteError(t *testing.T) {
-	err := markdown.Write(failingWriter{}, conformance.Outcome{Runs: fixture.Runs()})
+	err := markdown.Write(failingWriter{}, conformance.Outcome{Runs: reporttest.Runs()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "disk full")
 }
 
-// The format byte for byte, on every shared fixture.
-func TestGolden(t *testing.T) { fixture.Goldens(t, "md", markdown.Write) }
+// The format byte for byte, on every shared reporttest.
+func TestGolden(t *testing.T) { reporttest.Goldens(t, "md", markdown.Write) }
