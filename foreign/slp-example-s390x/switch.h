@@ -10,7 +10,10 @@
  * can be named in a clobber list. port.json compiles this file with
  * -fomit-frame-pointer -fno-pie (after every build's own flags), so both are
  * plain callee-saved registers here in every build (the runner links
- * statically, and slp_switch calls only hidden functions).
+ * statically, and slp_switch calls only hidden functions). r13 is gcc's
+ * literal pool base wherever slp_switch needs a pool: with the core's code
+ * in it, as when gcc -O3 -flto inlines sl_core_save, it refuses r13 in the
+ * clobber list; -fno-lto keeps this file out of the link-time inlining.
  *
  * A callee may write the 160-byte register save area above its caller's
  * stack pointer: the slice to keep starts 20 doublewords up (STACK_MAGIC,
