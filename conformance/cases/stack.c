@@ -246,7 +246,11 @@ static int outer_frames_intact(int levels) {
     return 1;
 }
 
-static void both_descend(int k) {
+/* One frame a level, never merged: -O3 inlines a recursion several levels
+ * into one frame (gcc's recursive inlining), whose arrays it may lay out in
+ * any order, and the levels would then neither each hold a frame nor show
+ * the way the stack grows. */
+static __attribute__((noinline)) void both_descend(int k) {
     unsigned char frame[BOTH_FRAME];
     fill(frame, sizeof frame, (uint64_t)k);
     SL_PIN(frame);
