@@ -613,7 +613,8 @@ func jobPortsAndBuilds(jobs []job) ([]arch.Port, []build.Build) {
 func failedRuns(runs []conformance.Run) []string {
 	var bad []string
 	for _, r := range runs {
-		if !r.OK() {
+		// A skipped run is set apart, never a failure (Outcome.Unjudged).
+		if !r.OK() && r.Skipped == "" {
 			bad = append(bad, r.Port+"/"+r.Build)
 		}
 	}

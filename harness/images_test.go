@@ -114,3 +114,13 @@ func TestImageOnlyPortIsSkippedWithoutAnEngine(t *testing.T) {
 	assert.Regexp(t, `^nothing to run: riscv64 builds only in toolchain image trixie \(a test's pretence\), and no Docker engine reachable at unix://\S+ \(from DOCKER_HOST\): .*; where one answers, this run starts trixie for it: name one of its images in SL_TOOLCHAIN$`, err.Error())
 	assert.NotContains(t, err.Error(), "\n")
 }
+
+// A tree with no docker/ folder (a test's copy) has no image for the port:
+// it is skipped, saying so, rather than stopping the run.
+func TestPlacementWithoutToolchainImages(t *testing.T) {
+	p := arch.Port{Name: "sh4", Dir: "arch/sh4", Images: &arch.Images{Only: []string{"trixie"}, Why: "x"}}
+	pl, err := place(context.Background(), Options{Root: t.TempDir()}, []arch.Port{p, {Name: "amd64"}}, true)
+	require.NoError(t, err)
+	assert.Equal(t, "builds only in toolchain image trixie (x), and this tree has no docker/ folder to build one from", pl.skipped["sh4"])
+	assert.Nil(t, pl.toolchains())
+}

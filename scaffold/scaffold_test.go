@@ -101,7 +101,8 @@ func TestNewPortShowsUpAndFailsUntilWritten(t *testing.T) {
 			seen = append(seen, r.Port)
 		}
 	}
-	assert.Equal(t, want, seen)
+	// A skipped port's runs (toolchain_images) come after those that ran.
+	assert.ElementsMatch(t, want, seen)
 	assert.Regexp(t, `(?m)^amd64next .* FAIL \(build error\)`, out.String())
 	rep, err := os.ReadFile(filepath.Join(outDir, report.JSONFile))
 	require.NoError(t, err)
@@ -509,7 +510,9 @@ func TestTemplatesFailWithTheirOwnErrorOnly(t *testing.T) {
 		for _, name := range portFiles[:len(portFiles)-1] {
 			src := filepath.Join(dir, name)
 			require.NoError(t, os.WriteFile(src, files[name], 0o644))
-			out, err := exec.Command("clang", "--target="+triple, "-I", filepath.Join(testkit.Root(t), "core"), "-c", src, "-o", filepath.Join(dir, "out.o")).CombinedOutput()
+			// The integrated assembler, whose errors the test reads: clang
+			// hands sparc64 to GNU as by default.
+			out, err := exec.Command("clang", "--target="+triple, "-fintegrated-as", "-I", filepath.Join(testkit.Root(t), "core"), "-c", src, "-o", filepath.Join(dir, "out.o")).CombinedOutput()
 			require.Error(t, err, "%s %s assembled", triple, name)
 			var errorLines []string
 			for _, line := range strings.Split(string(out), "\n") {
