@@ -638,8 +638,18 @@ func TestEveryPortsConditionIsExclusive(t *testing.T) {
 	ctx := context.Background()
 	root := testkit.Root(t)
 	ports := toolchaintest.Ports(t, root)
+	// Where clang has no target (alpha, hppa, sh4) the port's gcc tells:
+	// installed here, as a fresh machine has none before the harness runs.
+	toolchaintest.NeedToolchains(t, toolchaintest.HostPorts(t, root)...)
 	for _, p := range ports {
 		macros, err := toolchain.Predefines(ctx, p.Triple)
+		if err != nil && !p.BuildsIn("") {
+			// Its host gcc is not installed: the port builds only in a
+			// toolchain image. Its condition is still checked against
+			// every other port's target below.
+			t.Logf("not checked on its own target: %s builds only in toolchain image %v: %v", p.Name, p.Images.Only, err)
+			continue
+		}
 		require.NoError(t, err)
 		for _, q := range ports {
 			cond, err := arch.ParseCondition(q.Predefined)
