@@ -165,6 +165,14 @@ func (p Port) DataPath() string {
 	return filepath.Join(filepath.Base(filepath.Dir(p.Dir)), filepath.Base(p.Dir), DataFile)
 }
 
+// ArchDataPath is the data file of the port's arch as people know it,
+// arch/<arch>/port.json: its own for our port, its base's for a foreign
+// one, which inherits what that file says (emulator_bugs,
+// unsupported_builds) and whose own port.json cannot say it.
+func (p Port) ArchDataPath() string {
+	return filepath.Join(filepath.Base(filepath.Dir(p.Dir)), p.Arch(), DataFile)
+}
+
 // Sources are the port's assembly files, in link order.
 func (p Port) Sources() []string {
 	if p.Foreign != nil {
@@ -271,7 +279,7 @@ func (p Port) Unsupported(build string) (why, data string, ok bool) {
 		}
 	}
 	why, ok = p.UnsupportedBuilds[build]
-	return why, filepath.Join(filepath.Base(filepath.Dir(p.Dir)), p.Arch(), DataFile), ok
+	return why, p.ArchDataPath(), ok
 }
 
 // Images are the toolchain images a port is built in, and why only there.

@@ -353,7 +353,7 @@ func RunSuite(ctx context.Context, root string, p arch.Port, b build.Build, opts
 			run.Notes = append(run.Notes, fmt.Sprintf("iteration %d: a process the runner left behind kept its output open after it exited", iteration))
 		}
 		if backend.Emulated() {
-			blameEmulator(cases, bugs, p.DataPath())
+			blameEmulator(cases, bugs, p.ArchDataPath())
 		}
 		for _, c := range cases {
 			c.Iteration = iteration
@@ -400,7 +400,7 @@ func Excusable(name string) bool {
 // (Excusable), or more than 1/MaxExcusedShare of them.
 func CheckEmulatorBugs(p arch.Port, bugs map[string]string, cases []string) error {
 	if limit := len(cases) / MaxExcusedShare; len(bugs) > limit {
-		return fmt.Errorf("%s: emulator_bugs lists %d of the %d cases; at most a quarter (%d) may be excused", p.DataPath(), len(bugs), len(cases), limit)
+		return fmt.Errorf("%s: emulator_bugs lists %d of the %d cases; at most a quarter (%d) may be excused", p.ArchDataPath(), len(bugs), len(cases), limit)
 	}
 	var unknown, inexcusable []string
 	for name := range bugs {
@@ -416,10 +416,10 @@ func CheckEmulatorBugs(p arch.Port, bugs map[string]string, cases []string) erro
 	switch {
 	case len(unknown) > 0:
 		return fmt.Errorf("%s: emulator_bugs names %s, which the runner does not have (cases: %s)",
-			p.DataPath(), quoteAll(unknown), strings.Join(cases, ", "))
+			p.ArchDataPath(), quoteAll(unknown), strings.Join(cases, ", "))
 	case len(inexcusable) > 0:
 		return fmt.Errorf("%s: emulator_bugs names %s, which no emulator bug may excuse: such a case checks what the port saves, so a port bug fails it natively too; only %s* cases (the emulator's signal delivery and thread-local state) may be listed",
-			p.DataPath(), quoteAll(inexcusable), strings.Join(ExcusableClasses, "*, "))
+			p.ArchDataPath(), quoteAll(inexcusable), strings.Join(ExcusableClasses, "*, "))
 	}
 	return nil
 }

@@ -533,6 +533,21 @@ func TestEmulatorBugsCannotExcuseABrokenPort(t *testing.T) {
 		assert.Equal(t, []string{"signals_alternate_stack: " + note}, notes)
 		assert.Len(t, runs, 1)
 	})
+	// A foreign port inherits its base's emulator_bugs: the note names the
+	// base's data file, the one that lists the case, never the foreign
+	// port.json, which cannot hold the field.
+	t.Run("a foreign port's note names its base's data file", func(t *testing.T) {
+		root := testkit.Copy(t, "go.mod", "arch", "core", "conformance", "foreign")
+		withBugs(t, root, "riscv64", map[string]string{"signals_alternate_stack": "once failed under QEMU"})
+		var log bytes.Buffer
+		runs, err := Test(context.Background(), Options{Root: root, Foreign: []string{"slp-example-riscv64"}, Builds: []string{"gcc-O0"},
+			Cases: "^(switch_|signals_alternate_stack)", OutDir: t.TempDir(), Out: &log})
+		require.NoError(t, err, log.String())
+		require.Len(t, runs, 1)
+		const note = "passed although arch/riscv64/port.json lists it in emulator_bugs; if it no longer fails, remove it from emulator_bugs"
+		assert.Contains(t, log.String(), "note: slp-example-riscv64 gcc-O0 signals_alternate_stack: "+note)
+		assert.NotContains(t, log.String(), "slp-example-riscv64/port.json lists it")
+	})
 	// The port: amd64 without its MXCSR and x87 control word
 	// switched, its fp_* and register canary cases listed, run emulated.
 	t.Run("a register bug listed as an emulator bug", func(t *testing.T) {
