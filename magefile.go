@@ -156,8 +156,12 @@ func (Port) New(ctx context.Context, name string) error {
 			return err
 		}
 	}
-	if err := scaffold.CheckExclusive(ctx, root, spec, toolchain.Predefines); err != nil {
+	notes, err := scaffold.CheckExclusive(ctx, root, spec, toolchain.Predefines)
+	if err != nil {
 		return err
+	}
+	for _, note := range notes {
+		fmt.Println(note)
 	}
 	dir, err := scaffold.New(root, spec)
 	if err != nil {

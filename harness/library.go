@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,9 +31,25 @@ func Lib(ctx context.Context, o Options, which string) ([]string, error) {
 	if which != build.All {
 		o.Ports = []string{which}
 	}
-	ports, err := Ports(o)
+	all, err := Ports(o)
 	if err != nil {
 		return nil, err
+	}
+	// The library is built with the host's compilers, which a port built
+	// only in a toolchain image cannot trust (Debian 12's sh4 gcc
+	// miscompiles): asked for by name it is an error, in "all" a line.
+	var ports []arch.Port
+	for _, p := range all {
+		if p.BuildsIn("") {
+			ports = append(ports, p)
+			continue
+		}
+		why := fmt.Sprintf("%s: no library: it builds only in toolchain image %s (%s), and lib builds with the host's compilers",
+			p.Name, strings.Join(p.Images.Only, ", "), p.Images.Why)
+		if which != build.All {
+			return nil, errors.New(why)
+		}
+		fmt.Fprintln(o.Out, why)
 	}
 	lock, err := lockOutDir(o.OutDir)
 	if err != nil {

@@ -746,49 +746,58 @@ func Ask(in io.Reader, out io.Writer, root string, spec Spec) (Spec, error) {
 // its own target, hold for no existing port's target, and no existing
 // port's condition may hold for the new target. predefines gives the
 // macros a compiler predefines for a triple (toolchain.Predefines).
-func CheckExclusive(ctx context.Context, root string, spec Spec, predefines func(ctx context.Context, triple string) (map[string]string, error)) error {
+//
+// A port built only in a toolchain image may have no compiler on this host
+// (loongarch64's is not in Debian 12): the check against it is then left
+// out, and a note returned for each such port says so.
+func CheckExclusive(ctx context.Context, root string, spec Spec, predefines func(ctx context.Context, triple string) (map[string]string, error)) (notes []string, err error) {
 	p, err := spec.Port()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cond, err := arch.ParseCondition(p.Predefined)
 	if err != nil {
-		return fmt.Errorf("port %q: predefined-macro condition %w", p.Name, err)
+		return nil, fmt.Errorf("port %q: predefined-macro condition %w", p.Name, err)
 	}
 	ports, err := arch.Load(filepath.Join(root, "arch"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	unproven := func(err error) error {
 		return fmt.Errorf("port %q: cannot prove its predefined-macro condition apart from the other ports': %w", p.Name, err)
 	}
 	own, err := predefines(ctx, p.Triple)
 	if err != nil {
-		return unproven(err)
+		return nil, unproven(err)
 	}
 	if holds, err := cond.Holds(own); err != nil {
-		return fmt.Errorf("port %q: predefined-macro condition: %w", p.Name, err)
+		return nil, fmt.Errorf("port %q: predefined-macro condition: %w", p.Name, err)
 	} else if !holds {
-		return fmt.Errorf("port %q: predefined-macro condition %q does not hold for its own target %s: arch/switch.S would never pick it",
+		return nil, fmt.Errorf("port %q: predefined-macro condition %q does not hold for its own target %s: arch/switch.S would never pick it",
 			p.Name, p.Predefined, p.Triple)
 	}
 	for _, q := range ports {
-		theirs, err := predefines(ctx, q.Triple)
-		if err != nil {
-			return unproven(err)
-		}
-		if holds, err := cond.Holds(theirs); err != nil || holds {
-			return fmt.Errorf("port %q: predefined-macro condition %q also holds for port %s's target %s: arch/switch.S would assemble one port for the other; make the conditions exclusive",
-				p.Name, p.Predefined, q.Name, q.Triple)
-		}
 		qCond, err := arch.ParseCondition(q.Predefined)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if holds, err := qCond.Holds(own); err != nil || holds {
-			return fmt.Errorf("port %q: port %s's predefined-macro condition %q also holds for the new target %s: arch/switch.S would pick %s for it; make the conditions exclusive",
+			return nil, fmt.Errorf("port %q: port %s's predefined-macro condition %q also holds for the new target %s: arch/switch.S would pick %s for it; make the conditions exclusive",
 				p.Name, q.Name, q.Predefined, p.Triple, q.Name)
 		}
+		theirs, err := predefines(ctx, q.Triple)
+		if err != nil && !q.BuildsIn("") {
+			notes = append(notes, fmt.Sprintf("port %q: not proven apart from port %s on its target %s: %s builds only in toolchain image %s, and this host cannot tell that target's macros: %v",
+				p.Name, q.Name, q.Triple, q.Name, strings.Join(q.Images.Only, ", "), err))
+			continue
+		}
+		if err != nil {
+			return nil, unproven(err)
+		}
+		if holds, err := cond.Holds(theirs); err != nil || holds {
+			return nil, fmt.Errorf("port %q: predefined-macro condition %q also holds for port %s's target %s: arch/switch.S would assemble one port for the other; make the conditions exclusive",
+				p.Name, p.Predefined, q.Name, q.Triple)
+		}
 	}
-	return nil
+	return notes, nil
 }

@@ -614,18 +614,44 @@ func TestCheckExclusive(t *testing.T) {
 		return Spec{Name: "toy", Triple: "riscv64-linux-gnu", Predefined: predefined}
 	}
 	ctx := context.Background()
-	require.NoError(t, CheckExclusive(ctx, root, spec("defined(__riscv) && __riscv_xlen == 64"), macrosByTriple(riscv)))
-	assert.EqualError(t, CheckExclusive(ctx, root, spec("defined(__LP64__)"), macrosByTriple(riscv)),
+	notes, err := CheckExclusive(ctx, root, spec("defined(__riscv) && __riscv_xlen == 64"), macrosByTriple(riscv))
+	require.NoError(t, err)
+	assert.Empty(t, notes)
+	check := func(s Spec, predefines func(context.Context, string) (map[string]string, error)) error {
+		_, err := CheckExclusive(ctx, root, s, predefines)
+		return err
+	}
+	assert.EqualError(t, check(spec("defined(__LP64__)"), macrosByTriple(riscv)),
 		`port "toy": predefined-macro condition "defined(__LP64__)" also holds for port arm64's target aarch64-linux-gnu: arch/switch.S would assemble one port for the other; make the conditions exclusive`)
-	assert.EqualError(t, CheckExclusive(ctx, root, spec("defined(__riscv) && __riscv_xlen == 32"), macrosByTriple(riscv)),
+	assert.EqualError(t, check(spec("defined(__riscv) && __riscv_xlen == 32"), macrosByTriple(riscv)),
 		`port "toy": predefined-macro condition "defined(__riscv) && __riscv_xlen == 32" does not hold for its own target riscv64-linux-gnu: arch/switch.S would never pick it`)
 	// A compiler that says aarch64 for the new target too: arm64's
 	// condition would pick arm64's switch for it.
 	both := map[string]string{"__riscv": "1", "__aarch64__": "1"}
-	assert.EqualError(t, CheckExclusive(ctx, root, spec("defined(__riscv)"), macrosByTriple(both)),
+	assert.EqualError(t, check(spec("defined(__riscv)"), macrosByTriple(both)),
 		`port "toy": port arm64's predefined-macro condition "defined(__aarch64__) && !defined(__ILP32__)" also holds for the new target riscv64-linux-gnu: arch/switch.S would pick arm64 for it; make the conditions exclusive`)
-	err := CheckExclusive(ctx, root, Spec{Name: "toy", Triple: "toy-linux-gnu", QEMU: "qemu-toy", Predefined: "defined(__toy__)"}, macrosByTriple(riscv))
+	err = check(Spec{Name: "toy", Triple: "toy-linux-gnu", QEMU: "qemu-toy", Predefined: "defined(__toy__)"}, macrosByTriple(riscv))
 	assert.EqualError(t, err, `port "toy": cannot prove its predefined-macro condition apart from the other ports': unknown target toy-linux-gnu`)
+
+	// A port this host has no compiler for: an error, unless the port is
+	// built only in a toolchain image; then its own condition is still
+	// checked on the new target, and a note says what was left out.
+	lost := func(_ context.Context, triple string) (map[string]string, error) {
+		if triple == "aarch64-linux-gnu" {
+			return nil, errors.New("exec: aarch64-linux-gnu-gcc: not found")
+		}
+		return riscv, nil
+	}
+	assert.EqualError(t, check(spec("defined(__riscv)"), lost),
+		`port "toy": cannot prove its predefined-macro condition apart from the other ports': exec: aarch64-linux-gnu-gcc: not found`)
+	testkit.Edit(t, root, "arch/arm64/port.json", func(s string) string {
+		return strings.Replace(s, "{\n", "{\n  \"toolchain_images\": {\"only\": [\"trixie\"], \"why\": \"a test\"},\n", 1)
+	})
+	notes, err = CheckExclusive(ctx, root, spec("defined(__riscv)"), lost)
+	require.NoError(t, err)
+	assert.Equal(t, []string{`port "toy": not proven apart from port arm64 on its target aarch64-linux-gnu: arm64 builds only in toolchain image trixie, and this host cannot tell that target's macros: exec: aarch64-linux-gnu-gcc: not found`}, notes)
+	assert.EqualError(t, check(spec("defined(__riscv) || defined(__aarch64__)"), macrosByTriple(both)),
+		`port "toy": port arm64's predefined-macro condition "defined(__aarch64__) && !defined(__ILP32__)" also holds for the new target riscv64-linux-gnu: arch/switch.S would pick arm64 for it; make the conditions exclusive`)
 }
 
 // With the real compiler: every port of the repository is picked for its
@@ -659,8 +685,14 @@ func TestEveryPortsConditionIsExclusive(t *testing.T) {
 			assert.Equal(t, p.Name == q.Name, holds, "port %s's condition %q on %s's target %s", q.Name, q.Predefined, p.Name, p.Triple)
 		}
 	}
-	err := CheckExclusive(ctx, root, Spec{Name: "x32", Triple: "x86_64-linux-gnux32", QEMU: "qemu-x86_64", Predefined: "defined(__x86_64__)"}, toolchain.Predefines)
+	_, err := CheckExclusive(ctx, root, Spec{Name: "x32", Triple: "x86_64-linux-gnux32", QEMU: "qemu-x86_64", Predefined: "defined(__x86_64__)"}, toolchain.Predefines)
 	assert.ErrorContains(t, err, `also holds for port amd64's target x86_64-linux-gnu`)
-	assert.NoError(t, CheckExclusive(ctx, root, Spec{Name: "x32", Triple: "x86_64-linux-gnux32", QEMU: "qemu-x86_64",
-		Predefined: "defined(__x86_64__) && defined(__ILP32__)"}, toolchain.Predefines))
+	notes, err := CheckExclusive(ctx, root, Spec{Name: "x32", Triple: "x86_64-linux-gnux32", QEMU: "qemu-x86_64",
+		Predefined: "defined(__x86_64__) && defined(__ILP32__)"}, toolchain.Predefines)
+	require.NoError(t, err)
+	// Only a port built in a toolchain image, whose compiler this host may
+	// lack, is left out, and said.
+	for _, note := range notes {
+		assert.Regexp(t, `^port "x32": not proven apart from port \S+ on its target \S+: \S+ builds only in toolchain image `, note)
+	}
 }
