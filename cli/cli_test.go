@@ -56,6 +56,40 @@ func TestUnpackReplacesATreeCutShort(t *testing.T) {
 	assert.FileExists(t, filepath.Join(dir, completeMark))
 }
 
+// A tree changed after it was unpacked (a file edited, added or removed,
+// say by hand or by another tool) is never compiled: the binary's own files
+// are unpacked again over it.
+func TestUnpackReplacesATreeChangedSince(t *testing.T) {
+	tree := fstest.MapFS{"go.mod": {Data: []byte("module x\n")}, "conformance/cases/a.c": {Data: []byte("int a;\n")}}
+	for name, change := range map[string]func(dir string) error{
+		"edited": func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "conformance", "cases", "a.c"), []byte("int b;\n"), 0o644)
+		},
+		"added": func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "conformance", "cases", "z.c"), []byte("int z;\n"), 0o644)
+		},
+		"removed": func(dir string) error { return os.Remove(filepath.Join(dir, "conformance", "cases", "a.c")) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			cache := t.TempDir()
+			dir, err := unpack(tree, cache)
+			require.NoError(t, err)
+			require.NoError(t, change(dir))
+			again, err := unpack(tree, cache)
+			require.NoError(t, err)
+			assert.Equal(t, dir, again)
+			got, err := treeDigest(withoutMark{os.DirFS(dir)})
+			require.NoError(t, err)
+			want, err := treeDigest(tree)
+			require.NoError(t, err)
+			assert.Equal(t, want, got, "the tree holds the binary's files again")
+			entries, err := os.ReadDir(cache)
+			require.NoError(t, err)
+			assert.Len(t, entries, 1, "no temporary folder is left")
+		})
+	}
+}
+
 func run(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // completeMark is the file an unpacked tree holds last: a folder without it
@@ -17,14 +18,17 @@ const completeMark = ".complete"
 // digest, and returns that folder: the same tree is unpacked once and then
 // reused, and a binary built from other sources never sees this one's. The
 // folder is written whole under a temporary name and renamed into place, so
-// two commands starting at once both end with a complete tree.
+// two commands starting at once both end with a complete tree. A tree is
+// reused only while it still holds exactly the binary's files: an edited,
+// added or removed file (an extra case file would change the suite) makes
+// it unpacked again.
 func unpack(tree fs.FS, cache string) (string, error) {
 	digest, err := treeDigest(tree)
 	if err != nil {
 		return "", err
 	}
 	dir := filepath.Join(cache, "tree-"+digest[:16])
-	if _, err := os.Stat(filepath.Join(dir, completeMark)); err == nil {
+	if intact(dir, digest) {
 		return dir, nil
 	}
 	if err := os.MkdirAll(cache, 0o755); err != nil {
@@ -55,20 +59,44 @@ func unpack(tree fs.FS, cache string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("unpacking the sources into %s: %w", cache, err)
 	}
-	// A folder of that name is a tree a cut-short unpack left (no mark):
-	// replace it. A complete one another command renamed into place a
-	// moment ago wins.
-	if _, err := os.Stat(filepath.Join(dir, completeMark)); err == nil {
+	// A folder of that name is a tree a cut-short unpack left (no mark) or
+	// one changed since: replace it. An intact one another command renamed
+	// into place a moment ago wins.
+	if intact(dir, digest) {
 		return dir, nil
 	}
-	os.RemoveAll(dir)
+	if err := os.RemoveAll(dir); err != nil {
+		return "", fmt.Errorf("replacing the changed sources in %s: %w", dir, err)
+	}
 	if err := os.Rename(tmp, dir); err != nil {
-		if _, serr := os.Stat(filepath.Join(dir, completeMark)); serr == nil {
+		if intact(dir, digest) {
 			return dir, nil
 		}
 		return "", fmt.Errorf("unpacking the sources into %s: %w", cache, err)
 	}
 	return dir, nil
+}
+
+// intact tells whether dir is a complete unpacked tree whose files, mark
+// aside, have the digest given.
+func intact(dir, digest string) bool {
+	if _, err := os.Stat(filepath.Join(dir, completeMark)); err != nil {
+		return false
+	}
+	got, err := treeDigest(withoutMark{os.DirFS(dir)})
+	return err == nil && got == digest
+}
+
+// withoutMark is an unpacked tree as the binary embedded it: without the
+// completeness mark.
+type withoutMark struct{ fs.FS }
+
+func (w withoutMark) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(w.FS, name)
+	if name == "." {
+		entries = slices.DeleteFunc(entries, func(e fs.DirEntry) bool { return e.Name() == completeMark })
+	}
+	return entries, err
 }
 
 // treeDigest is the SHA-256 of every file's path and contents, in the
