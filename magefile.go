@@ -242,7 +242,7 @@ func Doctor(ctx context.Context) error {
 	return harness.Doctor(ctx, o)
 }
 
-// Bench measures the cost of a switch on every port: stackslice at slice sizes from 0 to 128 KiB against boost.context fcontext, swapcontext, memcpy of the same bytes and greenlet, with instructions per switch; writes bench.json and bench.svg to SL_OUT.
+// Bench measures the cost of a switch on every port: stackslice at slice sizes from 0 to 128 KiB against libaco's copy-stack mode (386, amd64), boost.context fcontext, swapcontext, memcpy of the same bytes and greenlet, with instructions per switch; writes bench.json and bench.svg to SL_OUT.
 //
 // Natively on the host's arch (the only speed figures), under QEMU on the
 // others (instruction counts and relative figures only; times there are

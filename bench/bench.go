@@ -1,6 +1,6 @@
 // Package bench measures the cost of a switch: stackslice against
-// boost.context's fcontext, swapcontext, memcpy of the same bytes and
-// greenlet, natively on the host's arch and under QEMU on the others.
+// libaco's copy-stack mode, boost.context's fcontext, swapcontext, memcpy
+// of the same bytes and greenlet, natively on the host's arch and under QEMU on the others.
 //
 // bench.c is the target side (one static binary per port, like the
 // conformance runner); this package builds it, runs interleaved rounds of
@@ -35,6 +35,7 @@ const (
 	Memcpy         = "memcpy"          // one copy of the bytes
 	Swapcontext    = "swapcontext"
 	Fcontext       = "fcontext"
+	Libaco         = "libaco" // libaco's copy-stack mode: one copy each way, like stackslice
 	Greenlet       = "greenlet"
 )
 
@@ -95,6 +96,9 @@ type Figure struct {
 	// XMemcpy is MinNS over the memcpy of the bytes this contender copies
 	// per switch: one memcpy, two for stackslice-both.
 	XMemcpy float64 `json:"x_memcpy,omitempty"`
+	// XLibaco is MinNS over libaco's at the same size, for the contenders
+	// that copy the bytes once per switch; absent without libaco.
+	XLibaco float64 `json:"x_libaco,omitempty"`
 }
 
 // Count is a deterministic figure of one contender at one size: guest
@@ -136,22 +140,61 @@ func (a Arch) Count(contender string, bytes int) (Count, bool) {
 	return a.Counts[i], true
 }
 
+// LibacoDir holds libaco's sources as upstream ships them (its README
+// names the commit and the licence); the benchmark compiles them with its
+// own flags.
+const LibacoDir = "bench/third_party/libaco"
+
+// libacoArches are the ports libaco's switch (acosw.S) has a half for:
+// i386 and x86_64 (LP64; it asserts 8-byte pointers there).
+var libacoArches = []string{"386", "amd64"}
+
+// HasLibaco tells whether libaco is built into p's benchmark.
+func HasLibaco(p arch.Port) bool { return slices.Contains(libacoArches, p.Name) }
+
+// builtIn says which contenders beside the always-present ones a port's
+// benchmark has.
+type builtIn struct{ fcontext, libaco bool }
+
+func (b builtIn) has(contender string) bool {
+	switch contender {
+	case Fcontext:
+		return b.fcontext
+	case Libaco:
+		return b.libaco
+	}
+	return true
+}
+
 // hasFcontext tells whether fcontext is built in for p: boost.context comes
 // from Debian for the host's own arch only, so natively only.
 func hasFcontext(p arch.Port, b qemu.Backend, host string) bool {
 	return p.Name == host && !b.Emulated()
 }
 
-// Compile builds the benchmark for p, with fcontext when withFcontext.
-func Compile(ctx context.Context, p arch.Port, withFcontext bool, o Options) (string, error) {
+// Compile builds the benchmark for p with the optional contenders in with.
+func Compile(ctx context.Context, p arch.Port, with builtIn, o Options) (string, error) {
 	srcs, err := filepath.Glob(filepath.Join(o.Root, "core", "*.c"))
 	if err != nil {
 		return "", err
 	}
 	prog := build.Program{Name: "bench", Sources: append(append(srcs, p.Sources()...), filepath.Join(o.Root, "bench", "target", "bench.c"))}
-	if withFcontext {
-		prog.Defines = []string{"SL_BENCH_FCONTEXT"}
-		prog.Libs = []string{BoostContext(p).File}
+	if with.fcontext {
+		prog.Defines = append(prog.Defines, "SL_BENCH_FCONTEXT")
+		prog.Libs = append(prog.Libs, BoostContext(p).File)
+	}
+	if with.libaco {
+		dir := filepath.Join(o.Root, LibacoDir)
+		aco, acosw := filepath.Join(dir, "aco.c"), filepath.Join(dir, "acosw.S")
+		prog.Sources = append(prog.Sources, aco, acosw)
+		// Upstream's code, as shipped: our flags, but its warnings are not
+		// ours to fail on (-Wextra finds a comparison that is always true).
+		prog.SourceFlags = map[string][]string{aco: {"-Wno-error"}}
+		prog.Includes = append(prog.Includes, dir)
+		prog.Defines = append(prog.Defines, "SL_BENCH_LIBACO")
+		// acosw.S has no .note.GNU-stack: without this the linker warns
+		// and gives the benchmark an executable stack.
+		prog.Libs = append(prog.Libs, "-Wl,-z,noexecstack")
 	}
 	return build.Compile(ctx, o.Root, p, Build, prog, o.BinDir, o.ObjectCache)
 }
@@ -253,7 +296,7 @@ func summarize(samples []sample, rounds int) ([]Figure, error) {
 }
 
 func contenderRank(c string) int {
-	order := []string{Stackslice, StacksliceBoth, Memcpy, Fcontext, Swapcontext, Greenlet}
+	order := []string{Stackslice, StacksliceBoth, Libaco, Memcpy, Fcontext, Swapcontext, Greenlet}
 	if i := slices.Index(order, c); i >= 0 {
 		return i
 	}
@@ -268,17 +311,19 @@ func copies(contender string) float64 {
 	return 1
 }
 
-// ratios fills in each figure's ratios to fcontext and to memcpy of the
-// bytes it copies.
+// ratios fills in each figure's ratios to fcontext, to memcpy of the
+// bytes it copies and to libaco at its size.
 func ratios(figs []Figure) {
 	var fc float64
-	memcpy := map[int]float64{}
+	memcpy, libaco := map[int]float64{}, map[int]float64{}
 	for _, f := range figs {
 		switch f.Contender {
 		case Fcontext:
 			fc = f.MinNS
 		case Memcpy:
 			memcpy[f.Bytes] = f.MinNS
+		case Libaco:
+			libaco[f.Bytes] = f.MinNS
 		}
 	}
 	for i := range figs {
@@ -287,6 +332,9 @@ func ratios(figs []Figure) {
 		}
 		if m := memcpy[figs[i].Bytes]; m > 0 {
 			figs[i].XMemcpy = figs[i].MinNS / (copies(figs[i].Contender) * m)
+		}
+		if l := libaco[figs[i].Bytes]; l > 0 && copies(figs[i].Contender) == 1 {
+			figs[i].XLibaco = figs[i].MinNS / l
 		}
 	}
 }

@@ -83,6 +83,49 @@ func TestSummarizeTakesTheMinimumAndRatios(t *testing.T) {
 	assert.Equal(t, []string{"stackslice@0", "stackslice@65536", "stackslice-both@65536", "memcpy@0", "memcpy@65536", "fcontext@0"}, order)
 }
 
+func TestRatioToLibaco(t *testing.T) {
+	figs, err := summarize(rounds(MinRounds, map[string]map[int]float64{
+		Stackslice: {0: 15, 1024: 20}, StacksliceBoth: {1024: 40}, Libaco: {0: 10, 1024: 25}, Memcpy: {1024: 10},
+	}), MinRounds)
+	require.NoError(t, err)
+	a := Arch{Figures: figs}
+	tiny, _ := a.Figure(Stackslice, 0)
+	assert.InDelta(t, 1.5, tiny.XLibaco, 1e-9)
+	kib, _ := a.Figure(Stackslice, 1024)
+	assert.InDelta(t, 0.8, kib.XLibaco, 1e-9)
+	both, _ := a.Figure(StacksliceBoth, 1024)
+	assert.Zero(t, both.XLibaco, "two copies a switch against libaco's one: no ratio")
+	aco, _ := a.Figure(Libaco, 1024)
+	assert.InDelta(t, 2.5, aco.XMemcpy, 1e-9, "libaco copies the bytes once a switch")
+
+	// Without libaco, no ratio to it.
+	figs, err = summarize(rounds(MinRounds, map[string]map[int]float64{Stackslice: {0: 15}}), MinRounds)
+	require.NoError(t, err)
+	assert.Zero(t, figs[0].XLibaco)
+}
+
+// libaco is built from the sources it shipped, with its licence, on the
+// ports its switch has a half for and no others.
+func TestLibacoIsVendoredWithItsLicence(t *testing.T) {
+	dir := filepath.Join(testkit.Root(t), LibacoDir)
+	for _, f := range []string{"aco.c", "aco.h", "aco_assert_override.h", "acosw.S", "LICENSE", "README.md"} {
+		assert.FileExists(t, filepath.Join(dir, f))
+	}
+	licence, err := os.ReadFile(filepath.Join(dir, "LICENSE"))
+	require.NoError(t, err)
+	assert.Contains(t, string(licence), "Apache License")
+	readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+	require.NoError(t, err)
+	assert.Regexp(t, "commit\\s+`[0-9a-f]{40}`", string(readme), "the README pins the upstream commit")
+	sw, err := os.ReadFile(filepath.Join(dir, "acosw.S"))
+	require.NoError(t, err)
+	for _, a := range libacoArches {
+		macro := map[string]string{"386": "__i386__", "amd64": "__x86_64__"}[a]
+		require.NotEmpty(t, macro, "libaco on %s: which half of acosw.S?", a)
+		assert.Contains(t, string(sw), macro)
+	}
+}
+
 func TestSummarizeRefusesTooFewRuns(t *testing.T) {
 	samples := rounds(MinRounds, map[string]map[int]float64{Stackslice: {0: 15}})
 	samples = append(samples, sample{Memcpy, 0, 2}) // measured once only
@@ -100,7 +143,7 @@ func TestNoFcontextNoRatio(t *testing.T) {
 
 func result() Result {
 	figs, _ := summarize(rounds(MinRounds, map[string]map[int]float64{
-		Stackslice: {0: 15, 1024: 30}, StacksliceBoth: {1024: 40}, Memcpy: {0: 2, 1024: 10}, Fcontext: {0: 5}, Swapcontext: {0: 220},
+		Stackslice: {0: 15, 1024: 30}, StacksliceBoth: {1024: 40}, Libaco: {0: 10, 1024: 32}, Memcpy: {0: 2, 1024: 10}, Fcontext: {0: 5}, Swapcontext: {0: 220},
 	}), MinRounds)
 	return Result{Machine: "Test CPU, 2 CPUs, linux/amd64", Rounds: MinRounds, Arches: []Arch{{
 		Arch: "amd64", Runner: "native", Counter: "callgrind (valgrind), instructions executed", Figures: figs,

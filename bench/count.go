@@ -20,7 +20,7 @@ var counted = []struct {
 	contender string
 	bytes     int
 }{
-	{Stackslice, 0}, {Stackslice, 1024}, {StacksliceBoth, 1024}, {Memcpy, 1024}, {Swapcontext, 0}, {Fcontext, 0},
+	{Stackslice, 0}, {Stackslice, 1024}, {StacksliceBoth, 1024}, {Libaco, 0}, {Libaco, 1024}, {Memcpy, 1024}, {Swapcontext, 0}, {Fcontext, 0},
 }
 
 // Round trips of the two counting runs, whose difference is divided.
@@ -179,14 +179,14 @@ func allocsLine(out string) (int64, error) {
 // countArch counts instructions and allocations per switch on one port:
 // two runs of different length each, and their difference divided, so the
 // start-up of the process and of the contender cancel out.
-func countArch(ctx context.Context, bin string, c counter, emulated, withFcontext bool) ([]Count, error) {
+func countArch(ctx context.Context, bin string, c counter, emulated bool, with builtIn) ([]Count, error) {
 	n1, n2 := nativeTrips1, nativeTrips2
 	if emulated {
 		n1, n2 = emulatedTrips1, emulateTrips2
 	}
 	var counts []Count
 	for _, want := range counted {
-		if want.contender == Fcontext && !withFcontext {
+		if !with.has(want.contender) {
 			continue
 		}
 		var insns, allocs [2]int64

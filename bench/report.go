@@ -42,9 +42,9 @@ func WriteText(w io.Writer, r Result) {
 		}
 		fmt.Fprintf(w, "\n%s (%s): ns per switch, minimum of %d interleaved runs; spread = median over minimum\n", a.Arch, label, r.Rounds)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "contender\tbytes\tns\tspread\t× fcontext\t× memcpy\t")
+		fmt.Fprintln(tw, "contender\tbytes\tns\tspread\t× fcontext\t× memcpy\t× libaco\t")
 		for _, f := range a.Figures {
-			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.0f%%\t%s\t%s\t\n", f.Contender, Size(f.Bytes), f.MinNS, f.SpreadPct, ratio(f.XFcontext), ratio(f.XMemcpy))
+			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.0f%%\t%s\t%s\t%s\t\n", f.Contender, Size(f.Bytes), f.MinNS, f.SpreadPct, ratio(f.XFcontext), ratio(f.XMemcpy), ratio(f.XLibaco))
 		}
 		tw.Flush()
 		fmt.Fprintf(w, "%s: per switch (memcpy: per copy), by %s\n", a.Arch, a.Counter)
@@ -190,6 +190,19 @@ func Markdown(r Result, a Arch) string {
 				continue
 			}
 			fmt.Fprintf(&b, " %.1f (%s, %s) |", f.MinNS, ratio(f.XFcontext), ratio(f.XMemcpy))
+		}
+		b.WriteString("\n")
+	}
+	if slices.Contains(contenders, Libaco) {
+		// stackslice against its closest peer, size by size.
+		fmt.Fprintf(&b, "| %s × %s |", Stackslice, Libaco)
+		for _, s := range sizes {
+			f, ok := a.Figure(Stackslice, s)
+			if !ok || f.XLibaco == 0 {
+				b.WriteString(" – |")
+				continue
+			}
+			fmt.Fprintf(&b, " %s |", ratio(f.XLibaco))
 		}
 		b.WriteString("\n")
 	}

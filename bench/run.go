@@ -58,11 +58,12 @@ func Run(ctx context.Context, ports []arch.Port, host string, o Options) (Result
 func runArch(ctx context.Context, p arch.Port, host string, o Options) (Arch, error) {
 	b := qemu.For(ctx, p, o.QEMU)
 	native := hasFcontext(p, b, host)
+	with := builtIn{fcontext: native, libaco: HasLibaco(p)}
 	a := Arch{Arch: p.Name, Runner: b.Name(), Emulated: b.Emulated()}
 	if o.Log != nil {
 		fmt.Fprintf(o.Log, "bench %s (%s): building\n", p.Name, a.Runner)
 	}
-	bin, err := Compile(ctx, p, native, o)
+	bin, err := Compile(ctx, p, with, o)
 	if err != nil {
 		return a, err
 	}
@@ -71,7 +72,7 @@ func runArch(ctx context.Context, p arch.Port, host string, o Options) (Arch, er
 	if o.Log != nil {
 		fmt.Fprintf(o.Log, "bench %s: counting instructions (%s)\n", p.Name, a.Counter)
 	}
-	if a.Counts, err = countArch(ctx, bin, c, b.Emulated(), native); err != nil {
+	if a.Counts, err = countArch(ctx, bin, c, b.Emulated(), with); err != nil {
 		return a, err
 	}
 	if o.Log != nil {
@@ -82,6 +83,9 @@ func runArch(ctx context.Context, p arch.Port, host string, o Options) (Arch, er
 	}
 	if a.Emulated {
 		a.Notes = append(a.Notes, "times under emulation are no speed: compare instruction counts, and times only within this arch")
+	}
+	if !with.libaco {
+		a.Notes = append(a.Notes, "no libaco: its switch (acosw.S) is written for i386 and x86_64 only")
 	}
 	if !native {
 		a.Notes = append(a.Notes, "no fcontext or greenlet: Debian ships boost.context and python3-greenlet for the host's arch only")

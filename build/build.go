@@ -156,6 +156,9 @@ type Program struct {
 	Includes []string // -I folders after the core's; their headers key the object cache
 	Defines  []string // -D flags, without the -D
 	Libs     []string // archives or -l flags, after the objects
+	// SourceFlags are flags of single sources, after the common ones
+	// (another project's code, not held to our warnings).
+	SourceFlags map[string][]string
 }
 
 // ErrCompile is the error of a program that did not compile or link.
@@ -190,7 +193,7 @@ func Compile(ctx context.Context, root string, p arch.Port, b Build, prog Progra
 	}
 	var objs, failed []string
 	for _, src := range srcs {
-		srcFlags := append(slices.Clone(flags), p.SourceFlags(src)...)
+		srcFlags := append(append(slices.Clone(flags), p.SourceFlags(src)...), prog.SourceFlags[src]...)
 		obj, out, err := compileObject(ctx, cacheDir, compiler, srcFlags, src, headers)
 		if ctx.Err() != nil {
 			return "", ctx.Err()

@@ -43,7 +43,8 @@ func benchmarkSuite(b *testing.B, builds []string, budget time.Duration) {
 }
 
 // `mage bench` in quick mode on the host's port: every contender at every
-// size, the counts, no allocation in steady state, and the two files.
+// size (libaco too, where its switch runs), the counts, no allocation in
+// steady state, and the two files.
 func TestBenchQuickOnTheHost(t *testing.T) {
 	testkit.Integration(t)
 	out := t.TempDir()
@@ -54,7 +55,11 @@ func TestBenchQuickOnTheHost(t *testing.T) {
 	require.True(t, ok)
 	assert.False(t, a.Emulated)
 	for _, size := range []int{0, 64, 1024, 65536, 131072} {
-		for _, c := range []string{bench.Stackslice, bench.StacksliceBoth, bench.Memcpy} {
+		sized := []string{bench.Stackslice, bench.StacksliceBoth, bench.Memcpy}
+		if runtime.GOARCH == "amd64" || runtime.GOARCH == "386" {
+			sized = append(sized, bench.Libaco)
+		}
+		for _, c := range sized {
 			f, ok := a.Figure(c, size)
 			if assert.True(t, ok, "%s at %d bytes", c, size) {
 				assert.GreaterOrEqual(t, f.Runs, bench.MinRounds)
@@ -67,6 +72,14 @@ func TestBenchQuickOnTheHost(t *testing.T) {
 		f, ok := a.Figure(c, 0)
 		if assert.True(t, ok, c) {
 			assert.Positive(t, f.XFcontext, "every figure has its ratio to fcontext")
+		}
+	}
+	if runtime.GOARCH == "amd64" || runtime.GOARCH == "386" {
+		f, _ := a.Figure(bench.Stackslice, 1024)
+		assert.Positive(t, f.XLibaco, "stackslice's ratio to libaco")
+		aco, ok := a.Count(bench.Libaco, 1024)
+		if assert.True(t, ok, "libaco's count") {
+			assert.Positive(t, aco.Instructions)
 		}
 	}
 	tiny, ok := a.Count(bench.Stackslice, 0)

@@ -22,8 +22,12 @@
  * Contenders: stackslice (the coroutine holds <bytes> on its stack, the main
  * side nothing: one copy of <bytes> each way), stackslice-both (both sides
  * hold <bytes>: two copies per switch), memcpy (one copy of <bytes>),
- * swapcontext, and fcontext (boost.context's jump_fcontext, built in when
- * SL_BENCH_FCONTEXT is defined). Times are one-way switches. */
+ * swapcontext, fcontext (boost.context's jump_fcontext, built in when
+ * SL_BENCH_FCONTEXT is defined) and libaco (libaco's copy-stack mode, built
+ * in when SL_BENCH_LIBACO is defined: two coroutines on one shared stack,
+ * each holding <bytes>, resumed in turn from the main one, so a round trip
+ * saves one and restores the other: one copy of <bytes> each way, like
+ * stackslice). Times are one-way switches. */
 #define _GNU_SOURCE
 #include <alloca.h>
 #include <stdint.h>
@@ -168,6 +172,49 @@ static LOOP double run_fcontext(long n) {
 }
 #endif
 
+/* ---- libaco, copy-stack mode -------------------------------------------- */
+
+#ifdef SL_BENCH_LIBACO
+#include "aco.h"
+
+static aco_t *aco_main;
+static aco_share_stack_t *aco_stack;
+static size_t aco_bytes;
+
+static LOOP void aco_pong(void) {
+    volatile char *frame = alloca(aco_bytes + 16);
+    touch(frame, aco_bytes + 16);
+    for (;;) aco_yield();
+}
+
+/* Each resume finds the other coroutine on the shared stack: it saves that
+ * one's bytes and restores its own; the yield copies nothing. */
+static LOOP double aco_ping(aco_t *const coros[2], long n) {
+    double t0 = now_ns();
+    for (long i = 0; i < n; i++) aco_resume(coros[i & 1]);
+    double t1 = now_ns();
+    return t1 - t0;
+}
+
+static double run_libaco(size_t bytes, long n) {
+    if (!aco_main) {
+        aco_thread_init(NULL);
+        aco_main = aco_create(NULL, NULL, 0, NULL, NULL);
+        aco_stack = aco_share_stack_new(2 * MAXBYTES + 65536);
+    }
+    aco_bytes = bytes;
+    aco_t *coros[2] = {aco_create(aco_main, aco_stack, 0, aco_pong, NULL),
+                       aco_create(aco_main, aco_stack, 0, aco_pong, NULL)};
+    /* Started, and each save buffer grown to its size: no allocation in
+     * the timed loop. */
+    for (int i = 0; i < 4; i++) aco_resume(coros[i & 1]);
+    double t = aco_ping(coros, n);
+    aco_destroy(coros[0]);
+    aco_destroy(coros[1]);
+    return t / (2.0 * (double)n);
+}
+#endif
+
 /* ---- the driver --------------------------------------------------------- */
 
 struct contender {
@@ -180,6 +227,9 @@ static const struct contender contenders[] = {
 #ifdef SL_BENCH_FCONTEXT
     {"fcontext", 0},
 #endif
+#ifdef SL_BENCH_LIBACO
+    {"libaco", 1},
+#endif
 };
 #define NCONTENDERS (sizeof contenders / sizeof contenders[0])
 
@@ -191,6 +241,9 @@ static double measure_once(const char *name, size_t bytes, long n) {
     if (!strcmp(name, "swapcontext")) return run_swapcontext(n);
 #ifdef SL_BENCH_FCONTEXT
     if (!strcmp(name, "fcontext")) return run_fcontext(n);
+#endif
+#ifdef SL_BENCH_LIBACO
+    if (!strcmp(name, "libaco")) return run_libaco(bytes, n);
 #endif
     fprintf(stderr, "bench: unknown contender %s\n", name);
     exit(2);
