@@ -312,6 +312,19 @@ static void drop_buffer(sl_coro *c) {
 
 /* ---- the two halves called by the port ---------------------------------- */
 
+/* The sanitizer build keeps the deepest point any switch left this
+ * thread's stack from: each restore forgets the shadow down to it. Every
+ * save goes through here, the fast path too, so that build runs the path
+ * a release build takes. */
+SL_INLINE void note_deepest(struct sl_thread *t, char *slice_start) {
+#ifdef SL_ASAN
+    if (!t->deepest_switch || deeper(slice_start, t->deepest_switch)) t->deepest_switch = slice_start;
+#else
+    (void)t;
+    (void)slice_start;
+#endif
+}
+
 /* Any switch: saves every coroutine in the target's way. */
 SL_NOINLINE static void *save_all(struct sl_thread *t, void *slice_start) {
     sl_coro *target = t->target;
@@ -322,9 +335,6 @@ SL_NOINLINE static void *save_all(struct sl_thread *t, void *slice_start) {
     } else {
         owner->slice_start = slice_start;
     }
-#ifdef SL_ASAN
-    if (!t->deepest_switch || deeper(slice_start, t->deepest_switch)) t->deepest_switch = slice_start;
-#endif
     t->save_failed = 0;
     sl_coro *first = owner;
     while (deeper(owner->slice_stop, target->slice_stop)) {
@@ -349,15 +359,14 @@ failed:
 
 void *sl_core_save(void *slice_start) {
     struct sl_thread *t = &tls;
-#ifndef SL_ASAN
+    note_deepest(t, slice_start);
     /* The common switch, as save_all would do it, with one copy, no loop
      * and only the result kept across the copy: the target is started, the
      * running coroutine is all that is in its way (it is the target's
      * stack_prev, or lies deeper than it), has bytes to save and room for
      * them, and no failure is injected. The running coroutine never holds a
      * copy (restore emptied it; a failed save empties it), so its copy
-     * starts afresh. The sanitizer build always takes save_all, which
-     * tracks the deepest switch. */
+     * starts afresh. */
     sl_coro *target = t->target;
     sl_coro *self = t->current;
     char *stop = target->slice_stop;
@@ -375,7 +384,6 @@ void *sl_core_save(void *slice_start) {
             return resume;
         }
     }
-#endif
     return save_all(t, slice_start);
 }
 

@@ -435,6 +435,26 @@ func TestSanitizerBuildCatchesLeaksAndOverflows(t *testing.T) {
 	assert.Regexp(t, `heap-buffer-overflow|insufficient space for an object`, overflow.Output)
 }
 
+// The sanitizer build compiles the save path every release switch takes
+// (sl_core_save's fast path), not only save_all: what ASan checks is what
+// production runs.
+func TestSanitizerBuildKeepsTheFastPath(t *testing.T) {
+	testkit.Integration(t)
+	root := testkit.Root(t)
+	out, err := exec.Command("gcc", "-E", "-P", "-fsanitize=address", "-DSL_STACK_GROWS=down", "-I", filepath.Join(root, "core"),
+		filepath.Join(root, "core", "slice.c")).CombinedOutput()
+	require.NoError(t, err, string(out))
+	src := string(out)
+	start := strings.Index(src, "void *sl_core_save(void *slice_start) {")
+	require.GreaterOrEqual(t, start, 0, "sl_core_save in the preprocessed core")
+	end := strings.Index(src[start:], "\n}")
+	require.Positive(t, end)
+	body := src[start : start+end]
+	assert.Contains(t, body, "self->room", "the fast path's room check is compiled under ASan")
+	assert.Contains(t, body, "copy_stack(copy_of(self", "the fast path's copy is compiled under ASan")
+	assert.Contains(t, body, "note_deepest(t, slice_start)", "and it tracks the deepest switch, as save_all did")
+}
+
 func TestFilterRepeatAndProgress(t *testing.T) {
 	testkit.Integration(t)
 	var log bytes.Buffer
