@@ -136,6 +136,15 @@ type Foreign struct {
 	// SwitchFile is the switch source its data file names, and SHA256 its
 	// digest, for the reports.
 	SwitchFile, SHA256 string
+	// Provenance is every file its switch's build reads besides the base
+	// port's and the core's: the switch source, what it includes from
+	// outside the toolchain, the files its cflags force in, and our adapter
+	// around it. CFlags are its data file's cflags as written, and
+	// InputsSHA256 one digest of all of them with its style and base, which
+	// any change of an input changes: what a verdict judged, exactly.
+	Provenance   []InputFile
+	CFlags       []string
+	InputsSHA256 string
 	// Unclaimed are the callee-saved registers (probe slots) its switch
 	// source neither saves nor names in a clobber list: kept, if at all,
 	// only where the compiler saves them for its own use. ClaimsUnread
@@ -147,6 +156,27 @@ type Foreign struct {
 	NotClaimed        map[string]string
 	UnsupportedBuilds map[string]string
 }
+
+// InputFile is a file a foreign switch's build reads, what part it plays
+// (the Role* constants) and its SHA-256.
+type InputFile struct {
+	Path, Role, SHA256 string
+}
+
+// The parts an InputFile plays in a foreign switch's build.
+const (
+	// RoleSwitch is the switch source the data file names.
+	RoleSwitch = "switch"
+	// RoleInclude is a file a switch source or a forced include includes,
+	// found beside it or in the folders its cflags name (-I, -iquote, ...).
+	RoleInclude = "include"
+	// RoleForced is a file its cflags force into the compile (-include,
+	// -imacros).
+	RoleForced = "forced include"
+	// RoleAdapter is our source compiled around the switch source (the SLP
+	// adapter, the base's trampoline).
+	RoleAdapter = "adapter"
+)
 
 // Arch is the architecture the port targets: its name, or a foreign
 // port's base.

@@ -53,6 +53,7 @@ var gapLine = regexp.MustCompile(`(?m)^sl-gap: (\S+) (changed|preserved)$`)
 func judgeForeign(run *Run, p arch.Port) {
 	f := p.Foreign
 	run.Switch, run.SwitchSHA256 = f.SwitchFile, f.SHA256
+	run.Inputs, run.CFlags, run.InputsSHA256 = f.Provenance, f.CFlags, f.InputsSHA256
 	judgeClaims(run, p)
 	changed, reported := map[string]bool{}, map[string]bool{}
 	for _, c := range run.Cases {

@@ -17,8 +17,11 @@ import (
 
 func foreignPort(notClaimed, unsupported map[string]string) arch.Port {
 	return arch.Port{Name: "theirs", FPRounding: []string{"fpcr"}, Foreign: &arch.Foreign{Base: "arm64", Data: "/x/theirs/port.json", SwitchFile: "/x/switch.h",
-		SHA256: "abc", NotClaimed: notClaimed, UnsupportedBuilds: unsupported}}
+		SHA256: "abc", NotClaimed: notClaimed, UnsupportedBuilds: unsupported,
+		Provenance: provenance, CFlags: []string{"-I", "inc"}, InputsSHA256: "def"}}
 }
+
+var provenance = []arch.InputFile{{Path: "/x/switch.h", Role: arch.RoleSwitch, SHA256: "abc"}, {Path: "/x/inc/up.h", Role: arch.RoleInclude, SHA256: "123"}}
 
 const rounding = "/src/conformance/cases/fpcontrol.c:40: coroutine 1, round 3: rounding mode 4194304, want 8388608\n" +
 	"/src/conformance/cases/fpcontrol.c:71: main after new coroutine 2: rounding mode 0, want 12582912"
@@ -34,6 +37,9 @@ func TestDeclaredGaps(t *testing.T) {
 	judgeForeign(&run, p)
 	assert.Equal(t, "/x/switch.h", run.Switch)
 	assert.Equal(t, "abc", run.SwitchSHA256)
+	assert.Equal(t, provenance, run.Inputs, "every file its build read")
+	assert.Equal(t, []string{"-I", "inc"}, run.CFlags)
+	assert.Equal(t, "def", run.InputsSHA256)
 	// Changed anywhere is a gap; preserved everywhere is a declaration that can go.
 	assert.Equal(t, []string{
 		"fpcr: not preserved across a switch (declared in not_claimed: not kept)",

@@ -85,8 +85,14 @@ type Run struct {
 	// declaration's reason; and why its data file says it cannot work in
 	// this build, which makes the run neither a pass nor a failure.
 	Switch, SwitchSHA256 string
-	Gaps                 []string
-	Unsupported          string
+	// Inputs are every file the foreign switch's build read besides the
+	// base port's and the core's, CFlags its port.json's cflags, and
+	// InputsSHA256 the one digest of them all (arch.Foreign.Provenance).
+	Inputs       []arch.InputFile
+	CFlags       []string
+	InputsSHA256 string
+	Gaps         []string
+	Unsupported  string
 	// Base is a foreign port's arch (our port it runs on), which its name
 	// need not say: every report shows it beside the switch.
 	Base string

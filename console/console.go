@@ -342,17 +342,22 @@ func WriteFailures(w io.Writer, runs []conformance.Run) {
 
 // WriteNotes lists what to act on that is not a failure: a run's notes, and
 // each case's, such as an emulator bug that did not show; a foreign port's
-// switch source with its SHA-256 and its declared gaps that showed.
+// switch source with its SHA-256, the files its build read (once per port)
+// with the digest of them all, and its declared gaps that showed.
 func WriteNotes(w io.Writer, runs []conformance.Run) {
 	var b strings.Builder
-	skipped := map[string]bool{}
+	skipped, listed := map[string]bool{}, map[string]bool{}
 	for _, r := range runs {
 		if r.Skipped != "" && !skipped[r.Port] {
 			skipped[r.Port] = true
 			fmt.Fprintf(&b, "skipped: %s: %s\n", r.Port, r.Skipped)
 		}
 		if r.Switch != "" {
-			fmt.Fprintf(&b, "switch: %s %s: %s on %s (sha256 %s)\n", r.Port, r.Build, r.Switch, r.Base, r.SwitchSHA256)
+			fmt.Fprintf(&b, "switch: %s %s: %s on %s (sha256 %s; inputs sha256 %s)\n", r.Port, r.Build, r.Switch, r.Base, r.SwitchSHA256, r.InputsSHA256)
+		}
+		if len(r.Inputs) > 0 && !listed[r.Port] {
+			listed[r.Port] = true
+			writeInputs(&b, r)
 		}
 		for _, g := range r.Gaps {
 			fmt.Fprintf(&b, "gap: %s %s: %s\n", r.Port, r.Build, g)
@@ -368,6 +373,20 @@ func WriteNotes(w io.Writer, runs []conformance.Run) {
 	}
 	if b.Len() > 0 {
 		io.WriteString(w, "\n"+text.Printable(b.String()))
+	}
+}
+
+// writeInputs lists, once per foreign port, every file its switch's build
+// read with its SHA-256 and part, and its cflags: what the inputs digest
+// of its switch line covers.
+func writeInputs(b *strings.Builder, r conformance.Run) {
+	fmt.Fprintf(b, "inputs: %s: sha256 %s of %s", r.Port, r.InputsSHA256, text.Count(len(r.Inputs), "file"))
+	if len(r.CFlags) > 0 {
+		fmt.Fprintf(b, " and cflags %s", text.CommandLine(r.CFlags))
+	}
+	b.WriteString("\n")
+	for _, in := range r.Inputs {
+		fmt.Fprintf(b, "    %s  %s (%s)\n", in.SHA256, in.Path, in.Role)
 	}
 }
 

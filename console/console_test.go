@@ -155,6 +155,10 @@ func TestGoldenForeign(t *testing.T) {
 	testkit.Golden(t, "foreign.txt", out.Bytes())
 	assert.True(t, strings.HasSuffix(out.String(), "\npassed with 1 declared gap and 1 unsupported build\n"), "the last line says what was set apart")
 	assert.Contains(t, out.String(), reporttest.ForeignSHA256)
+	assert.Contains(t, out.String(), reporttest.ForeignInputsSHA256)
+	for _, in := range reporttest.ForeignInputs() {
+		assert.Contains(t, out.String(), in.SHA256+"  "+in.Path+" ("+in.Role+")")
+	}
 }
 
 // The toolchain dimension: a row per arch and toolchain, naming the image

@@ -51,7 +51,9 @@ type Spec struct {
 	// folder, else to the data file's folder; empty when Source is the file.
 	Switch string `json:"switch,omitempty"`
 	Style  string `json:"style"`
-	// CFlags are added when compiling the switch source.
+	// CFlags are added when compiling the switch source; the paths they
+	// name (-I, -iquote, -isystem, -idirafter, -include, -imacros) are
+	// relative to the data file's folder.
 	CFlags []string `json:"cflags,omitempty"`
 	// Source is a folder or file outside the repository (a checkout of
 	// greenlet), relative to the data file's folder unless absolute.
@@ -186,6 +188,10 @@ func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
 	if err := conformance.CheckBuildNames(s.UnsupportedBuilds); err != nil {
 		return arch.Port{}, err
 	}
+	cflags, err := parseCFlags(s.CFlags, dir)
+	if err != nil {
+		return arch.Port{}, err
+	}
 	data, err := inputfile.Read(file)
 	if err != nil {
 		return arch.Port{}, fmt.Errorf("switch source: %w", err)
@@ -200,7 +206,7 @@ func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
 	// Someone else's code: its warnings are not our errors. The switch is
 	// left uninstrumented in the sanitizer build, like our switch.S: its
 	// frame moves with the stack, under the sanitizers' shadow.
-	flags := append([]string{"-Wno-error", "-fno-sanitize=all"}, s.CFlags...)
+	flags := append([]string{"-Wno-error", "-fno-sanitize=all"}, cflags.flags...)
 	switch s.Style {
 	case StyleSL:
 		p.Foreign.Switch = []string{file}
@@ -216,6 +222,9 @@ func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
 		p.Foreign.Inputs = []string{file}
 	default:
 		return arch.Port{}, fmt.Errorf("style %q: use %q (it defines sl_arch_switch) or %q (an SLP-style header defining slp_switch)", s.Style, StyleSL, StyleSLP)
+	}
+	if err := recordProvenance(&p, s, dir, cflags); err != nil {
+		return arch.Port{}, err
 	}
 	// What the source claims to save is read once, as the mutation check
 	// reads it; every run of the port is judged on it (conformance).

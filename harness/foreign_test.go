@@ -3,6 +3,8 @@ package harness
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,6 +19,8 @@ import (
 	"github.com/stackslice/stackslice/conformance"
 	"github.com/stackslice/stackslice/console"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/report"
+	"github.com/stackslice/stackslice/report/jsonreport"
 )
 
 // foreignFixtures names the folders of foreign/ that pattern matches
@@ -331,4 +335,57 @@ func TestContainersMountForeignSourcesOutsideTheRepository(t *testing.T) {
 	got := mounts(Options{Root: repo, OutDir: "/tmp/out"}, []arch.Port{inside, outside})
 	assert.Equal(t, []string{"/tmp/out", "/work/ports/greenlet-amd64", "/src/greenlet/platform"}, got)
 	assert.Equal(t, []string{"/tmp/out"}, mounts(Options{Root: repo, OutDir: "/tmp/out"}, nil), "a run of our own ports mounts only its output")
+}
+
+// The issue's glue: a port.json whose switch is a glue header including an
+// upstream header through a relative -I, with a file forced in by a
+// relative -include, is built from another working directory (the paths
+// are the port.json folder's), every file is in the reports with its
+// SHA-256, and an edit of the upstream header changes the inputs' digest
+// and is compiled, never answered from the object cache.
+func TestForeignGlueIsBuiltAndReportedWithEveryInput(t *testing.T) {
+	testkit.Integration(t)
+	root, top := testkit.Root(t), t.TempDir()
+	example, err := os.ReadFile(filepath.Join(root, "foreign", "slp-example-amd64", "switch.h"))
+	require.NoError(t, err)
+	upstream := filepath.Join(top, "upstream", "switch_amd64.h")
+	files := map[string]string{
+		"ports/glued-amd64/port.json": `{"name": "glued-amd64", "base": "amd64", "style": "slp", "switch": "glue.h",
+		  "cflags": ["-I", "../../upstream", "-include", "defs.h"]}`,
+		"ports/glued-amd64/glue.h": "#ifndef GLUED\n#error defs.h was not forced in\n#endif\n#include \"switch_amd64.h\"\n",
+		"ports/glued-amd64/defs.h": "#define GLUED 1\n",
+		"upstream/switch_amd64.h":  string(example),
+	}
+	for name, body := range files {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(top, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(top, name), []byte(body), 0o644))
+	}
+	t.Chdir(t.TempDir())
+	out := t.TempDir()
+	run := func() ([]conformance.Run, string, error) {
+		var log bytes.Buffer
+		runs, err := Test(context.Background(), Options{Root: root, Foreign: []string{"glued-amd64"}, ForeignPath: filepath.Join(top, "ports"),
+			Builds: []string{"gcc-O0"}, Cases: "^switch_", OutDir: out, Out: &log})
+		return runs, log.String(), err
+	}
+	runs, log, err := run()
+	require.NoError(t, err, log)
+	require.Len(t, runs, 1)
+	sum := sha256.Sum256(example)
+	assert.Contains(t, runs[0].Inputs, arch.InputFile{Path: upstream, Role: arch.RoleInclude, SHA256: hex.EncodeToString(sum[:])})
+	assert.Contains(t, log, hex.EncodeToString(sum[:])+"  "+upstream+" (include)")
+	data, err := os.ReadFile(filepath.Join(out, report.JSONFile))
+	require.NoError(t, err)
+	rep, err := jsonreport.Read(bytes.NewReader(data))
+	require.NoError(t, err)
+	assert.Equal(t, runs[0].InputsSHA256, rep.Runs[0].InputsSHA256)
+	assert.Contains(t, rep.Runs[0].Inputs, jsonreport.Input{Path: upstream, Role: arch.RoleInclude, SHA256: hex.EncodeToString(sum[:])})
+
+	require.NoError(t, os.WriteFile(upstream, append(example, "#error the upstream header changed\n"...), 0o644))
+	again, log, err := run()
+	require.Error(t, err, log)
+	require.Len(t, again, 1)
+	require.Error(t, again[0].Err)
+	assert.Contains(t, again[0].Err.Error(), "the upstream header changed", "compiled anew, not taken from the object cache")
+	assert.NotEqual(t, runs[0].InputsSHA256, again[0].InputsSHA256)
 }

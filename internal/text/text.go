@@ -84,3 +84,21 @@ func Count(n int, noun string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
+
+// shellSafe are the characters a word may hold unquoted in a shell.
+var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+
+// CommandLine joins args as a shell reads them back: a word with anything
+// but letters, digits and a few marks single-quoted ("-DNOTE='a|b'" is
+// '-DNOTE="a|b"').
+func CommandLine(args []string) string {
+	words := make([]string, len(args))
+	for i, a := range args {
+		if shellSafe.MatchString(a) {
+			words[i] = a
+		} else {
+			words[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(words, " ")
+}

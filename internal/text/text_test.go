@@ -39,3 +39,9 @@ func TestStripEscapesRemovesColoursAndTitles(t *testing.T) {
 		assert.Equal(t, want, StripEscapes(in), "%q", in)
 	}
 }
+
+func TestCommandLine(t *testing.T) {
+	assert.Equal(t, "", CommandLine(nil))
+	assert.Equal(t, `-I inc -DX=1 '-DNOTE="a|b"' 'it'\''s' 'a b' ''`,
+		CommandLine([]string{"-I", "inc", "-DX=1", `-DNOTE="a|b"`, "it's", "a b", ""}))
+}

@@ -50,15 +50,28 @@ type Run struct {
 	OK              bool     `json:"ok"`
 	Error           string   `json:"error,omitempty"`
 	Notes           []string `json:"notes,omitempty"`
-	// A foreign port's base arch, switch source and its SHA-256, its
-	// declared gaps that showed, and why it declares this build unsupported.
+	// A foreign port's base arch, switch source and its SHA-256, every
+	// file its switch's build read with its SHA-256, its cflags and the one
+	// digest of them all, its declared gaps that showed, and why it
+	// declares this build unsupported.
 	Base         string   `json:"base,omitempty"`
 	Switch       string   `json:"switch,omitempty"`
 	SwitchSHA256 string   `json:"switch_sha256,omitempty"`
+	Inputs       []Input  `json:"inputs,omitempty"`
+	CFlags       []string `json:"cflags,omitempty"`
+	InputsSHA256 string   `json:"inputs_sha256,omitempty"`
 	Gaps         []string `json:"gaps,omitempty"`
 	Unsupported  string   `json:"unsupported,omitempty"`
 	Skipped      string   `json:"skipped,omitempty"`
 	Cases        []Case   `json:"cases"`
+}
+
+// Input is a file a foreign switch's build read: its path, its part
+// ("switch", "include", "forced include", "adapter") and its SHA-256.
+type Input struct {
+	Path   string `json:"path"`
+	Role   string `json:"role"`
+	SHA256 string `json:"sha256"`
 }
 
 // Case repeats its run's arch and build so that cases can be filtered or
@@ -96,11 +109,16 @@ func New(o conformance.Outcome) Report {
 			Base:            r.Base,
 			Switch:          r.Switch,
 			SwitchSHA256:    r.SwitchSHA256,
+			CFlags:          r.CFlags,
+			InputsSHA256:    r.InputsSHA256,
 			Gaps:            r.Gaps,
 			Unsupported:     r.Unsupported,
 			Skipped:         r.Skipped,
 			// Never null, so that consumers can iterate without a check.
 			Cases: make([]Case, 0, len(r.Cases)),
+		}
+		for _, in := range r.Inputs {
+			run.Inputs = append(run.Inputs, Input{Path: in.Path, Role: in.Role, SHA256: in.SHA256})
 		}
 		if r.Err != nil {
 			run.Error = r.Err.Error()

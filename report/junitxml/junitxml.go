@@ -120,7 +120,15 @@ func newSuite(r conformance.Run) TestSuite {
 	if r.Switch != "" {
 		// A foreign port's run: what it judged, exactly.
 		suite.Properties = append(suite.Properties, Property{Name: "base", Value: r.Base},
-			Property{Name: "switch", Value: r.Switch}, Property{Name: "switch_sha256", Value: r.SwitchSHA256})
+			Property{Name: "switch", Value: r.Switch}, Property{Name: "switch_sha256", Value: r.SwitchSHA256},
+			Property{Name: "inputs_sha256", Value: r.InputsSHA256})
+		// Each file its build read, as sha256sum prints it, with its part.
+		for _, in := range r.Inputs {
+			suite.Properties = append(suite.Properties, Property{Name: "input", Value: fmt.Sprintf("%s  %s (%s)", in.SHA256, in.Path, in.Role)})
+		}
+		if len(r.CFlags) > 0 {
+			suite.Properties = append(suite.Properties, Property{Name: "cflags", Value: text.CommandLine(r.CFlags)})
+		}
 	}
 	if r.Skipped != "" {
 		suite.Tests, suite.Skipped = 1, 1

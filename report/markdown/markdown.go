@@ -203,7 +203,7 @@ func writeNotes(b *strings.Builder, runs []conformance.Run) {
 			header = true
 		}
 	}
-	skipped := map[string]bool{}
+	skipped, listed := map[string]bool{}, map[string]bool{}
 	for _, r := range runs {
 		if r.Skipped != "" && !skipped[r.Port] {
 			skipped[r.Port] = true
@@ -212,7 +212,20 @@ func writeNotes(b *strings.Builder, runs []conformance.Run) {
 		}
 		if r.Switch != "" {
 			section()
-			fmt.Fprintf(b, "- **%s %s**: switch %s on %s, SHA-256 %s\n", inline(r.Port), inline(r.Build), inline(r.Switch), inline(r.Base), inline(r.SwitchSHA256))
+			fmt.Fprintf(b, "- **%s %s**: switch %s on %s, SHA-256 %s; inputs SHA-256 %s\n", inline(r.Port), inline(r.Build), inline(r.Switch), inline(r.Base),
+				inline(r.SwitchSHA256), inline(r.InputsSHA256))
+		}
+		if len(r.Inputs) > 0 && !listed[r.Port] {
+			listed[r.Port] = true
+			section()
+			fmt.Fprintf(b, "- **%s**: inputs SHA-256 %s of %s", inline(r.Port), inline(r.InputsSHA256), text.Count(len(r.Inputs), "file"))
+			if len(r.CFlags) > 0 {
+				fmt.Fprintf(b, " and cflags %s", inline(text.CommandLine(r.CFlags)))
+			}
+			b.WriteString(":\n")
+			for _, in := range r.Inputs {
+				fmt.Fprintf(b, "  - %s (%s): SHA-256 %s\n", inline(in.Path), inline(in.Role), inline(in.SHA256))
+			}
 		}
 		for _, g := range r.Gaps {
 			section()
