@@ -62,7 +62,13 @@ func parseCFlags(cflags []string, dir string) (compileFlags, error) {
 		ours := !strings.HasPrefix(arg, "=") && !strings.HasPrefix(arg, "$") && arg != "-"
 		relative := ours && !filepath.IsAbs(arg)
 		if relative {
-			path = filepath.Join(dir, arg)
+			// Absolute even when the data file's folder is not (a
+			// relative SL_FOREIGN_PATH): the compiler runs elsewhere.
+			abs, err := filepath.Abs(filepath.Join(dir, arg))
+			if err != nil {
+				return c, fmt.Errorf("cflags: %s %s: %w", opt, arg, err)
+			}
+			path = abs
 		}
 		switch {
 		case !ours:
@@ -199,6 +205,11 @@ func provenance(p arch.Port, c compileFlags) ([]arch.InputFile, error) {
 // folder (dir) and ours relative to the tree (root), so the same inputs
 // give the same digest wherever the checkout lies.
 func inputsDigest(s Spec, files []arch.InputFile, dir, root string) string {
+	for _, d := range []*string{&dir, &root} {
+		if abs, err := filepath.Abs(*d); err == nil {
+			*d = abs // as the files' paths are
+		}
+	}
 	h := sha256.New()
 	fmt.Fprintf(h, "stackslice foreign inputs 1\nstyle %q\nbase %q\n", s.Style, s.Base)
 	for _, f := range s.CFlags {
@@ -209,7 +220,11 @@ func inputsDigest(s Spec, files []arch.InputFile, dir, root string) string {
 		if f.Role == arch.RoleAdapter {
 			from = root
 		}
-		name, err := filepath.Rel(from, f.Path)
+		path, err := filepath.Abs(f.Path)
+		if err != nil {
+			path = f.Path
+		}
+		name, err := filepath.Rel(from, path)
 		if err != nil {
 			name = f.Path
 		}

@@ -96,6 +96,8 @@ func TestInputsDigestChangesWithEveryInput(t *testing.T) {
 	ports := filepath.Join(top, "ports")
 	before := loadOne(t, ports).Foreign.InputsSHA256
 	assert.Equal(t, before, loadOne(t, ports).Foreign.InputsSHA256, "nothing changed")
+	t.Chdir(top)
+	assert.Equal(t, before, loadOne(t, "ports").Foreign.InputsSHA256, "found through a relative folder")
 
 	regs := filepath.Join(top, "upstream", "platform", "common", "regs.h")
 	require.NoError(t, os.WriteFile(regs, []byte("/* the registers, edited */\n"), 0o644))
@@ -139,6 +141,10 @@ func TestCFlagsPathsAreThePortJSONs(t *testing.T) {
 	assert.Equal(t, []string{"-Wno-error", "-fno-sanitize=all", "-I" + filepath.Join(folder, "inc"), "-iquote", filepath.Join(folder, "inc"),
 		"-isystem/usr/include", "-idirafter=sys", "-imacros", filepath.Join(folder, "macros.h"), "-include", "stdint.h", "-I-"},
 		p.SourceFlags(filepath.Join(folder, "switch.S")), "a toolchain's header and the sysroot's folders stay as written")
+	// Found through a relative folder (SL_FOREIGN_PATH=.), the paths are
+	// still absolute: the compiler runs in the object cache.
+	t.Chdir(dir)
+	assert.Contains(t, loadOne(t, ".").SourceFlags(filepath.Join(folder, "switch.S")), "-I"+filepath.Join(folder, "inc"))
 
 	for _, tc := range []struct{ cflags, want string }{
 		{`["-I", "missing"]`, "cflags: -I missing: " + filepath.Join(dir, "bad", "missing") + " is no folder (a relative path is from the port.json's folder)"},
