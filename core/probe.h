@@ -15,6 +15,15 @@ extern const char sl_probe_names[];
  * are compared, so status flags in a control register do not count. */
 extern const uint64_t sl_probe_fixed[];
 extern const uint64_t sl_probe_mask[];
+/* An FP control slot's mode bits beyond the rounding mode, which each
+ * coroutine keeps as its own (sh4's FPSCR.PR and DN, arm's FZ, DN and AHP,
+ * x86's MXCSR.FZ and DAZ and the x87 precision, ...): in sl_probe_fp_mode
+ * those a coroutine may set (a case sets a pattern of its own there, over
+ * the canary), in sl_probe_fp_mode_fixed those the ABI fixes at every call
+ * (sh4's FPSCR.SZ and FR, 0), compared at their fixed value. 0 in every
+ * other slot, and where the port has no such bits. */
+extern const uint64_t sl_probe_fp_mode[];
+extern const uint64_t sl_probe_fp_mode_fixed[];
 
 /* What a probe calls with the canaries loaded: sl_switch, or sl_probe_direct. */
 typedef int (*sl_probe_target)(sl_coro *to, void *value, void **result);

@@ -47,8 +47,8 @@
 	.irp	reg, GPRS
 	slot	\reg, 0, 0xffffffff
 	.endr
-	slot	mxcsr, 0x1f80, 0xe040
-	slot	x87cw, 0x037f, 0x0c00
+	slot	mxcsr, 0x1f80, 0xe040, , 0x8040
+	slot	x87cw, 0x037f, 0x0c00, , 0x0100
 	.endm
 	sl_probe_tables 16
 

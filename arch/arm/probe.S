@@ -41,7 +41,7 @@
 	slot	\reg, 0, 0xffffffff
 	.endr
 	sl_slots FPRS
-	slot	fpscr, 0, 0x07c00000
+	slot	fpscr, 0, 0x07c00000, , 0x07000000
 	.endm
 	sl_probe_tables 8
 

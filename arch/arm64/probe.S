@@ -37,7 +37,7 @@
 
 	.macro	slots
 	sl_slots REGS
-	slot	fpcr, 0, 0x07c00000
+	slot	fpcr, 0, 0x07c00000, , 0x07000000
 	.endm
 	sl_probe_tables 16
 

@@ -19,7 +19,8 @@
  * mantissa), and fmovem.x moves it raw, with no conversion or exception
  * whatever the bits. FPCR: the exception enables (bits 8-15) stay 0, so no
  * canary traps, and the rounding precision is extended or double, never
- * the undefined 11. Never loaded: %sp (a7), and the scratch d0, d1, a0, a1.
+ * the undefined 11: the FP mode beyond rounding (core/probe.h) is PREC's
+ * bit 7, each coroutine's own, bit 6 staying 0. Never loaded: %sp (a7), and the scratch d0, d1, a0, a1.
  *
  * Frame of sl_probe_switch, from %sp after its prologue:
  *
@@ -52,7 +53,7 @@
 	slot	\reg, 0, 0xffff0000, .exp
 	slot	\reg
 	.endr
-	slot	fpcr, 0, 0xb0
+	slot	fpcr, 0, 0xb0, , 0x80, 0x40
 	.endm
 	sl_probe_tables 2
 

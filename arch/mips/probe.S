@@ -36,7 +36,7 @@
 	slot	\reg, 0, 0xffffffff
 	.endr
 	sl_slots FPRS
-	slot	fcsr, 0, 0x01000003
+	slot	fcsr, 0, 0x01000003, , 0x01000000
 	.endm
 	sl_probe_tables 8
 

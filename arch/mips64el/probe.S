@@ -36,7 +36,7 @@
 	.macro	slots
 	sl_slots s0, s1, s2, s3, s4, s5, s6, s7, s8, gp
 	sl_slots f24, f25, f26, f27, f28, f29, f30, f31
-	slot	fcsr, 0, 0x01000003
+	slot	fcsr, 0, 0x01000003, , 0x01000000
 	.endm
 	sl_probe_tables 16
 

@@ -37,7 +37,7 @@
 	.endr
 	sl_slots FPRS
 	slot	cr, 0, 0x00fff000
-	slot	fpscr, 0, 0x7
+	slot	fpscr, 0, 0x7, , 0x4
 	.endm
 	sl_probe_tables 16
 

@@ -51,8 +51,8 @@
 	slot	\vr, 0, -1, .lo
 	.endr
 	slot	cr, 0, 0x00fff000
-	slot	fpscr, 0, 0x700000007
-	slot	vscr, 0, 0x00010000
+	slot	fpscr, 0, 0x700000007, , 0x4
+	slot	vscr, 0, 0x00010000, , 0x00010000
 	.endm
 	sl_probe_tables 16
 

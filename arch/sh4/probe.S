@@ -13,7 +13,9 @@
  * every call (fmov.s moves one register, the bank is the caller's), the
  * enables stay 0, or a canary would trap, and the flags and cause bits are
  * not compared. PR is a canary bit: a coroutine that runs in single
- * precision must find single precision again after a switch. Never loaded:
+ * precision must find single precision again after a switch. FP modes
+ * beyond rounding (core/probe.h): DN and PR each coroutine keeps its own
+ * (0x000c0000), SZ and FR fixed at 0 by the ABI (0x00300000). Never loaded:
  * r15 (the stack pointer), pr, gbr (the thread pointer), mach and macl (the
  * caller's to lose in GCC's sh-linux ABI).
  *
@@ -36,7 +38,7 @@
 	.irp	reg, GPRS, FPRS
 	slot	\reg, 0, 0xffffffff
 	.endr
-	slot	fpscr, 0, 0x000c0001
+	slot	fpscr, 0, 0x000c0001, , 0x000c0000, 0x00300000
 	.endm
 	sl_probe_tables 4
 

@@ -163,3 +163,100 @@ void case_registers_canaries_direct(void) {
     EXPECT_EQ(sl_free(c), 0);
     report_gaps();
 }
+
+/* FP mode bits beyond the rounding mode belong to each coroutine: sh4's
+ * FPSCR.PR (single or double precision) and DN, m68k's FPCR precision,
+ * arm's FZ, DN and AHP, x86's MXCSR.FZ and DAZ and the x87 precision, mips'
+ * FS, powerpc's NI and VSCR.NJ (the port's probe.S names them: fp_mode in
+ * core/probe.h). Four coroutines in a ring (main and three), each switching
+ * to the next with its own canaries and its own pattern of those bits, so
+ * that what a resumed side finds is never what the side before it left;
+ * the bits the ABI fixes at every call (sh4's FPSCR.SZ and FR, 0) must read
+ * back at their fixed value. A port with no such bits (riscv64's fcsr holds
+ * rounding and flags only) still has every canary of the ring compared. */
+enum { RING = 4 };
+static sl_coro *ring[RING];
+
+/* Coroutine id's own value of a slot's mode bits: bit k of the mode gets bit
+ * k % 2 of id, so that the four ids differ wherever the slot has two mode
+ * bits, and neighbours in the ring wherever it has one. */
+static uint64_t mode_pattern(int id, uint64_t mode) {
+    uint64_t pattern = 0;
+    int k = 0;
+    for (uint64_t bit = 1; bit; bit <<= 1)
+        if (mode & bit) pattern |= (uint64_t)((id >> (k++ % 2)) & 1) * bit;
+    return pattern;
+}
+
+static void make_mode_canaries(int id, uint64_t *load, uint64_t *seed) {
+    make_canaries(load, seed);
+    for (uint32_t i = 0; i < sl_probe_count; i++) {
+        uint64_t mode = sl_probe_fp_mode[i], fixed_mode = sl_probe_fp_mode_fixed[i];
+        load[i] = (load[i] & ~(mode | fixed_mode)) | mode_pattern(id, mode) | (sl_probe_fixed[i] & fixed_mode);
+    }
+}
+
+static void compare_modes(int id, int round, const uint64_t *load, const uint64_t *seen) {
+    for (uint32_t i = 0; i < sl_probe_count; i++) {
+        uint64_t modes = sl_probe_fp_mode[i] | sl_probe_fp_mode_fixed[i];
+        uint64_t compared = sl_probe_fixed[i] | sl_probe_mask[i] | modes;
+        uint64_t changed = (load[i] ^ seen[i]) & compared;
+        if (declared(i)) {
+            slot_changed[i] |= changed != 0;
+            continue;
+        }
+        if (changed & modes)
+            sl_check_fail(__FILE__, __LINE__,
+                          "coroutine %d, round %d: FP mode bits 0x%" PRIx64 " of %s changed across the switch: expected "
+                          "0x%016" PRIx64 ", got 0x%016" PRIx64,
+                          id, round, changed & modes, slot_name(i), load[i] & modes, seen[i] & modes);
+        else if (changed)
+            sl_check_fail(__FILE__, __LINE__,
+                          "coroutine %d, round %d: register %s changed across the switch: expected "
+                          "0x%016" PRIx64 ", got 0x%016" PRIx64,
+                          id, round, slot_name(i), load[i] & compared, seen[i] & compared);
+    }
+}
+
+static void ring_rounds(int id, int rounds) {
+    uint64_t seed = 0x30de + (uint64_t)id;
+    for (int round = 0; round < rounds; round++) {
+        uint64_t load[SLOTS_MAX], seen[SLOTS_MAX] = {0};
+        make_mode_canaries(id, load, &seed);
+        EXPECT_EQ(sl_probe_switch(load, seen, ring[(id + 1) % RING], sl_switch), 0);
+        compare_modes(id, round, load, seen);
+    }
+}
+
+/* Started by a probe, whose switch passes NULL: the side finds its id. */
+static void *ring_side(void *arg) {
+    (void)arg;
+    int id = 1;
+    while (id < RING - 1 && ring[id] != sl_current()) id++;
+    EXPECT_PTR(ring[id], sl_current());
+    ring_rounds(id, ROUNDS);
+    return NULL;
+}
+
+void case_registers_fp_modes_per_coroutine(void) {
+    EXPECT(sl_probe_count > 0 && sl_probe_count <= SLOTS_MAX);
+    if (sl_probe_count == 0 || sl_probe_count > SLOTS_MAX) return;
+    int modes = 0;
+    for (uint32_t i = 0; i < sl_probe_count; i++) {
+        if (!(sl_probe_fp_mode[i] | sl_probe_fp_mode_fixed[i])) continue;
+        printf("FP mode bits of %s: 0x%" PRIx64 " per coroutine, 0x%" PRIx64 " fixed by the ABI\n", slot_name(i),
+               sl_probe_fp_mode[i], sl_probe_fp_mode_fixed[i]);
+        modes++;
+    }
+    if (!modes) printf("no FP mode bits beyond the rounding mode on this port: the ring compares the canaries\n");
+    ring[0] = sl_current();
+    for (int id = 1; id < RING; id++) ring[id] = sl_new(ring_side, NULL);
+    /* main's first switch starts 1, which starts 2, ...: each then runs
+     * ROUNDS rounds, main the same, and finishing returns to main */
+    ring_rounds(0, ROUNDS);
+    for (int id = 1; id < RING; id++) {
+        while (sl_state(ring[id]) != SL_DEAD) EXPECT_EQ(sl_switch(ring[id], NULL, NULL), 0);
+        EXPECT_EQ(sl_free(ring[id]), 0);
+    }
+    report_gaps();
+}
