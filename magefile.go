@@ -141,7 +141,9 @@ func (Test) Mutants(ctx context.Context, name string) error {
 // New scaffolds arch/<name>/ for a new port: port.json, and switch.S and probe.S templates that fail the suite until written (port:new mips64le).
 //
 // The triple, compiler and QEMU binary come from SL_TRIPLE, SL_CC, SL_QEMU
-// and SL_QEMU_CPU; on a terminal, whatever is missing is asked for.
+// and SL_QEMU_CPU, the other fields from SL_PREDEFINED, SL_ABI,
+// SL_STACK_AREA, SL_FP_ROUNDING, SL_STACK_GROWS, SL_TOOLCHAIN_IMAGES and
+// SL_TOOLCHAIN_IMAGES_WHY; on a terminal, whatever is missing is asked for.
 func (Port) New(ctx context.Context, name string) error {
 	root, err := harness.Root()
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 	"unicode"
 
 	"github.com/stackslice/stackslice/arch"
+	"github.com/stackslice/stackslice/docker"
 )
 
 // Spec is what a new port's port.json holds (see arch.Port). New fills in
@@ -52,6 +53,18 @@ type Spec struct {
 	// StackArea is port.json's stack_area, in decimal: Guess takes it from
 	// a port of the same CPU when empty; else it is 0, the most common.
 	StackArea string
+	// StackGrows is port.json's stack_grows, "down" or "up" (hppa): Guess
+	// takes it from a port of the same CPU when empty; else it is down, and
+	// port.json leaves it out.
+	StackGrows string
+	// ToolchainImages are port.json's toolchain_images "only", the
+	// toolchain images (docker/<release>/) that alone build the port, and
+	// ToolchainImagesWhy its "why"; none for a port the host's release
+	// builds: nil is not yet known (Guess takes both from a port of the same
+	// CPU, Ask asks), empty and not nil is none (SL_TOOLCHAIN_IMAGES=-, or
+	// "-" answered).
+	ToolchainImages    []string
+	ToolchainImagesWhy string
 }
 
 // The environment variables FromEnv reads.
@@ -64,12 +77,17 @@ const (
 	EnvABI        = "SL_ABI"
 	EnvFPRounding = "SL_FP_ROUNDING"
 	EnvStackArea  = "SL_STACK_AREA"
+	EnvStackGrows = "SL_STACK_GROWS"
+	// EnvToolchainImages lists images separated by commas or blanks.
+	EnvToolchainImages    = "SL_TOOLCHAIN_IMAGES"
+	EnvToolchainImagesWhy = "SL_TOOLCHAIN_IMAGES_WHY"
 )
 
 // FromEnv is the Spec of port name as given by SL_TRIPLE, SL_CC, SL_QEMU,
 // SL_QEMU_CPU, SL_ABI, SL_FP_ROUNDING (slot names, separated by commas or
-// blanks) and SL_STACK_AREA; what they leave empty is guessed (Guess), asked
-// for (Ask) or derived (New).
+// blanks), SL_STACK_AREA, SL_STACK_GROWS, SL_TOOLCHAIN_IMAGES (separated
+// like SL_FP_ROUNDING) and SL_TOOLCHAIN_IMAGES_WHY; what they leave empty is
+// guessed (Guess), asked for (Ask) or derived (New).
 func FromEnv(name string, getenv func(string) string) Spec {
 	get := func(key string) string { return strings.TrimSpace(getenv(key)) }
 	return Spec{
@@ -82,6 +100,10 @@ func FromEnv(name string, getenv func(string) string) Spec {
 		ABI:        get(EnvABI),
 		FPRounding: slotNames(get(EnvFPRounding)),
 		StackArea:  get(EnvStackArea),
+		StackGrows: get(EnvStackGrows),
+
+		ToolchainImages:    imageNames(get(EnvToolchainImages)),
+		ToolchainImagesWhy: get(EnvToolchainImagesWhy),
 	}
 }
 
@@ -93,6 +115,15 @@ func slotNames(s string) []string {
 		return nil
 	}
 	return names
+}
+
+// imageNames splits a list of toolchain images like slotNames; "-" is
+// none, said (empty, not nil).
+func imageNames(s string) []string {
+	if s == "-" {
+		return []string{}
+	}
+	return slotNames(s)
 }
 
 // DefaultQEMUCPU is the CPU model a new port asks QEMU for.
@@ -264,6 +295,50 @@ func (s Spec) check() error {
 	if strings.ContainsAny(s.ABI, "\r\n") {
 		return fmt.Errorf("port %q: invalid ABI %q: one line", s.Name, s.ABI)
 	}
+	if err := checkStackGrows(s.Name, s.StackGrows); err != nil {
+		return err
+	}
+	return checkImagesWhy(s.Name, s.ToolchainImages, s.ToolchainImagesWhy)
+}
+
+// checkStackGrows reads a stack_grows: empty is down.
+func checkStackGrows(name, grows string) error {
+	if grows != "" && grows != arch.StackDown && grows != arch.StackUp {
+		return fmt.Errorf("port %q: invalid stack_grows %q: the direction the stack grows, %s or %s", name, grows, arch.StackDown, arch.StackUp)
+	}
+	return nil
+}
+
+// checkImagesWhy: toolchain images need the reason the host's release
+// cannot build the port, and a reason needs images.
+func checkImagesWhy(name string, images []string, why string) error {
+	switch {
+	case len(images) > 0 && why == "":
+		return fmt.Errorf("port %q: toolchain_images %s needs a reason: why the host's release cannot build the port (%s)", name, strings.Join(images, ", "), EnvToolchainImagesWhy)
+	case len(images) == 0 && why != "":
+		return fmt.Errorf("port %q: a reason for toolchain_images (%s) but no image named (%s)", name, EnvToolchainImagesWhy, EnvToolchainImages)
+	case strings.ContainsAny(why, "\r\n"):
+		return fmt.Errorf("port %q: invalid toolchain_images reason %q: one line", name, why)
+	}
+	return nil
+}
+
+// checkImages: every image named is a toolchain image of root (a folder
+// docker/<release>/ with a Dockerfile).
+func checkImages(root, name string, images []string) error {
+	if len(images) == 0 {
+		return nil
+	}
+	if slices.Contains(images, docker.Host) {
+		return fmt.Errorf("port %q: toolchain_images: %q is the host, no toolchain image", name, docker.Host)
+	}
+	all, err := docker.Images(root)
+	if err == nil {
+		_, err = docker.Select(all, images)
+	}
+	if err != nil {
+		return fmt.Errorf("port %q: toolchain_images: %w", name, err)
+	}
 	return nil
 }
 
@@ -278,11 +353,18 @@ func (s Spec) Port() (arch.Port, error) {
 	if err != nil {
 		return arch.Port{}, err
 	}
-	return arch.Port{
+	p := arch.Port{
 		Name: s.Name, Triple: s.Triple, CC: s.CC, Packages: s.Packages,
 		QEMU: s.QEMU, QEMUCPU: s.QEMUCPU, NativeOn: s.NativeOn, Predefined: s.Predefined, ABI: s.ABI,
 		StackArea: &area, FPRounding: s.FPRounding,
-	}, nil
+	}
+	if s.StackGrows == arch.StackUp {
+		p.StackGrows = s.StackGrows
+	}
+	if len(s.ToolchainImages) > 0 {
+		p.Images = &arch.Images{Only: s.ToolchainImages, Why: s.ToolchainImagesWhy}
+	}
+	return p, nil
 }
 
 //go:embed templates/*.tmpl
@@ -464,6 +546,9 @@ func New(root string, spec Spec) (dir string, err error) {
 	if err != nil {
 		return "", err
 	}
+	if err := checkImages(root, p.Name, spec.ToolchainImages); err != nil {
+		return "", err
+	}
 	p.Asm = asmOf(archDir, spec.Triple)
 	dir = filepath.Join(archDir, p.Name)
 	files, err := render(p)
@@ -522,6 +607,12 @@ func Guess(root string, spec Spec) Spec {
 		}
 		if spec.StackArea == "" && p.StackArea != nil {
 			spec.StackArea = strconv.Itoa(*p.StackArea)
+		}
+		if spec.StackGrows == "" {
+			spec.StackGrows = p.Growth()
+		}
+		if spec.ToolchainImages == nil && spec.ToolchainImagesWhy == "" && p.Images != nil {
+			spec.ToolchainImages, spec.ToolchainImagesWhy = slices.Clone(p.Images.Only), p.Images.Why
 		}
 	}
 	return spec
@@ -646,8 +737,9 @@ func CheckFree(root, name string) error {
 
 // Ask prompts on out for what spec leaves empty, reading answers from in:
 // the triple, then (after Guess) the compiler, QEMU binary, QEMU CPU (one
-// the installed QEMU has: CPUModel), predefined macros, and the stack_area
-// and fp_rounding no port of the same CPU tells, with the derived default
+// the installed QEMU has: CPUModel), predefined macros, and the stack_area,
+// fp_rounding, stack_grows and toolchain_images (with the reason, when an
+// image is named) no port of the same CPU tells, with the derived default
 // in brackets, which an empty answer accepts. A triple that is not
 // shaped like one, and an empty QEMU binary with no default, are asked again.
 // End of input accepts the defaults; it is an error only while an answer
@@ -734,6 +826,30 @@ func Ask(in io.Reader, out io.Writer, root string, spec Spec) (Spec, error) {
 		}
 		if slots != "-" {
 			spec.FPRounding = slotNames(slots)
+		}
+	}
+	if spec.StackGrows == "" {
+		if spec.StackGrows, err = ask("stack_grows", "Direction the stack grows (stack_grows: down or up)", arch.StackDown,
+			func(g string) error { return checkStackGrows(spec.Name, g) }); err != nil {
+			return spec, err
+		}
+	}
+	if spec.ToolchainImages == nil && spec.ToolchainImagesWhy == "" {
+		images, err := ask("toolchain_images", "Toolchain images that alone build the port (toolchain_images, e.g. trixie; - for none: the host's release builds it)", "-",
+			func(list string) error {
+				if list == "-" {
+					return nil
+				}
+				return checkImages(root, spec.Name, slotNames(list))
+			})
+		if err != nil {
+			return spec, err
+		}
+		spec.ToolchainImages = imageNames(images)
+		if len(spec.ToolchainImages) > 0 {
+			if spec.ToolchainImagesWhy, err = ask("toolchain_images reason", "Why the host's release cannot build it", "", nil); err != nil {
+				return spec, err
+			}
 		}
 	}
 	return spec, nil

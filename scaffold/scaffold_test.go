@@ -235,6 +235,78 @@ func minimalTree(t *testing.T) string {
 	return testkit.Copy(t, filepath.Join("arch", "arm64"))
 }
 
+// treeWithImages is minimalTree with the toolchain images bookworm and
+// trixie (docker/<release>/Dockerfile).
+func treeWithImages(t *testing.T) string {
+	t.Helper()
+	root := minimalTree(t)
+	for _, release := range []string{"bookworm", "trixie"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(root, "docker", release), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(root, "docker", release, "Dockerfile"), []byte("FROM debian:"+release+"\n"), 0o644))
+	}
+	return root
+}
+
+// stack_grows and toolchain_images reach port.json, which loads; down and
+// no image leave them out, as the ports of the host's release with a
+// downward stack have it.
+func TestNewWritesStackGrowsAndToolchainImages(t *testing.T) {
+	tests := []struct {
+		name      string
+		spec      Spec
+		wantJSON  []string
+		wantGrows string
+		wantOnly  []string
+	}{
+		{"up, in an image", Spec{Name: "toy", Triple: "riscv64-linux-gnu", StackGrows: "up", ToolchainImages: []string{"trixie"}, ToolchainImagesWhy: "its gcc miscompiles"},
+			[]string{`"stack_grows": "up"`, `"toolchain_images": {`, `"only": ["trixie"]`, `"why": "its gcc miscompiles"`}, "up", []string{"trixie"}},
+		{"down, on the host", Spec{Name: "toy", Triple: "riscv64-linux-gnu", StackGrows: "down", ToolchainImages: []string{}}, nil, "down", nil},
+		{"from the port of the same CPU", Spec{Name: "arm64musl", Triple: "aarch64-linux-musl", CC: "aarch64-linux-musl-gcc"}, nil, "down", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := treeWithImages(t)
+			dir, err := New(root, tt.spec)
+			require.NoError(t, err)
+			data, err := os.ReadFile(filepath.Join(dir, arch.DataFile))
+			require.NoError(t, err)
+			for _, want := range tt.wantJSON {
+				assert.Contains(t, string(data), want)
+			}
+			if tt.wantOnly == nil {
+				assert.NotContains(t, string(data), "toolchain_images")
+			}
+			if tt.wantGrows == "down" {
+				assert.NotContains(t, string(data), "stack_grows")
+			}
+			ports, err := arch.Load(filepath.Join(root, "arch"))
+			require.NoError(t, err)
+			got, err := arch.Select(ports, []string{tt.spec.Name})
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantGrows, got[0].Growth())
+			if tt.wantOnly == nil {
+				assert.Nil(t, got[0].Images)
+			} else {
+				require.NotNil(t, got[0].Images)
+				assert.Equal(t, tt.wantOnly, got[0].Images.Only)
+				assert.False(t, got[0].BuildsIn(""), "not on the host")
+			}
+		})
+	}
+	t.Run("up from the port of the same CPU", func(t *testing.T) {
+		root := treeWithImages(t)
+		up := filepath.Join(root, "arch", "arm64", arch.DataFile)
+		data, err := os.ReadFile(up)
+		require.NoError(t, err)
+		data = bytes.Replace(data, []byte(`"stack_area": 0,`), []byte(`"stack_area": 0, "stack_grows": "up", "toolchain_images": {"only": ["trixie"], "why": "why not"},`), 1)
+		require.NoError(t, os.WriteFile(up, data, 0o644))
+		spec := Guess(root, Spec{Name: "arm64musl", Triple: "aarch64-linux-musl"})
+		assert.Equal(t, "up", spec.StackGrows)
+		assert.Equal(t, []string{"trixie"}, spec.ToolchainImages)
+		assert.Equal(t, "why not", spec.ToolchainImagesWhy)
+	})
+}
+
 func TestNewRejectsBadSpecsAndWritesNothing(t *testing.T) {
 	good := Spec{Name: "toy", Triple: "riscv64-linux-gnu"}
 	with := func(f func(*Spec)) Spec { s := good; f(&s); return s }
@@ -256,10 +328,20 @@ func TestNewRejectsBadSpecsAndWritesNothing(t *testing.T) {
 			`port "toy": no predefined-macro condition known for "toy-linux-gnu": give one (SL_PREDEFINED, e.g. defined(__toy__))`},
 		{"predefined that does not parse", with(func(s *Spec) { s.Predefined = "defined(__mips__" }),
 			`port "toy": predefined-macro condition "defined(__mips__" does not parse as a preprocessor condition: missing ")" at the end`},
+		{"stack growing sideways", with(func(s *Spec) { s.StackGrows = "sideways" }),
+			`port "toy": invalid stack_grows "sideways": the direction the stack grows, down or up`},
+		{"image without a reason", with(func(s *Spec) { s.ToolchainImages = []string{"trixie"} }),
+			`port "toy": toolchain_images trixie needs a reason: why the host's release cannot build the port (SL_TOOLCHAIN_IMAGES_WHY)`},
+		{"reason without an image", with(func(s *Spec) { s.ToolchainImagesWhy = "old gcc" }),
+			`port "toy": a reason for toolchain_images (SL_TOOLCHAIN_IMAGES_WHY) but no image named (SL_TOOLCHAIN_IMAGES)`},
+		{"unknown image", with(func(s *Spec) { s.ToolchainImages, s.ToolchainImagesWhy = []string{"sid"}, "old gcc" }),
+			`port "toy": toolchain_images: unknown toolchain "sid" (known: host, bookworm, trixie)`},
+		{"the host as an image", with(func(s *Spec) { s.ToolchainImages, s.ToolchainImagesWhy = []string{"host"}, "old gcc" }),
+			`port "toy": toolchain_images: "host" is the host, no toolchain image`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := minimalTree(t)
+			root := treeWithImages(t)
 			before := snapshot(t, root)
 			_, err := New(root, tt.spec)
 			require.Error(t, err)
@@ -412,10 +494,11 @@ func TestNewWritesFPRounding(t *testing.T) {
 func TestAsk(t *testing.T) {
 	t.Run("asks for what is missing, Enter takes the default", func(t *testing.T) {
 		var out bytes.Buffer
-		spec, err := Ask(strings.NewReader("riscv64\nriscv64-linux-gnu\n\n\nrv64\n\n8\nfcsr\n"), &out, minimalTree(t), Spec{Name: "toy"})
+		spec, err := Ask(strings.NewReader("riscv64\nriscv64-linux-gnu\n\n\nrv64\n\n8\nfcsr\nsideways\nup\nsid\ntrixie\nits gcc miscompiles\n"), &out, treeWithImages(t), Spec{Name: "toy"})
 		require.NoError(t, err)
 		assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc", QEMU: "qemu-riscv64", QEMUCPU: "rv64",
-			Predefined: "defined(__riscv) && __riscv_xlen == 64", StackArea: "8", FPRounding: []string{"fcsr"}}, spec)
+			Predefined: "defined(__riscv) && __riscv_xlen == 64", StackArea: "8", FPRounding: []string{"fcsr"},
+			StackGrows: "up", ToolchainImages: []string{"trixie"}, ToolchainImagesWhy: "its gcc miscompiles"}, spec)
 		assert.Equal(t, "Target triple (e.g. riscv64-linux-gnu): "+
 			"  port \"toy\": invalid triple \"riscv64\": want <cpu>-<os>[-<abi>] in lowercase, e.g. riscv64-linux-gnu\n"+
 			"Target triple (e.g. riscv64-linux-gnu): "+
@@ -424,7 +507,20 @@ func TestAsk(t *testing.T) {
 			"QEMU CPU model [rv64]: "+
 			"Condition on the compiler's predefined macros [defined(__riscv) && __riscv_xlen == 64]: "+
 			"Bytes a callee may write above its caller's stack pointer (stack_area) [0]: "+
-			"Probe slots that hold the FP rounding mode (fp_rounding, e.g. fcsr; - for none) [-]: ", out.String())
+			"Probe slots that hold the FP rounding mode (fp_rounding, e.g. fcsr; - for none) [-]: "+
+			"Direction the stack grows (stack_grows: down or up) [down]: "+
+			"  port \"toy\": invalid stack_grows \"sideways\": the direction the stack grows, down or up\n"+
+			"Direction the stack grows (stack_grows: down or up) [down]: "+
+			"Toolchain images that alone build the port (toolchain_images, e.g. trixie; - for none: the host's release builds it) [-]: "+
+			"  port \"toy\": toolchain_images: unknown toolchain \"sid\" (known: host, bookworm, trixie)\n"+
+			"Toolchain images that alone build the port (toolchain_images, e.g. trixie; - for none: the host's release builds it) [-]: "+
+			"Why the host's release cannot build it: ", out.String())
+	})
+
+	t.Run("an image needs its reason", func(t *testing.T) {
+		_, err := Ask(strings.NewReader("trixie\n"), &bytes.Buffer{}, treeWithImages(t),
+			Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "cc", QEMU: "q", QEMUCPU: "c", Predefined: "defined(__toy__)", StackArea: "0", FPRounding: []string{"fcsr"}, StackGrows: "down"})
+		require.EqualError(t, err, `port "toy": no toolchain_images reason given`)
 	})
 
 	t.Run("what a port of the same CPU tells is not asked", func(t *testing.T) {
@@ -433,21 +529,25 @@ func TestAsk(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "0", spec.StackArea)
 		assert.Equal(t, []string{"fpcr"}, spec.FPRounding)
+		assert.Equal(t, "down", spec.StackGrows)
 		assert.NotContains(t, out.String(), "stack_area")
 		assert.NotContains(t, out.String(), "fp_rounding")
+		assert.NotContains(t, out.String(), "stack_grows")
 	})
 
 	t.Run("QEMU is asked again when there is no default", func(t *testing.T) {
 		var out bytes.Buffer
 		spec, err := Ask(strings.NewReader("toy-linux-gnu\ntoycc\n\nqemu-toy\n\ndefined(__toy__)\n"), &out, minimalTree(t), Spec{Name: "toy"})
 		require.NoError(t, err)
-		assert.Equal(t, Spec{Name: "toy", Triple: "toy-linux-gnu", CC: "toycc", QEMU: "qemu-toy", QEMUCPU: "max", Predefined: "defined(__toy__)", StackArea: "0"}, spec)
+		assert.Equal(t, Spec{Name: "toy", Triple: "toy-linux-gnu", CC: "toycc", QEMU: "qemu-toy", QEMUCPU: "max", Predefined: "defined(__toy__)", StackArea: "0",
+			StackGrows: "down", ToolchainImages: []string{}}, spec)
 		assert.Contains(t, out.String(), "QEMU user-mode binary:   an answer is needed\nQEMU user-mode binary: ")
 	})
 
 	t.Run("asks nothing when the spec is complete", func(t *testing.T) {
 		var out bytes.Buffer
-		full := Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "cc", QEMU: "q", QEMUCPU: "c", Predefined: "defined(__toy__)", StackArea: "0", FPRounding: []string{"fcsr"}}
+		full := Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "cc", QEMU: "q", QEMUCPU: "c", Predefined: "defined(__toy__)", StackArea: "0", FPRounding: []string{"fcsr"},
+			StackGrows: "down", ToolchainImages: []string{}}
 		spec, err := Ask(strings.NewReader(""), &out, minimalTree(t), full)
 		require.NoError(t, err)
 		assert.Equal(t, full, spec)
@@ -457,7 +557,8 @@ func TestAsk(t *testing.T) {
 	t.Run("end of input takes the defaults", func(t *testing.T) {
 		spec, err := Ask(strings.NewReader("s390x-linux-gnu"), &bytes.Buffer{}, minimalTree(t), Spec{Name: "toy"})
 		require.NoError(t, err)
-		assert.Equal(t, Spec{Name: "toy", Triple: "s390x-linux-gnu", CC: "s390x-linux-gnu-gcc", QEMU: "qemu-s390x", QEMUCPU: "max", Predefined: "defined(__s390x__)", StackArea: "0"}, spec)
+		assert.Equal(t, Spec{Name: "toy", Triple: "s390x-linux-gnu", CC: "s390x-linux-gnu-gcc", QEMU: "qemu-s390x", QEMUCPU: "max", Predefined: "defined(__s390x__)", StackArea: "0",
+			StackGrows: "down", ToolchainImages: []string{}}, spec)
 	})
 
 	t.Run("end of input without a triple is an error", func(t *testing.T) {
@@ -468,10 +569,11 @@ func TestAsk(t *testing.T) {
 
 func TestFromEnv(t *testing.T) {
 	env := map[string]string{"SL_TRIPLE": " riscv64-linux-gnu ", "SL_CC": "riscv64-linux-gnu-gcc-14", "SL_QEMU": "qemu-riscv64", "SL_QEMU_CPU": "rv64", "SL_ABI": "lp64d", "SL_PREDEFINED": "defined(__riscv)",
-		"SL_FP_ROUNDING": " fcsr, frm ", "SL_STACK_AREA": "0"}
+		"SL_FP_ROUNDING": " fcsr, frm ", "SL_STACK_AREA": "0", "SL_STACK_GROWS": " up ", "SL_TOOLCHAIN_IMAGES": "trixie, bookworm", "SL_TOOLCHAIN_IMAGES_WHY": " old gcc "}
 	assert.Equal(t, Spec{Name: "toy", Triple: "riscv64-linux-gnu", CC: "riscv64-linux-gnu-gcc-14", QEMU: "qemu-riscv64", QEMUCPU: "rv64", ABI: "lp64d", Predefined: "defined(__riscv)",
-		FPRounding: []string{"fcsr", "frm"}, StackArea: "0"},
+		FPRounding: []string{"fcsr", "frm"}, StackArea: "0", StackGrows: "up", ToolchainImages: []string{"trixie", "bookworm"}, ToolchainImagesWhy: "old gcc"},
 		FromEnv("toy", func(k string) string { return env[k] }))
+	assert.Equal(t, []string{}, FromEnv("toy", func(k string) string { return map[string]string{"SL_TOOLCHAIN_IMAGES": "-"}[k] }).ToolchainImages, "- is none, said")
 	assert.Equal(t, Spec{Name: "toy"}, FromEnv("toy", func(string) string { return "" }))
 }
 
