@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/stackslice/stackslice/internal/testkit"
 )
 
 // A shell waiting for a sleep stands in for `go run` waiting for mage.
@@ -78,10 +80,12 @@ func TestCommandStopsTheWholeGroupGracefully(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := Command(ctx, dir, []string{"sh", "-c", "trap 'echo got TERM; exit 7' TERM; sleep 30 & pwd; wait"})
-	var out strings.Builder
+	var out testkit.Buffer
 	cmd.Stdout = &out
 	require.NoError(t, cmd.Start())
-	time.Sleep(200 * time.Millisecond)
+	// pwd runs after the trap is set: a fixed pause lost that race on a
+	// loaded machine, and the shell died of a SIGTERM it did not yet trap.
+	require.Eventually(t, func() bool { return out.String() != "" }, 30*time.Second, 10*time.Millisecond)
 	start := time.Now()
 	cancel()
 	_ = cmd.Wait()
