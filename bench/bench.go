@@ -104,9 +104,15 @@ type Figure struct {
 // Count is a deterministic figure of one contender at one size: guest
 // instructions, and the core's heap allocations, per switch.
 type Count struct {
-	Contender       string  `json:"contender"`
-	Bytes           int     `json:"bytes"`
-	Instructions    float64 `json:"instructions_per_switch"`
+	Contender    string  `json:"contender"`
+	Bytes        int     `json:"bytes"`
+	Instructions float64 `json:"instructions_per_switch"`
+	// OwnInstructions leaves out glibc's memcpy family (whose variant
+	// depends on the CPU): the count the baseline holds.
+	OwnInstructions float64 `json:"own_instructions_per_switch"`
+	// MemcpyVariant names the memcpy functions that ran, most instructions
+	// first.
+	MemcpyVariant   string  `json:"memcpy_variant,omitempty"`
 	AllocsPerSwitch float64 `json:"allocs_per_switch"`
 }
 
@@ -116,10 +122,13 @@ type Arch struct {
 	Runner   string `json:"runner"` // "native" or the QEMU binary and version
 	Emulated bool   `json:"emulated"`
 	// Counter says how instructions were counted.
-	Counter string   `json:"counter"`
-	Figures []Figure `json:"figures"`
-	Counts  []Count  `json:"counts"`
-	Notes   []string `json:"notes,omitempty"`
+	Counter string `json:"counter"`
+	// MemcpyVariant is glibc's memcpy that stackslice's copies ran (the
+	// CPU picks it).
+	MemcpyVariant string   `json:"memcpy_variant,omitempty"`
+	Figures       []Figure `json:"figures"`
+	Counts        []Count  `json:"counts"`
+	Notes         []string `json:"notes,omitempty"`
 }
 
 // Figure finds a contender's figure at a size.

@@ -49,11 +49,14 @@ func WriteText(w io.Writer, r Result) {
 		tw.Flush()
 		fmt.Fprintf(w, "%s: per switch (memcpy: per copy), by %s\n", a.Arch, a.Counter)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "contender\tbytes\tinstructions\theap allocations\t")
+		fmt.Fprintln(tw, "contender\tbytes\tinstructions\tbesides memcpy\theap allocations\t")
 		for _, c := range a.Counts {
-			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.3g\t\n", c.Contender, Size(c.Bytes), c.Instructions, c.AllocsPerSwitch)
+			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%.3g\t\n", c.Contender, Size(c.Bytes), c.Instructions, c.OwnInstructions, c.AllocsPerSwitch)
 		}
 		tw.Flush()
+		if a.MemcpyVariant != "" {
+			fmt.Fprintf(w, "%s: glibc's memcpy measured: %s\n", a.Arch, a.MemcpyVariant)
+		}
 		for _, n := range a.Notes {
 			fmt.Fprintf(w, "note: %s\n", n)
 		}
@@ -61,6 +64,13 @@ func WriteText(w io.Writer, r Result) {
 	for _, reg := range r.Regressions {
 		fmt.Fprintf(w, "REGRESSION: %s\n", reg)
 	}
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
 }
 
 // WriteJSON writes r as indented JSON.
@@ -97,7 +107,7 @@ func (s sizeTicks) Ticks(lo, hi float64) []plot.Tick {
 // depend on the slice) as flat dashed lines across the plot.
 func WriteSVG(w io.Writer, r Result, a Arch) error {
 	p := plot.New()
-	title := fmt.Sprintf("switch cost, %s (%s)", a.Arch, r.Machine)
+	title := fmt.Sprintf("switch cost, %s (%s; memcpy: %s)", a.Arch, r.Machine, orUnknown(a.MemcpyVariant))
 	if a.Emulated {
 		title = fmt.Sprintf("%s under %s: EMULATED, no speed", a.Arch, a.Runner)
 	}
@@ -206,10 +216,11 @@ func Markdown(r Result, a Arch) string {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\n%s, %s; minimum of %d interleaved runs.\n\n", a.Arch, a.Runner, r.Rounds)
-	b.WriteString("| per switch (memcpy: per copy) | bytes | instructions | heap allocations |\n|---|---|---|---|\n")
+	fmt.Fprintf(&b, "\n%s, %s, on %s; glibc's memcpy: %s; minimum of %d interleaved runs.\n\n",
+		a.Arch, a.Runner, r.Machine, orUnknown(a.MemcpyVariant), r.Rounds)
+	b.WriteString("| per switch (memcpy: per copy) | bytes | instructions | besides memcpy | heap allocations |\n|---|---|---|---|---|\n")
 	for _, c := range a.Counts {
-		fmt.Fprintf(&b, "| %s | %s | %.1f | %.3g |\n", c.Contender, Size(c.Bytes), c.Instructions, c.AllocsPerSwitch)
+		fmt.Fprintf(&b, "| %s | %s | %.1f | %.1f | %.3g |\n", c.Contender, Size(c.Bytes), c.Instructions, c.OwnInstructions, c.AllocsPerSwitch)
 	}
 	return b.String()
 }
