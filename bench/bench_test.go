@@ -2,15 +2,19 @@ package bench
 
 import (
 	"bytes"
+	"context"
+	"debug/elf"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/internal/testkit"
 )
 
@@ -345,4 +349,38 @@ func TestCopyFeatures(t *testing.T) {
 	assert.Equal(t, "avx2, erms", copyFeatures("fpu sse2 avx avx2 erms"))
 	assert.Equal(t, "no avx2, erms", copyFeatures("fpu sse2 avx erms"))
 	assert.Equal(t, "", copyFeatures(""))
+}
+
+// copyRanges finds the code of glibc's memcpy in the benchmark's static
+// binaries: at its symbol on amd64, behind its .opd descriptor on ppc64
+// (ELFv1), where QEMU's trace names no symbol.
+func TestCopyRangesInTheBenchmark(t *testing.T) {
+	testkit.Integration(t)
+	root := testkit.Root(t)
+	ports, err := arch.Load(filepath.Join(root, "arch"))
+	require.NoError(t, err)
+	for _, name := range []string{"amd64", "ppc64"} {
+		t.Run(name, func(t *testing.T) {
+			i := slices.IndexFunc(ports, func(p arch.Port) bool { return p.Name == name })
+			require.GreaterOrEqual(t, i, 0)
+			dir := t.TempDir()
+			bin, err := Compile(context.Background(), ports[i], builtIn{libaco: HasLibaco(ports[i])}, Options{Root: root, BinDir: dir})
+			require.NoError(t, err)
+			ranges, err := copyRanges(bin)
+			require.NoError(t, err)
+			f, err := elf.Open(bin)
+			require.NoError(t, err)
+			defer f.Close()
+			text := f.Section(".text")
+			require.NotNil(t, text)
+			var names []string
+			for _, r := range ranges {
+				names = append(names, r.name)
+				assert.True(t, r.lo >= text.Addr && r.hi <= text.Addr+text.Size, "%s's code [%#x, %#x) lies in .text", r.name, r.lo, r.hi)
+				assert.Less(t, r.lo, r.hi)
+			}
+			// amd64's memcpy is an ifunc: its variants are what runs.
+			assert.True(t, slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, "memcpy") }), "a memcpy among %v", names)
+		})
+	}
 }
