@@ -65,7 +65,7 @@ func TestLoadRejectsBadAsm(t *testing.T) {
 		{"negative stack_area", `"stack_area":0,`, `"stack_area":-8,`, "stack_area -8: the bytes a callee may write"},
 		{"bad class", `"class":"GPR"`, `"class":"general"`, `asm.registers[0]: class "general" is none of GPR, FP, vector, control`},
 		{"bad regexp", `"r[0-9]+"`, `"r[0-9"`, `asm.registers[0]: names "r[0-9" is no regular expression`},
-		{"bad form", `"st":{"form":"single"}`, `"st":{"form":"double"}`, `asm.saves.st: form "double" is none of single, pair, span, implicit, indexed, list`},
+		{"bad form", `"st":{"form":"single"}`, `"st":{"form":"double"}`, `asm.saves.st: form "double" is none of single, pair, span, implicit, indexed, based, list`},
 		{"pair without single", `"st":{"form":"single"}`, `"stp":{"form":"pair"}`, `asm.saves.stp: a pair form needs "single"`},
 		{"list without width", `"st":{"form":"single"}`, `"movem.l":{"form":"list"}`, `asm.saves.movem.l: a list form needs "width"`},
 		{"register_last on a pair", `"ld":{"form":"single"}`, `"ldp":{"form":"pair","single":"ld","register_last":true}`, `asm.restores.ldp: register_last goes with the single and list forms only`},

@@ -99,6 +99,7 @@ var Forms = []string{
 	"span",     // a register range to adjacent slots: stmg %r6, %r14, 8(%r15); stmw %r14, 16(%r1) (with last)
 	"implicit", // a register named by the instruction: stmxcsr 0(%rsp); without an operand where it finds the memory itself: flushw
 	"indexed",  // one register, its address in two registers: stvx %v20, %r1, %r12
+	"based",    // one register, its address a base register and an offset written as two operands: st.d $s0, $sp, 9*8 (LoongArch)
 	"list",     // a register list, one operand of registers and first-last ranges joined by / or , (in braces or not), to adjacent slots in the order written: movem.l %d2-%d7/%a2-%a6, 2*4(%sp)
 }
 

@@ -21,6 +21,8 @@
 #include "armel/switch.S"
 #elif defined(__hppa__) && !defined(__LP64__)
 #include "hppa/switch.S"
+#elif defined(__loongarch__) && __loongarch_grlen == 64
+#include "loong64/switch.S"
 #elif defined(__m68k__) && !defined(__mcoldfire__)
 #include "m68k/switch.S"
 #elif defined(__mips__) && _MIPS_SIM == _ABIO32 && defined(__mips_hard_float) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__

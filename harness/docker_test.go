@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/docker"
 	"github.com/stackslice/stackslice/docker/dockertest"
 	"github.com/stackslice/stackslice/internal/testkit"
@@ -106,15 +107,26 @@ func TestToolchainImagesRunTheSuite(t *testing.T) {
 	assert.Empty(t, left)
 }
 
-// A port that builds only in a toolchain image (sh4: trixie), asked for on
-// a default run with the engine up, runs in that image, started for it
-// alone, and passes there: never skipped, never built on the host.
+// Every port that builds only in a toolchain image (toolchain_images in
+// its port.json: sh4, loong64), asked for on a default run with the engine
+// up, runs in the first image it names, started for it there: nothing is
+// skipped, and the reports name the image with its gcc and QEMU.
 func TestImageOnlyPortRunsInItsImage(t *testing.T) {
 	e := engine(t)
+	versions := map[string]struct{ gcc, qemu string }{"trixie": {"14.", "10.0."}}
+	image := map[string]arch.Port{}
+	var names []string
+	for _, p := range toolchaintest.Ports(t, testkit.Root(t)) {
+		if p.Images != nil {
+			image[p.Name] = p
+			names = append(names, p.Name)
+		}
+	}
+	require.NotEmpty(t, names, "no port.json has toolchain_images")
 	out := t.TempDir()
 	var log bytes.Buffer
 	started := time.Now()
-	runs, err := Test(context.Background(), Options{Ports: []string{"sh4"}, Builds: []string{"gcc-O2"}, OutDir: out, Out: &log})
+	runs, err := Test(context.Background(), Options{Ports: names, Builds: []string{"gcc-O2"}, OutDir: out, Out: &log})
 	t.Logf("in %s:\n%s", time.Since(started).Round(time.Second), log.String())
 	require.NoError(t, err)
 	require.NotEmpty(t, runs)
@@ -124,23 +136,30 @@ func TestImageOnlyPortRunsInItsImage(t *testing.T) {
 	rep, err := jsonreport.Read(f)
 	require.NoError(t, err)
 	require.Len(t, rep.Runs, len(runs))
-	builds := map[string]bool{}
+	ran := map[string]bool{}
 	for _, r := range rep.Runs {
-		builds[r.Build] = true
-		assert.Equal(t, "sh4", r.Arch)
-		assert.Equal(t, "trixie", r.Toolchain, "%s %s", r.Arch, r.Build)
-		assert.Empty(t, r.Skipped, r.Build)
-		assert.True(t, r.OK, r.Build)
-		assert.Contains(t, r.Compiler, "gcc 14.", r.Build)
-		assert.Contains(t, r.Runner, "qemu-sh4 10.0.", r.Build)
+		p, ok := image[r.Arch]
+		require.True(t, ok, "run of %s, which builds on the host", r.Arch)
+		want := p.Images.Only[0]
+		v, ok := versions[want]
+		require.True(t, ok, "%s: the test knows no gcc and QEMU versions of image %q", r.Arch, want)
+		ran[r.Arch+" "+r.Build] = true
+		assert.Equal(t, want, r.Toolchain, "%s %s", r.Arch, r.Build)
+		assert.Empty(t, r.Skipped, "%s %s", r.Arch, r.Build)
+		assert.True(t, r.OK, "%s %s", r.Arch, r.Build)
+		assert.NotEmpty(t, r.Cases, "%s %s", r.Arch, r.Build)
+		assert.Contains(t, r.Compiler, "gcc "+v.gcc, "%s %s", r.Arch, r.Build)
+		assert.Contains(t, r.Runner, p.QEMU+" "+v.qemu, "%s %s", r.Arch, r.Build)
 		for _, c := range r.Cases {
-			assert.Equal(t, "trixie", c.Toolchain)
+			assert.Equal(t, want, c.Toolchain, "%s %s", r.Arch, c.Case)
 		}
 	}
-	assert.True(t, builds["gcc-O2"], "no gcc-O2 run: %v", builds)
 	summary, err := os.ReadFile(filepath.Join(out, report.MarkdownFile))
 	require.NoError(t, err)
-	assert.Contains(t, string(summary), "sh4@trixie")
+	for _, name := range names {
+		assert.True(t, ran[name+" gcc-O2"], "no gcc-O2 run of %s: %v", name, ran)
+		assert.Contains(t, string(summary), name+"@"+image[name].Images.Only[0])
+	}
 	assert.NotContains(t, string(summary), "skipped")
 	left, err := e.Containers(context.Background())
 	require.NoError(t, err)

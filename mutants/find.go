@@ -372,6 +372,13 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 			return Site{}, errors.New("expected a register and a base and an index register")
 		}
 		regs(l.ops[0])
+	case based:
+		// LoongArch writes a frame slot as two operands, st.d $s0, $sp, 9*8:
+		// the base must be a register and the offset none.
+		if len(l.ops) != 3 || !in.isRegister(l.ops[0]) || !in.isRegister(l.ops[1]) || in.isRegister(l.ops[2]) {
+			return Site{}, errors.New("expected a register, a base register and an offset")
+		}
+		regs(l.ops[0])
 	case pair:
 		if len(l.ops) == 4 {
 			return Site{}, errors.New("a pair with writeback cannot lose one register and keep the frame; allocate the frame first")

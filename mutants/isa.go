@@ -34,6 +34,7 @@ const (
 	span     form = "span"
 	implicit form = "implicit"
 	indexed  form = "indexed"
+	based    form = "based"
 	list     form = "list"
 )
 

@@ -153,6 +153,24 @@ func TestFindReadsEveryForm(t *testing.T) {
 	ld	s0, 8(sp)
 	fld	fs0, 16(sp)
 	ret`, []string{"save s0 GPR", "save fs0 FP", "save fcsr (t0) control", "restore fcsr (t0) control", "restore s0 GPR", "restore fs0 FP"}},
+		// LoongArch writes the frame slot as two operands, base and offset;
+		// $r23 is s0, and fcsr0 comes through a scratch register.
+		{"loong64: base and offset operands, fcsr0 through t0", "loong64", `
+	/* 1. save */
+	addi.d	$sp, $sp, -FRAME	/* sl:not-a-save: the frame */
+	st.d	$ra, $sp, 3*8
+	st.d	$r23, $sp, 2*8
+	fst.d	$fs0, $sp, 1*8
+	movfcsr2gr	$t0, $fcsr0	/* sl:not-a-save: fcsr0 through t0 */
+	st.d	$t0, $sp, 0*8
+	/* 5. restore */
+	ld.d	$t0, $sp, 0*8
+	movgr2fcsr	$fcsr0, $t0	/* sl:not-a-save: fcsr0 from t0 */
+	fld.d	$fs0, $sp, 1*8
+	ld.d	$r23, $sp, 2*8
+	ld.d	$ra, $sp, 3*8
+	jr	$ra`, []string{"save ra GPR", "save r23 GPR", "save fs0 FP", "save fcsr0 (t0) control",
+			"restore fcsr0 (t0) control", "restore fs0 FP", "restore r23 GPR", "restore ra GPR"}},
 		{"mips o32: $-registers, FCSR through t0, the delay slot after jr", "mipsel", `
 	/* 1. save */
 	addiu	$sp, $sp, -8*4	/* sl:not-a-save: the frame */
@@ -251,6 +269,8 @@ func TestFindRefusesWhatItCannotRead(t *testing.T) {
 		{"pair with writeback", "/* 1. save */\n\tstp\tx29, x30, [sp, #-16]!\n/* 2. */",
 			"a pair or range with writeback cannot lose one register and keep the frame; allocate the frame first"},
 		{"store without a slot", "/* 1. save */\n\tstr\tx19, x20\n/* 2. */", "expected a frame slot"},
+		{"a based store without an offset", "/* 1. save */\n\tst.d\t$s0, $sp\n/* 2. */", "expected a register, a base register and an offset"},
+		{"a based store indexed by a register", "/* 1. save */\n\tst.d\t$s0, $sp, $t0\n/* 2. */", "expected a register, a base register and an offset"},
 		// A list that moves its base cannot lose a register and keep the
 		// others' slots either.
 		{"list with predecrement", "/* 1. save */\n\tmovem.l\t%d2-%d7/%a2-%a6, -(%sp)\n/* 2. */",
@@ -288,6 +308,9 @@ func TestFindRefusesWhatItCannotRead(t *testing.T) {
 			}
 			if strings.HasPrefix(tt.name, "control word") {
 				in = isaOf(t, "amd64")
+			}
+			if strings.HasPrefix(tt.name, "a based store") {
+				in = isaOf(t, "loong64")
 			}
 			_, err := Find(tt.src, in)
 			require.Error(t, err)

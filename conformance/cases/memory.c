@@ -233,22 +233,28 @@ void case_memory_many_kept_buffers(void) {
     static sl_coro *cs[MANY];
     struct sl_mem_stats before, held, after;
     sl_mem_stats(&before);
-    size_t saved = 0;
+    size_t saved = 0, kept = 0;
+    static size_t first[MANY];
     for (int i = 0; i < MANY; i++) {
         cs[i] = sl_new(yield_at_depth, NULL);
         EXPECT(cs[i] != NULL);
         EXPECT_EQ(sl_switch(cs[i], (void *)(uintptr_t)(i % 7 * 100 + 1), NULL), 0);
+        first[i] = sl_saved_bytes(cs[i]);
     }
     /* Each one resumed and suspended again: all hold a kept buffer. */
     for (int i = 0; i < MANY; i++) {
         depth(cs[i], (size_t)(i % 5 * 100));
-        saved += sl_saved_bytes(cs[i]);
+        size_t now = sl_saved_bytes(cs[i]);
+        saved += now;
+        kept += now > first[i] ? now : first[i];
     }
     sl_mem_stats(&held);
     long live = held.live_bytes - before.live_bytes;
-    /* Bounded: what they save, rounded up to the buffer step, plus the
-     * coroutines themselves. */
-    EXPECT(live <= (long)saved + MANY * (256L + 256L) + 64 * 1024);
+    /* Bounded: the deepest each saved (a buffer keeps the size of its
+     * deepest save, up to the shrink threshold), rounded up to the buffer
+     * step, plus the coroutines themselves (bounded by what each saved
+     * last, loong64's gcc -O0 frames went over by a byte or two each). */
+    EXPECT(live <= (long)kept + MANY * (256L + 256L) + 64 * 1024);
     EXPECT(held.live_blocks - before.live_blocks <= 2L * MANY + 1);
     for (int i = 0; i < MANY; i++) {
         EXPECT_EQ(sl_switch(cs[i], (void *)SIZE_MAX, NULL), 0);
@@ -257,7 +263,7 @@ void case_memory_many_kept_buffers(void) {
     sl_mem_stats(&after);
     EXPECT(after.live_blocks - before.live_blocks <= 1);
     EXPECT(after.live_bytes - before.live_bytes < 4096);
-    printf("%d coroutines with kept buffers: %zu bytes saved, %ld bytes live in %ld blocks\n", MANY, saved, live,
+    printf("%d coroutines with kept buffers: %zu bytes saved (%zu at their deepest), %ld bytes live in %ld blocks\n", MANY, saved, kept, live,
            held.live_blocks - before.live_blocks);
 }
 
