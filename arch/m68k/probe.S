@@ -29,15 +29,22 @@
  *   3*4             the caller's FPCR
  *   4*4 .. 14*4     the caller's d2-d7, a2-a6
  *   15*4 .. 32*4    the caller's fp2-fp7, 12 bytes each
- *   33*4            return address
- *   34*4 .. 37*4    own arguments: load, seen, to, via */
+ *   33*4            2 bytes of padding
+ *   FRAME           return address
+ *   FRAME+1*4 ..    own arguments: load, seen, to, via
+ *
+ * The padding leaves %sp 2 bytes off a multiple of 4 at the call of via:
+ * the m68k ABI aligns the stack to 2 bytes only, and gcc keeps it aligned
+ * to 4 in its own frames, so every switch of the canary cases (through
+ * sl_switch, or straight into the port) is the one place where the core
+ * and the port meet a stack pointer aligned to 2 only. */
 #define GPRS	d2, d3, d4, d5, d6, d7, a2, a3, a4, a5, a6
 #define FPRS	fp2, fp3, fp4, fp5, fp6, fp7
 #define LOW	4	/* the low word of a 64-bit slot: big-endian */
 #define FPCR	3*4
 #define SAVED	4*4
 #define SAVED_FP	15*4
-#define FRAME	33*4
+#define FRAME	33*4+2
 #define LOAD	FRAME+1*4
 #define SEEN	FRAME+2*4
 #define TO	FRAME+3*4
@@ -98,7 +105,7 @@
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch
 	/* 1. save the caller's callee-saved registers and FP control state */
-	lea	-FRAME(%sp), %sp
+	suba.w	#FRAME, %sp
 	fmove.l	%fpcr, FPCR(%sp)
 	movem.l	%d2-%d7/%a2-%a6, SAVED(%sp)
 	fmovem.x	%fp2-%fp7, SAVED_FP(%sp)
