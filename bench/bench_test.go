@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -383,4 +384,43 @@ func TestCopyRangesInTheBenchmark(t *testing.T) {
 			assert.True(t, slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, "memcpy") }), "a memcpy among %v", names)
 		})
 	}
+}
+
+// The counts the baseline holds do not depend on the memcpy variant the
+// CPU picks: with glibc told to ignore AVX2, AVX-512 and ERMS, amd64 runs
+// __memcpy_sse2_unaligned, the whole count per switch rises and the count
+// besides memcpy stays the same.
+func TestCountsBesidesMemcpyHoldOnACPUWithoutAVX2(t *testing.T) {
+	testkit.Integration(t)
+	if runtime.GOARCH != "amd64" {
+		t.Skipf("glibc's x86-64 tunables; the host is %s", runtime.GOARCH)
+	}
+	root := testkit.Root(t)
+	ports, err := arch.Load(filepath.Join(root, "arch"))
+	require.NoError(t, err)
+	i := slices.IndexFunc(ports, func(p arch.Port) bool { return p.Name == "amd64" })
+	require.GreaterOrEqual(t, i, 0)
+	dir := t.TempDir()
+	bin, err := Compile(context.Background(), ports[i], builtIn{}, Options{Root: root, BinDir: dir})
+	require.NoError(t, err)
+	perSwitch := func() (all, own float64, variant string) {
+		var tallies [2]tally
+		for k, n := range []int{nativeTrips1, nativeTrips2} {
+			got, _, err := callgrind{dir: dir}.Count(context.Background(), bin, []string{"count", Stackslice, "1024", fmt.Sprint(n)})
+			require.NoError(t, err)
+			tallies[k] = got
+		}
+		per := float64(2 * (nativeTrips2 - nativeTrips1))
+		return float64(tallies[1].total-tallies[0].total) / per, float64(tallies[1].own()-tallies[0].own()) / per, tallies[1].variant(tallies[0])
+	}
+	all, own, variant := perSwitch()
+	if strings.Contains(variant, "sse2") {
+		t.Skipf("the host's memcpy is already %s: no variant to move from", variant)
+	}
+	t.Setenv("GLIBC_TUNABLES", "glibc.cpu.hwcaps=-AVX2,-AVX_Fast_Unaligned_Load,-AVX512F,-AVX512VL,-ERMS")
+	sseAll, sseOwn, sseVariant := perSwitch()
+	require.NotEqual(t, variant, sseVariant, "the tunables changed the variant")
+	assert.Contains(t, sseVariant, "sse2")
+	assert.Greater(t, sseAll, all*1.05, "the whole count moves with the variant (%s: %.1f, %s: %.1f)", variant, all, sseVariant, sseAll)
+	assert.InDelta(t, own, sseOwn, own*0.01, "the count besides memcpy does not (to within 1 %%, far inside the baseline's %.0f %%)", 100*Tolerance)
 }
