@@ -21,7 +21,7 @@ func WriteDeclarations(w io.Writer, bases []arch.Port) error {
 	for _, b := range build.Matrix {
 		builds = append(builds, b.Name)
 	}
-	fmt.Fprintf(w, "style: %q (a source defining sl_arch_switch, core/port.h) or %q (an SLP-style header defining slp_switch)\n", StyleSL, StyleSLP)
+	fmt.Fprintf(w, "style: %q (a source defining sl_arch_switch, core/port.h), %q (an SLP-style header defining slp_switch(void)) or %q (a stacklet-style header defining slp_switch(save_state, restore_state, extra))\n", StyleSL, StyleSLP, StyleStacklet)
 	fmt.Fprintf(w, "unsupported_builds may name: %s\n", strings.Join(builds, ", "))
 	for _, p := range bases {
 		slots, err := p.Slots()

@@ -39,6 +39,10 @@ const (
 	// StyleSLP is an SLP-style header defining slp_switch() with
 	// SLP_SAVE_STATE and SLP_RESTORE_STATE: foreign/adapter makes it a port.
 	StyleSLP = "slp"
+	// StyleStacklet is a callback-style header (PyPy's stacklet) defining
+	// slp_switch(save_state, restore_state, extra): foreign/adapter makes
+	// it a port, on the SLP trampoline.
+	StyleStacklet = "stacklet"
 )
 
 // Spec is a foreign port's port.json.
@@ -211,17 +215,21 @@ func resolve(s Spec, dir string, bases []arch.Port) (arch.Port, error) {
 	case StyleSL:
 		p.Foreign.Switch = []string{file}
 		p.Foreign.Flags[file] = flags
-	case StyleSLP:
+	case StyleSLP, StyleStacklet:
 		root := filepath.Dir(filepath.Dir(p.Dir)) // arch/<base> → the repository
-		c, tramp := filepath.Join(root, "foreign", "adapter", "slp.c"), filepath.Join(p.Dir, arch.SLPFile)
+		c, tramp := filepath.Join(root, "foreign", "adapter", s.Style+".c"), filepath.Join(p.Dir, arch.SLPFile)
 		if _, err := os.Stat(tramp); err != nil {
-			return arch.Port{}, fmt.Errorf("style %q: no SLP trampoline for %s: add arch/%s/%s (docs/adding-a-port.md)", StyleSLP, s.Base, s.Base, arch.SLPFile)
+			return arch.Port{}, fmt.Errorf("style %q: no SLP trampoline for %s: add arch/%s/%s (docs/adding-a-port.md)", s.Style, s.Base, s.Base, arch.SLPFile)
 		}
 		p.Foreign.Switch = []string{c, tramp}
-		p.Foreign.Flags[c] = append(flags, fmt.Sprintf("-DSL_SLP_HEADER=%q", file), fmt.Sprintf("-DSL_SLP_AREA=%d", *p.StackArea))
+		if s.Style == StyleSLP {
+			p.Foreign.Flags[c] = append(flags, fmt.Sprintf("-DSL_SLP_HEADER=%q", file), fmt.Sprintf("-DSL_SLP_AREA=%d", *p.StackArea))
+		} else {
+			p.Foreign.Flags[c] = append(flags, fmt.Sprintf("-DSL_STACKLET_HEADER=%q", file))
+		}
 		p.Foreign.Inputs = []string{file}
 	default:
-		return arch.Port{}, fmt.Errorf("style %q: use %q (it defines sl_arch_switch) or %q (an SLP-style header defining slp_switch)", s.Style, StyleSL, StyleSLP)
+		return arch.Port{}, fmt.Errorf("style %q: use %q (it defines sl_arch_switch), %q (an SLP-style header defining slp_switch(void)) or %q (a stacklet-style header defining slp_switch(save_state, restore_state, extra))", s.Style, StyleSL, StyleSLP, StyleStacklet)
 	}
 	if err := recordProvenance(&p, s, dir, cflags); err != nil {
 		return arch.Port{}, err
@@ -301,7 +309,7 @@ func switchFile(s Spec, dir string) (string, error) {
 		return "", fmt.Errorf("switch source %s: not a file", file)
 	}
 	ext := filepath.Ext(file)
-	ok := map[string][]string{StyleSL: {".S", ".s", ".c"}, StyleSLP: {".h", ".c"}}[s.Style]
+	ok := map[string][]string{StyleSL: {".S", ".s", ".c"}, StyleSLP: {".h", ".c"}, StyleStacklet: {".h", ".c"}}[s.Style]
 	if ok != nil && !slices.Contains(ok, ext) {
 		return "", fmt.Errorf("switch source %s: style %q takes %s", file, s.Style, strings.Join(ok, ", "))
 	}

@@ -32,7 +32,7 @@ func TestRegistryAndPath(t *testing.T) {
 	ports, err := Load(archDir(t), Dirs(root, filepath.Join(root, "foreign", "testdata")))
 	require.NoError(t, err)
 	var want []string
-	for _, pattern := range []string{"slp-example-*", "testdata/slp-leaky-*"} {
+	for _, pattern := range []string{"*-example-*", "testdata/*-leaky-*"} {
 		dirs, err := filepath.Glob(filepath.Join(root, "foreign", pattern))
 		require.NoError(t, err)
 		for _, d := range dirs {
@@ -42,24 +42,34 @@ func TestRegistryAndPath(t *testing.T) {
 	sort.Strings(want)
 	assert.Equal(t, want, arch.Names(ports))
 	assert.Contains(t, want, "slp-leaky-mips")
+	assert.Contains(t, want, "stacklet-leaky-amd64")
 	for _, p := range ports {
 		require.NotNil(t, p.Foreign)
+		// Each fixture's name starts with its style, whose adapter it compiles.
+		style := p.Name[:strings.Index(p.Name, "-")]
+		adapter := filepath.Join(root, "foreign", "adapter", style+".c")
 		// Inherited from the base, but with the adapter in place of switch.S.
 		assert.Equal(t, strings.TrimPrefix(p.Name[strings.LastIndex(p.Name, "-")+1:], ""), p.Arch())
-		assert.Contains(t, p.Sources(), filepath.Join(root, "foreign", "adapter", "slp.c"))
-		assert.Contains(t, p.Sources(), filepath.Join(root, "arch", p.Arch(), arch.SLPFile))
+		assert.Equal(t, []string{adapter, filepath.Join(root, "arch", p.Arch(), arch.SLPFile), filepath.Join(root, "arch", p.Arch(), "probe.S")}, p.Sources())
 		assert.Contains(t, p.Sources(), filepath.Join(root, "arch", p.Arch(), "probe.S"))
 		assert.NotContains(t, p.Sources(), filepath.Join(root, "arch", p.Arch(), "switch.S"))
 		assert.Len(t, p.Foreign.SHA256, 64)
 		assert.Equal(t, []string{p.Foreign.SwitchFile}, p.Foreign.Inputs)
-		assert.Contains(t, p.Foreign.Flags[filepath.Join(root, "foreign", "adapter", "slp.c")], "-DSL_SLP_HEADER=\""+p.Foreign.SwitchFile+"\"")
-		assert.Contains(t, p.Foreign.Flags[filepath.Join(root, "foreign", "adapter", "slp.c")], fmt.Sprintf("-DSL_SLP_AREA=%d", *p.StackArea))
+		if style == StyleSLP {
+			assert.Contains(t, p.Foreign.Flags[adapter], "-DSL_SLP_HEADER=\""+p.Foreign.SwitchFile+"\"")
+			assert.Contains(t, p.Foreign.Flags[adapter], fmt.Sprintf("-DSL_SLP_AREA=%d", *p.StackArea))
+		} else {
+			require.Equal(t, StyleStacklet, style, p.Name)
+			assert.Contains(t, p.Foreign.Flags[adapter], "-DSL_STACKLET_HEADER=\""+p.Foreign.SwitchFile+"\"")
+			assert.NotContains(t, strings.Join(p.Foreign.Flags[adapter], " "), "SL_SLP_AREA", "the stacklet adapter slices from the stack pointer save_state gets")
+		}
 	}
 	// Never part of our own ports (test:all, port:list, the every-port tests).
 	own, err := arch.Load(archDir(t))
 	require.NoError(t, err)
 	for _, p := range own {
 		assert.NotContains(t, p.Name, "slp-")
+		assert.NotContains(t, p.Name, "stacklet-")
 		assert.Nil(t, p.Foreign)
 	}
 }
@@ -209,7 +219,8 @@ func TestUnclaimedRegistersAreReadFromTheSource(t *testing.T) {
 		filepath.Join(root, "foreign", "testdata", "hazards", "stale-address-arm64", "switch.h")+`"}`)
 	ports, err := Load(archDir(t), append(Dirs(root, filepath.Join(root, "foreign", "testdata")), hazards))
 	require.NoError(t, err)
-	want := map[string][]string{"slp-leaky-amd64": {"r15"}, "slp-leaky-arm64": {"x28"}, "slp-leaky-mips": {"s7"}, "slp-leaky-powerpc": {"r29"}}
+	want := map[string][]string{"slp-leaky-amd64": {"r15"}, "slp-leaky-arm64": {"x28"}, "slp-leaky-mips": {"s7"}, "slp-leaky-powerpc": {"r29"},
+		"stacklet-leaky-amd64": {"rbp"}, "stacklet-leaky-arm64": {"x21"}}
 	for _, p := range ports {
 		assert.Empty(t, p.Foreign.ClaimsUnread, p.Name)
 		assert.Equal(t, want[p.Name], p.Foreign.Unclaimed, p.Name)

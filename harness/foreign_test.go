@@ -24,7 +24,7 @@ import (
 )
 
 // foreignFixtures names the folders of foreign/ that pattern matches
-// (slp-example-*, testdata/slp-leaky-*), none missing.
+// (*-example-*, testdata/*-leaky-*), none missing.
 func foreignFixtures(t *testing.T, pattern string) []string {
 	t.Helper()
 	dirs, err := filepath.Glob(filepath.Join(testkit.Root(t), "foreign", pattern, "port.json"))
@@ -60,6 +60,14 @@ func TestForeignPortsAreJudged(t *testing.T) {
 	variant(t, path, "leaky-undeclared-arm64", "testdata/slp-leaky-arm64", "arm64", "")
 	variant(t, path, "stale-gap-amd64", "slp-example-amd64", "amd64", fp)
 	variant(t, path, "unsupported-amd64", "slp-example-amd64", "amd64", `, "unsupported_builds": {"gcc-O0": "said to fail"}`)
+	// A header whose STACK_MAGIC is not the base's area (Stackless's and
+	// greenlet's ppc headers) runs: its own #define is read, not asserted.
+	magic, err := os.ReadFile(filepath.Join(testkit.Root(t), "foreign", "slp-example-amd64", "switch.h"))
+	require.NoError(t, err)
+	require.Contains(t, string(magic), "#define STACK_MAGIC 0\n")
+	require.NoError(t, os.MkdirAll(filepath.Join(path, "magic-amd64"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(path, "magic-amd64", "switch.h"), []byte(strings.Replace(string(magic), "#define STACK_MAGIC 0\n", "#define STACK_MAGIC 3\n", 1)), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(path, "magic-amd64", "port.json"), []byte(`{"name": "magic-amd64", "base": "amd64", "style": "slp", "switch": "switch.h", "cflags": ["-DSTACK_MAGIC=0"]}`), 0o644))
 	var out bytes.Buffer
 	runs, err := Test(context.Background(), Options{
 		Foreign: []string{"all"}, ForeignPath: filepath.Join(testkit.Root(t), "foreign", "testdata") + ":" + path,
@@ -71,9 +79,9 @@ func TestForeignPortsAreJudged(t *testing.T) {
 	for _, r := range runs {
 		byPort[r.Port] = r
 	}
-	examples := foreignFixtures(t, "slp-example-*")
-	leaky := foreignFixtures(t, "testdata/slp-leaky-*")
-	require.Len(t, byPort, len(examples)+len(leaky)+4, "the repository's examples, the leaky fixtures and the four variants; none of our own ports")
+	examples := foreignFixtures(t, "*-example-*")
+	leaky := foreignFixtures(t, "testdata/*-leaky-*")
+	require.Len(t, byPort, len(examples)+len(leaky)+5, "the repository's examples, the leaky fixtures and the five variants; none of our own ports")
 	failures := func(r conformance.Run) string {
 		var b strings.Builder
 		for _, c := range r.Cases {
@@ -93,6 +101,8 @@ func TestForeignPortsAreJudged(t *testing.T) {
 	for name, want := range map[string][]string{
 		"slp-leaky-amd64":        {"register r15 changed"},
 		"slp-leaky-arm64":        {"register x28 changed"},
+		"stacklet-leaky-amd64":   {"register rbp not claimed"},
+		"stacklet-leaky-arm64":   {"register x21 not claimed"},
 		"leaky-undeclared-amd64": {"register r15 changed", "register mxcsr changed", "register x87cw changed"},
 		"leaky-undeclared-arm64": {"register x28 changed", "register fpcr changed"},
 	} {
@@ -103,7 +113,8 @@ func TestForeignPortsAreJudged(t *testing.T) {
 		}
 	}
 	// Declared: a gap, not a failure, and the fp_* cases it explains are known failures.
-	for name, regs := range map[string][]string{"slp-leaky-amd64": {"mxcsr", "x87cw"}, "slp-leaky-arm64": {"fpcr"}} {
+	for name, regs := range map[string][]string{"slp-leaky-amd64": {"mxcsr", "x87cw"}, "slp-leaky-arm64": {"fpcr"},
+		"stacklet-leaky-amd64": {"mxcsr", "x87cw"}, "stacklet-leaky-arm64": {"fpcr"}} {
 		r := byPort[name]
 		require.Len(t, r.Gaps, len(regs), name)
 		for i, reg := range regs {
@@ -113,6 +124,8 @@ func TestForeignPortsAreJudged(t *testing.T) {
 		assert.NotContains(t, failures(r), "fp_rounding_per_coroutine", name)
 		assert.Positive(t, r.Known(), name)
 	}
+	magicRun := byPort["magic-amd64"]
+	assert.True(t, magicRun.OK(), console.RunLine(magicRun)+"\n"+failures(magicRun))
 	stale := byPort["stale-gap-amd64"]
 	assert.True(t, stale.OK(), console.RunLine(stale))
 	assert.Empty(t, stale.Gaps)
@@ -205,8 +218,9 @@ func TestForeignMutants(t *testing.T) {
 // switch source still names it.
 func TestEveryLeakyFixtureFailsInEveryBuild(t *testing.T) {
 	testkit.Integration(t)
-	forgets := map[string]string{"slp-leaky-amd64": "r15", "slp-leaky-arm64": "x28", "slp-leaky-mips": "s7", "slp-leaky-powerpc": "r29"}
-	fixtures := foreignFixtures(t, "testdata/slp-leaky-*")
+	forgets := map[string]string{"slp-leaky-amd64": "r15", "slp-leaky-arm64": "x28", "slp-leaky-mips": "s7", "slp-leaky-powerpc": "r29",
+		"stacklet-leaky-amd64": "rbp", "stacklet-leaky-arm64": "x21"}
+	fixtures := foreignFixtures(t, "testdata/*-leaky-*")
 	for _, name := range fixtures {
 		require.Contains(t, forgets, name, "a new leaky fixture: name the register it forgets here")
 	}
@@ -253,7 +267,7 @@ func everyBuild(fixture string) []string {
 // runs them at gcc-O0 only.
 func TestEveryExamplePassesInEveryBuild(t *testing.T) {
 	testkit.Integration(t)
-	examples := foreignFixtures(t, "slp-example-*")
+	examples := foreignFixtures(t, "*-example-*")
 	var out bytes.Buffer
 	runs, err := Test(context.Background(), Options{
 		Foreign: examples, Builds: []string{build.All}, Cases: `^(registers|fp)_`, OutDir: t.TempDir(), Out: &out,
@@ -264,7 +278,7 @@ func TestEveryExamplePassesInEveryBuild(t *testing.T) {
 	for _, r := range runs {
 		seen[r.Port] = append(seen[r.Port], r.Build)
 		if r.Unsupported != "" {
-			assert.Contains(t, strings.Join(r.Notes, "\n"), "declared unsupported in "+filepath.Join("arch", strings.TrimPrefix(r.Port, "slp-example-"), "port.json"),
+			assert.Contains(t, strings.Join(r.Notes, "\n"), "declared unsupported in "+filepath.Join("arch", r.Port[strings.Index(r.Port, "-example-")+len("-example-"):], "port.json"),
 				"%s in %s: only a build its base port cannot build is set apart", r.Port, r.Build)
 			continue
 		}

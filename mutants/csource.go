@@ -34,6 +34,17 @@ var (
 	restoreCalls = []string{"SLP_RESTORE_STATE", "sl_core_restore"}
 )
 
+// callMnemonics are the instructions that call through a register, on any
+// arch. A stacklet-style header (slp_switch(save_state, restore_state,
+// extra)) makes both calls inside its asm templates: its save part ends at
+// the first such call (save_state's), its restore part starts after the
+// last (restore_state's). A mnemonic the base port returns with (powerpc's
+// blr) is no call there.
+var callMnemonics = map[string]bool{
+	"call": true, "calll": true, "callq": true, "blr": true, "blx": true, "bctrl": true, "basr": true,
+	"jalr": true, "jsr": true, "bsr": true, "ble": true, "jl": true,
+}
+
 // notRegisters are clobber-list entries that name no register.
 var notRegisters = map[string]bool{"memory": true, "cc": true}
 
@@ -56,7 +67,10 @@ func FindC(src string, in *isa) ([]Site, error) {
 	sc := scanC(src)
 	save, restore := sc.boundaries()
 	if save < 0 || restore < 0 {
-		return nil, fmt.Errorf("no %s and %s (or %s and %s) calls found: the check cannot tell saves from restores",
+		save, restore = sc.callBoundaries(in)
+	}
+	if save < 0 || restore < 0 {
+		return nil, fmt.Errorf("no %s and %s (or %s and %s) calls found, nor two calls through a register in its asm (a stacklet-style header's save_state and restore_state): the check cannot tell saves from restores",
 			saveCalls[0], restoreCalls[0], saveCalls[1], restoreCalls[1])
 	}
 	var sites []Site
@@ -115,6 +129,9 @@ func FindC(src string, in *isa) ([]Site, error) {
 			}
 		}
 		followScratch(lines, in)
+		if part.step == Save {
+			dropOverwritten(lines, in)
+		}
 		for _, l := range lines {
 			if l.site != nil {
 				sites = append(sites, *l.site)
@@ -128,6 +145,37 @@ func FindC(src string, in *isa) ([]Site, error) {
 		return nil, errors.New("no clobber-list register and no save or restore the check knows")
 	}
 	return sites, nil
+}
+
+// dropOverwritten undoes the saves of registers that an earlier
+// instruction of the save part wrote: what is stored then is no longer the
+// caller's value (a header that uses the frame pointer to keep the stack
+// pointer, then stores it, has saved nothing), so the register is not
+// claimed by that store.
+func dropOverwritten(lines []line, in *isa) {
+	written := map[string]bool{}
+	for i := range lines {
+		l := &lines[i]
+		if l.site != nil {
+			for _, r := range l.site.Regs {
+				if written[in.canonical(r.Name)] {
+					l.site = nil
+					break
+				}
+			}
+			continue
+		}
+		if len(l.ops) == 0 {
+			continue
+		}
+		dest := l.ops[0]
+		if in.destinationLast() {
+			dest = l.ops[len(l.ops)-1]
+		}
+		if in.isRegister(dest) {
+			written[in.canonical(in.regName(dest))] = true
+		}
+	}
 }
 
 // isStackPointer tells a copy of the stack pointer (mov %0, sp: stackref)
@@ -451,21 +499,47 @@ func (s *cScan) boundaries() (save, restore int) {
 	return save, restore
 }
 
-func (s *cScan) before(offset int) []cAsm {
-	var out []cAsm
+// callBoundaries are the offsets of the first and of the end of the last
+// call through a register in the asm templates (callMnemonics), or -1
+// unless there are two.
+func (s *cScan) callBoundaries(in *isa) (save, restore int) {
+	var calls [][2]int
 	for _, a := range s.asms {
-		if a.end <= offset {
-			out = append(out, a)
+		for _, insn := range a.insns {
+			mnemonic, _ := splitInstruction(insn.text)
+			if callMnemonics[mnemonic] && !slices.Contains(in.returns, mnemonic) {
+				calls = append(calls, insn.span)
+			}
 		}
 	}
-	return out
+	if len(calls) < 2 {
+		return -1, -1
+	}
+	return calls[0][0], calls[len(calls)-1][1]
 }
 
+// before are the asm statements, each with its instructions, that end
+// before offset; an asm that offset divides keeps those before it.
+func (s *cScan) before(offset int) []cAsm {
+	return s.part(func(span [2]int) bool { return span[1] <= offset })
+}
+
+// after are those that start after offset.
 func (s *cScan) after(offset int) []cAsm {
+	return s.part(func(span [2]int) bool { return span[0] > offset })
+}
+
+func (s *cScan) part(in func(span [2]int) bool) []cAsm {
 	var out []cAsm
 	for _, a := range s.asms {
-		if a.start > offset {
+		if in([2]int{a.start, a.end}) {
 			out = append(out, a)
+			continue
+		}
+		part := a
+		part.insns = slices.DeleteFunc(slices.Clone(a.insns), func(insn cInsn) bool { return !in(insn.span) })
+		if len(part.insns) > 0 {
+			out = append(out, part)
 		}
 	}
 	return out

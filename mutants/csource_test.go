@@ -93,6 +93,39 @@ int sl_arch_switch(void) {
     __asm__ volatile("ldr x21, [sp, #8]" ::: "memory");
     return r;
 }`, []string{"save x21 GPR", "restore x21 GPR"}},
+		{"amd64 stacklet: one template, divided at its first and last call", "amd64", `
+static void *slp_switch(void *(*save)(void *, void *), void *(*restore)(void *, void *), void *extra) {
+    __asm__ volatile("pushq %%rbp\n\t"
+                     "pushq %%rbx\n\t"
+                     "movq %%rsp, %%rdi\n\t"
+                     "call *%%rcx\n\t"
+                     "movq %%rax, %%rsp\n\t"
+                     "call *%%r12\n\t"
+                     "popq %%rbx\n\t"
+                     "popq %%rbp" : "=a"(r) : "c"(save) : "memory", "r12");
+}`, []string{"clobber r12 GPR", "save rbp GPR", "save rbx GPR", "restore rbx GPR", "restore rbp GPR"}},
+		{"amd64 stacklet: a register written before it is stored is not saved", "amd64", `
+static void *slp_switch(void *(*save)(void *, void *), void *(*restore)(void *, void *), void *extra) {
+    __asm__ volatile("pushq %%rbx\n\t"
+                     "movq %%rsp, %%rbp\n\t"
+                     "pushq %%rbp\n\t"
+                     "call *%%rcx\n\t"
+                     "call *%%r12\n\t"
+                     "popq %%rbp\n\t"
+                     "popq %%rbx" : "=a"(r) : "c"(save) : "memory");
+}`, []string{"save rbx GPR", "restore rbp GPR", "restore rbx GPR"}},
+		{"arm64 stacklet: blr calls, a register written before it is stored is not saved", "arm64", `
+static void *slp_switch(void *(*save)(void *, void *), void *(*restore)(void *, void *), void *extra) {
+    __asm__ volatile("sub sp, sp, #32\n\t"
+                     "stp x19, x20, [sp, #0*8]\n\t"
+                     "mov x21, sp\n\t"
+                     "str x21, [sp, #2*8]\n\t"
+                     "blr %[save]\n\t"
+                     "blr %[restore]\n\t"
+                     "ldr x21, [sp, #2*8]\n\t"
+                     "ldp x19, x20, [sp, #0*8]\n\t"
+                     "add sp, sp, #32" : "=r"(r) : [save] "r"(save), [restore] "r"(restore) : "x0");
+}`, []string{"clobber x0 GPR", "save x19 GPR", "save x20 GPR", "restore x21 GPR", "restore x19 GPR", "restore x20 GPR"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

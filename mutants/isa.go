@@ -357,6 +357,18 @@ func readsNothing(mnemonic string) bool {
 }
 
 // isReturn tells whether mnemonic ends step 5.
+// destinationLast tells whether an instruction writes its last operand
+// (AT&T, m68k, sparc, hppa, sh: the ports whose loads name the register
+// last) rather than its first.
+func (in *isa) destinationLast() bool {
+	for _, mv := range in.restores {
+		if mv.registerLast {
+			return true
+		}
+	}
+	return false
+}
+
 func (in *isa) isReturn(mnemonic string) bool { return slices.Contains(in.returns, mnemonic) }
 
 // canonical is the register name stands for, spelt one way per port (the
