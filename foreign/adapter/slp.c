@@ -14,8 +14,7 @@
  *       area a callee may write in its caller's frame (SL_SLP_AREA: the
  *       stack_area of the base port's port.json; lowered where the stack
  *       grows up, SL_STACK_GROWS=up, core/port.h). The header's
- *       STACK_MAGIC, read after the header defined it, is added to
- *       stackref as greenlet does, and plays no other part: see the macro.
+ *       STACK_MAGIC plays no part: see the macro.
  *       greenlet's version may return -1 (the save failed) or 1 (the target
  *       was never started, so there is no stack to go to); the core needs
  *       neither: a failed save comes back from sl_core_restore as SL_ENOMEM,
@@ -61,18 +60,17 @@ static __thread int sl_slp_restored;
 
 /* stackref is the stack pointer (every published header reads it from the
  * register); the slice starts the base port's area above it, whatever the
- * header's STACK_MAGIC says: that is where greenlet's own bookkeeping
- * starts, and may be more or less than the area the callee writes on this
- * arch (Stackless's and greenlet's ppc headers: 3 words, 12 bytes, where
- * powerpc's callee writes 8). Less would put the callee's writes in the
- * slice, and sl_core_restore would then copy the frame of the coroutine
- * that left over its own return address; more would leave out words the
- * header may keep there. The header's += STACK_MAGIC is still made, as
- * greenlet's macro makes it, in case the header reads stackref again. */
+ * header's STACK_MAGIC (SLP_STACK_MAGIC in Stackless's master) says: that
+ * is where greenlet's own bookkeeping starts, and may be more or less than
+ * the area the callee writes on this arch (Stackless's and greenlet's ppc
+ * headers: 3 words, 12 bytes, where powerpc's callee writes 8). Less would
+ * put the callee's writes in the slice, and sl_core_restore would then copy
+ * the frame of the coroutine that left over its own return address; more
+ * would leave out words the header may keep there. So the magic is not
+ * read at all, and no header reads stackref again after the macro. */
 #define SLP_SAVE_STATE(stackref, stsizediff)                                                         \
     do {                                                                                             \
         char *sl_slp_from = (char *)(stackref) + (SL_STACK_UP ? -(SL_SLP_AREA) : (SL_SLP_AREA));     \
-        (stackref) += STACK_MAGIC;                                                                   \
         (stsizediff) = (char *)sl_core_save(sl_slp_from) - sl_slp_from;                              \
     } while (0)
 
