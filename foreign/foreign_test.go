@@ -48,12 +48,17 @@ func TestRegistryAndPath(t *testing.T) {
 		// Each fixture's name starts with its style, whose adapter it compiles.
 		style := p.Name[:strings.Index(p.Name, "-")]
 		adapter := filepath.Join(root, "foreign", "adapter", style+".c")
-		// Inherited from the base, but with the adapter in place of switch.S.
 		assert.Equal(t, strings.TrimPrefix(p.Name[strings.LastIndex(p.Name, "-")+1:], ""), p.Arch())
-		assert.Equal(t, []string{adapter, filepath.Join(root, "arch", p.Arch(), arch.SLPFile), filepath.Join(root, "arch", p.Arch(), "probe.S")}, p.Sources())
-		assert.Contains(t, p.Sources(), filepath.Join(root, "arch", p.Arch(), "probe.S"))
-		assert.NotContains(t, p.Sources(), filepath.Join(root, "arch", p.Arch(), "switch.S"))
 		assert.Len(t, p.Foreign.SHA256, 64)
+		if style == StyleSL {
+			// Its own source in place of switch.S, with no adapter.
+			assert.Equal(t, []string{p.Foreign.SwitchFile, filepath.Join(root, "arch", p.Arch(), "probe.S")}, p.Sources())
+			assert.Equal(t, []string{p.Foreign.SwitchFile}, p.Foreign.Inputs)
+			continue
+		}
+		// Inherited from the base, but with the adapter in place of switch.S.
+		assert.Equal(t, []string{adapter, filepath.Join(root, "arch", p.Arch(), arch.SLPFile), filepath.Join(root, "arch", p.Arch(), "probe.S")}, p.Sources())
+		assert.NotContains(t, p.Sources(), filepath.Join(root, "arch", p.Arch(), "switch.S"))
 		assert.Equal(t, []string{p.Foreign.SwitchFile}, p.Foreign.Inputs)
 		if style == StyleSLP {
 			assert.Contains(t, p.Foreign.Flags[adapter], "-DSL_SLP_HEADER=\""+p.Foreign.SwitchFile+"\"")
@@ -70,6 +75,7 @@ func TestRegistryAndPath(t *testing.T) {
 	for _, p := range own {
 		assert.NotContains(t, p.Name, "slp-")
 		assert.NotContains(t, p.Name, "stacklet-")
+		assert.NotContains(t, p.Name, "sl-")
 		assert.Nil(t, p.Foreign)
 	}
 }
@@ -220,7 +226,7 @@ func TestUnclaimedRegistersAreReadFromTheSource(t *testing.T) {
 	ports, err := Load(archDir(t), append(Dirs(root, filepath.Join(root, "foreign", "testdata")), hazards))
 	require.NoError(t, err)
 	want := map[string][]string{"slp-leaky-amd64": {"r15"}, "slp-leaky-arm64": {"x28"}, "slp-leaky-mips": {"s7"}, "slp-leaky-powerpc": {"r29"},
-		"stacklet-leaky-amd64": {"rbp"}, "stacklet-leaky-arm64": {"x21"}}
+		"stacklet-leaky-amd64": {"rbp"}, "stacklet-leaky-arm64": {"x21"}, "sl-leaky-amd64": {"r15"}, "sl-leaky-arm64": {"x28"}}
 	for _, p := range ports {
 		assert.Empty(t, p.Foreign.ClaimsUnread, p.Name)
 		assert.Equal(t, want[p.Name], p.Foreign.Unclaimed, p.Name)
