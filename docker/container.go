@@ -87,7 +87,10 @@ func (e *Engine) Start(ctx context.Context, release, tag string, paths []string)
 
 // Close removes the container, and with it every process still in it.
 func (c *Container) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	// Under the vfs storage driver (a daemon with no overlay support)
+	// removing deletes a whole copy of the image's root file system: on a
+	// busy machine that took over a minute.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	err := c.engine.cli.ContainerRemove(ctx, c.id, container.RemoveOptions{Force: true})
 	os.RemoveAll(c.tmp)
