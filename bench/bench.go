@@ -114,6 +114,10 @@ type Count struct {
 	// first.
 	MemcpyVariant   string  `json:"memcpy_variant,omitempty"`
 	AllocsPerSwitch float64 `json:"allocs_per_switch"`
+	// SavedBytes is the slice stackslice holds for the suspended coroutine
+	// after the loop: what each switch copies out, memcpy's work, which
+	// OwnInstructions leaves out.
+	SavedBytes int64 `json:"saved_bytes,omitempty"`
 }
 
 // Arch is what one port measured.

@@ -372,14 +372,14 @@ func tempPath(dir, pattern string) (string, error) {
 	return f.Name(), nil
 }
 
-// allocsLine reads the "allocs <n>" line of a counting run.
-func allocsLine(out string) (int64, error) {
+// figureLine reads the "<name> <n>" line of a counting run.
+func figureLine(out, name string) (int64, error) {
 	for _, line := range strings.Split(out, "\n") {
-		if v, ok := strings.CutPrefix(line, "allocs "); ok {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
 			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		}
 	}
-	return 0, fmt.Errorf("no allocs line in %q", text.Tail(out, 3))
+	return 0, fmt.Errorf("no %s line in %q", name, text.Tail(out, 3))
 }
 
 // countArch counts instructions and allocations per switch on one port:
@@ -397,13 +397,17 @@ func countArch(ctx context.Context, bin string, c counter, emulated bool, with b
 		}
 		var tallies [2]tally
 		var allocs [2]int64
+		var saved int64
 		for i, n := range []int{n1, n2} {
 			args := []string{"count", want.contender, strconv.Itoa(want.bytes), strconv.Itoa(n)}
 			got, out, err := c.Count(ctx, bin, args)
 			if err != nil {
 				return nil, fmt.Errorf("counting %s at %d bytes: %v", want.contender, want.bytes, err)
 			}
-			if allocs[i], err = allocsLine(out); err != nil {
+			if allocs[i], err = figureLine(out, "allocs"); err == nil {
+				saved, err = figureLine(out, "saved")
+			}
+			if err != nil {
 				return nil, fmt.Errorf("counting %s at %d bytes: %v", want.contender, want.bytes, err)
 			}
 			tallies[i] = got
@@ -423,6 +427,9 @@ func countArch(ctx context.Context, bin string, c counter, emulated bool, with b
 			OwnInstructions: float64(tallies[1].own()-tallies[0].own()) / per,
 			MemcpyVariant:   tallies[1].variant(tallies[0]),
 			AllocsPerSwitch: float64(allocs[1]-allocs[0]) / per})
+		if strings.HasPrefix(want.contender, Stackslice) {
+			counts[len(counts)-1].SavedBytes = saved
+		}
 	}
 	return counts, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -49,9 +50,9 @@ func WriteText(w io.Writer, r Result) {
 		tw.Flush()
 		fmt.Fprintf(w, "%s: per switch (memcpy: per copy), by %s\n", a.Arch, a.Counter)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "contender\tbytes\tinstructions\tbesides memcpy\theap allocations\t")
+		fmt.Fprintln(tw, "contender\tbytes\tinstructions\tbesides memcpy\theap allocations\tbytes saved\t")
 		for _, c := range a.Counts {
-			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%.3g\t\n", c.Contender, Size(c.Bytes), c.Instructions, c.OwnInstructions, c.AllocsPerSwitch)
+			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%.3g\t%s\t\n", c.Contender, Size(c.Bytes), c.Instructions, c.OwnInstructions, c.AllocsPerSwitch, savedCell(c))
 		}
 		tw.Flush()
 		if a.MemcpyVariant != "" {
@@ -218,9 +219,17 @@ func Markdown(r Result, a Arch) string {
 	}
 	fmt.Fprintf(&b, "\n%s, %s, on %s; glibc's memcpy: %s; minimum of %d interleaved runs.\n\n",
 		a.Arch, a.Runner, r.Machine, orUnknown(a.MemcpyVariant), r.Rounds)
-	b.WriteString("| per switch (memcpy: per copy) | bytes | instructions | besides memcpy | heap allocations |\n|---|---|---|---|---|\n")
+	b.WriteString("| per switch (memcpy: per copy) | bytes | instructions | besides memcpy | heap allocations | bytes saved |\n|---|---|---|---|---|---|\n")
 	for _, c := range a.Counts {
-		fmt.Fprintf(&b, "| %s | %s | %.1f | %.1f | %.3g |\n", c.Contender, Size(c.Bytes), c.Instructions, c.OwnInstructions, c.AllocsPerSwitch)
+		fmt.Fprintf(&b, "| %s | %s | %.1f | %.1f | %.3g | %s |\n", c.Contender, Size(c.Bytes), c.Instructions, c.OwnInstructions, c.AllocsPerSwitch, savedCell(c))
 	}
 	return b.String()
+}
+
+// savedCell is a count's bytes saved per switch, for stackslice only.
+func savedCell(c Count) string {
+	if !strings.HasPrefix(c.Contender, Stackslice) {
+		return "-"
+	}
+	return strconv.FormatInt(c.SavedBytes, 10)
 }

@@ -146,7 +146,9 @@ const BaselineFile = "bench/baseline.json"
 
 // Baseline maps arch to "contender@bytes" to instructions per switch
 // besides glibc's memcpy family (Count.OwnInstructions): which memcpy runs
-// depends on the CPU, and the baseline must hold on any.
+// depends on the CPU, and the baseline must hold on any. What memcpy does
+// is held apart, as "saved:contender@bytes" (Count.SavedBytes): a switch
+// that came to copy more would else pass.
 type Baseline map[string]map[string]float64
 
 // Tolerance is how far above its baseline a count may go (counts are
@@ -154,6 +156,8 @@ type Baseline map[string]map[string]float64
 const Tolerance = 0.05
 
 func countKey(c Count) string { return fmt.Sprintf("%s@%d", c.Contender, c.Bytes) }
+
+func savedKey(c Count) string { return "saved:" + countKey(c) }
 
 // LoadBaseline reads root's baseline; a missing file is an empty one,
 // which fails the check of every count measured.
@@ -179,6 +183,7 @@ func (b Baseline) Record(r Result) {
 		for _, c := range a.Counts {
 			if strings.HasPrefix(c.Contender, Stackslice) {
 				m[countKey(c)] = math.Round(c.OwnInstructions*10) / 10
+				m[savedKey(c)] = float64(c.SavedBytes)
 			}
 		}
 		b[a.Arch] = m
@@ -224,6 +229,15 @@ func (b Baseline) Check(r Result) (regressions, notes []string) {
 			case c.OwnInstructions < base*(1-Tolerance):
 				notes = append(notes, fmt.Sprintf("%s %s: %.1f instructions per switch besides memcpy, well below the baseline %.1f: record the new one (SL_BENCH_RECORD=1)",
 					a.Arch, countKey(c), c.OwnInstructions, base))
+			}
+			saved, ok := counts[savedKey(c)]
+			switch {
+			case !archKnown:
+			case !ok:
+				regressions = append(regressions, fmt.Sprintf("%s %s: no baseline in %s: %s", a.Arch, savedKey(c), BaselineFile, record))
+			case float64(c.SavedBytes) > saved*(1+Tolerance):
+				regressions = append(regressions, fmt.Sprintf("%s %s at %d bytes: %d bytes saved per switch, baseline %.0f (more than %.0f%% over)",
+					a.Arch, c.Contender, c.Bytes, c.SavedBytes, saved, 100*Tolerance))
 			}
 		}
 	}

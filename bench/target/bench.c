@@ -65,6 +65,7 @@ static void touch(volatile char *p, size_t n) {
 static sl_coro *ss_main, *ss_coro;
 static size_t ss_coro_bytes;
 static long ss_loop_allocs; /* heap allocations of the core during the last loop */
+static size_t ss_loop_saved; /* the suspended coroutine's saved slice after the last loop */
 
 static LOOP void *ss_pong(void *arg) {
     volatile char *frame = alloca(ss_coro_bytes + 16);
@@ -99,6 +100,7 @@ static double run_stackslice(size_t coro_bytes, size_t main_bytes, long n) {
     double t = ss_ping(main_bytes, n);
     sl_mem_stats(&after);
     ss_loop_allocs = after.allocs - before.allocs;
+    ss_loop_saved = sl_saved_bytes(ss_coro);
     if (sl_switch(ss_coro, NULL, NULL) != 0 || sl_state(ss_coro) != SL_DEAD || sl_free(ss_coro) != 0) {
         fprintf(stderr, "bench: ending a coroutine failed\n");
         exit(2);
@@ -329,6 +331,7 @@ int main(int argc, char **argv) {
         }
         count_aligned(argv[2], (size_t)bytes, n);
         printf("allocs %ld\n", ss_loop_allocs);
+        printf("saved %zu\n", ss_loop_saved);
         printf("done\n");
         return 0;
     }
