@@ -12,8 +12,9 @@
  *
  * The 48 bytes below %sp are the frame marker and argument area of the
  * calls a function makes, which its callees write: the slice to keep ends
- * 12 words below %sp (STACK_MAGIC, negative where the stack grows up, in
- * units of *stackref). Nothing the compiler keeps in a register may cross
+ * 12 words below %sp (the adapter takes the base port's stack_area;
+ * STACK_MAGIC, negative where the stack grows up, in units of *stackref,
+ * says the same for greenlet's convention). Nothing the compiler keeps in a register may cross
  * the stack shift (see the arm64 example): the FP status slot is addressed
  * from %sp on both sides, by its offset from %sp, the same in every
  * coroutine. r20 is the scratch register (caller-saved). */

@@ -14,7 +14,8 @@
  *
  * A callee may write the 4 bytes above its caller's stack pointer (the
  * base port's stack_area: an argument slot), so the slice to keep starts 1
- * word up (STACK_MAGIC, in units of *stackref). gcc pushes its calls'
+ * word up (the adapter takes the stack_area; STACK_MAGIC, in units of
+ * *stackref, says the same for greenlet's convention). gcc pushes its calls'
  * arguments instead, and keeps the last register of its prologue's movem
  * (d2) at 0(%sp): stackref is taken a word lower, from a stack pointer
  * lowered by 4 for the switch, so that the word left out is a free one.
