@@ -89,7 +89,9 @@ func TestNewPortShowsUpAndFailsUntilWritten(t *testing.T) {
 	require.NoError(t, json.Unmarshal(matrix.Bytes(), &listed))
 	assert.Equal(t, want, listed)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	// Bounded against a hang, not timed: it builds the runner for every
+	// port, and under load that took over five minutes.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	var out bytes.Buffer
 	outDir := t.TempDir()
