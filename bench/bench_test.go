@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stackslice/stackslice/arch"
 	"github.com/stackslice/stackslice/internal/testkit"
+	"github.com/stackslice/stackslice/toolchain/toolchaintest"
 )
 
 // rounds prints n rounds of the C benchmark's lines for a few contenders,
@@ -371,15 +371,12 @@ func TestCopyFeatures(t *testing.T) {
 // (ELFv1), where QEMU's trace names no symbol.
 func TestCopyRangesInTheBenchmark(t *testing.T) {
 	testkit.Integration(t)
-	root := testkit.Root(t)
-	ports, err := arch.Load(filepath.Join(root, "arch"))
-	require.NoError(t, err)
 	for _, name := range []string{"amd64", "ppc64"} {
 		t.Run(name, func(t *testing.T) {
-			i := slices.IndexFunc(ports, func(p arch.Port) bool { return p.Name == name })
-			require.GreaterOrEqual(t, i, 0)
+			// A bare machine has no ppc64 compiler until it is installed.
+			root, p := toolchaintest.Port(t, name)
 			dir := t.TempDir()
-			bin, err := Compile(context.Background(), ports[i], builtIn{libaco: HasLibaco(ports[i])}, Options{Root: root, BinDir: dir})
+			bin, err := Compile(context.Background(), p, builtIn{libaco: HasLibaco(p)}, Options{Root: root, BinDir: dir})
 			require.NoError(t, err)
 			ranges, err := copyRanges(bin)
 			require.NoError(t, err)
@@ -409,13 +406,10 @@ func TestCountsBesidesMemcpyHoldOnACPUWithoutAVX2(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
 		t.Skipf("glibc's x86-64 tunables; the host is %s", runtime.GOARCH)
 	}
-	root := testkit.Root(t)
-	ports, err := arch.Load(filepath.Join(root, "arch"))
-	require.NoError(t, err)
-	i := slices.IndexFunc(ports, func(p arch.Port) bool { return p.Name == "amd64" })
-	require.GreaterOrEqual(t, i, 0)
+	root, p := toolchaintest.Port(t, "amd64")
+	toolchaintest.Need(t, Valgrind)
 	dir := t.TempDir()
-	bin, err := Compile(context.Background(), ports[i], builtIn{}, Options{Root: root, BinDir: dir})
+	bin, err := Compile(context.Background(), p, builtIn{}, Options{Root: root, BinDir: dir})
 	require.NoError(t, err)
 	perSwitch := func() (all, own float64, variant string) {
 		var tallies [2]tally
