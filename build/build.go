@@ -199,7 +199,7 @@ func Compile(ctx context.Context, root string, p arch.Port, b Build, prog Progra
 			return "", ctx.Err()
 		}
 		if err != nil {
-			failed = append(failed, fmt.Sprintf("%s: %v\n%s", src, err, text.Tail(out, 30)))
+			failed = append(failed, fmt.Sprintf("%s: %v\n%s", src, err, text.Ends(out, 15)))
 			continue
 		}
 		objs = append(objs, obj)
@@ -216,7 +216,7 @@ func Compile(ctx context.Context, root string, p arch.Port, b Build, prog Progra
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
-		return "", fmt.Errorf("%w %s %s: linking: %v\n%s", ErrCompile, p.Name, b.Name, err, text.Tail(out, 30))
+		return "", fmt.Errorf("%w %s %s: linking: %v\n%s", ErrCompile, p.Name, b.Name, err, text.Ends(out, 15))
 	}
 	if err := toolchain.CheckExecutable(bin, !b.HostOnly); err != nil {
 		return "", fmt.Errorf("%w %s %s: %s exited 0, but %v", ErrCompile, p.Name, b.Name, compiler[0], err)

@@ -5,6 +5,7 @@ package text
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -40,6 +41,19 @@ func Tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Ends keeps the first and the last n lines of s, and a line saying how
+// many were left out between them: a compiler's first errors are the
+// cause (a template's .error), its last often the summary.
+func Ends(s string, n int) string {
+	s = strings.TrimRight(s, "\n")
+	lines := strings.Split(s, "\n")
+	if len(lines) <= 2*n+1 {
+		return s
+	}
+	left := fmt.Sprintf("[... %d lines left out ...]", len(lines)-2*n)
+	return strings.Join(append(append(slices.Clip(lines[:n]), left), lines[len(lines)-n:]...), "\n")
 }
 
 // Printable replaces with U+FFFD what must not reach a terminal or an XML

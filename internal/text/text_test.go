@@ -29,6 +29,12 @@ func TestTailAndFirstLine(t *testing.T) {
 	assert.Equal(t, "a", FirstLine("a"))
 }
 
+func TestEndsKeepsTheFirstAndLastLines(t *testing.T) {
+	assert.Equal(t, "a\nb\nc", Ends("a\nb\nc\n", 1), "nothing left out that the marker would replace")
+	assert.Equal(t, "1\n2\n[... 3 lines left out ...]\n6\n7", Ends("1\n2\n3\n4\n5\n6\n7\n", 2))
+	assert.Equal(t, "", Ends("", 2))
+}
+
 func TestStripEscapesRemovesColoursAndTitles(t *testing.T) {
 	for in, want := range map[string]string{
 		"\x1b[91mE: Unable to locate package x\x1b[0m": "E: Unable to locate package x",
