@@ -318,6 +318,12 @@ type Images struct {
 	Why  string   `json:"why"`
 }
 
+// String says where the port builds and why only there, as every skip of
+// such a port begins: "builds only in toolchain image trixie (why)".
+func (im Images) String() string {
+	return fmt.Sprintf("builds only in toolchain image %s (%s)", strings.Join(im.Only, ", "), im.Why)
+}
+
 // BuildsIn tells whether the port is built with the toolchain named ("" for
 // the host, else a toolchain image's release): any, unless its data names
 // the only images that can.

@@ -71,8 +71,7 @@ func place(ctx context.Context, o Options, ports []arch.Port, autoStart bool) (*
 				if _, serr := os.Stat(filepath.Join(o.Root, "docker")); !errors.Is(serr, fs.ErrNotExist) {
 					return nil, err
 				}
-				pl.skipped[p.Name] = fmt.Sprintf("builds only in toolchain image %s (%s), and this tree has no docker/ folder to build one from",
-					strings.Join(p.Images.Only, ", "), p.Images.Why)
+				pl.skipped[p.Name] = fmt.Sprintf("%s, and this tree has no docker/ folder to build one from", p.Images)
 				images = nil
 				continue
 			}
@@ -85,13 +84,12 @@ func place(ctx context.Context, o Options, ports []arch.Port, autoStart bool) (*
 		if slices.ContainsFunc(pl.requested, p.BuildsIn) {
 			continue
 		}
-		only := strings.Join(p.Images.Only, ", ")
 		if !autoStart || len(o.Toolchains) > 0 {
 			asked := strings.Join(o.Toolchains, ",")
 			if asked == "" {
 				asked = docker.Host
 			}
-			pl.skipped[p.Name] = fmt.Sprintf("builds only in toolchain image %s (%s), and %s=%s leaves it out", only, p.Images.Why, EnvToolchain, asked)
+			pl.skipped[p.Name] = fmt.Sprintf("%s, and %s=%s leaves it out", p.Images, EnvToolchain, asked)
 			continue
 		}
 		wanted = append(wanted, p.Name)
@@ -105,8 +103,8 @@ func place(ctx context.Context, o Options, ports []arch.Port, autoStart bool) (*
 			continue
 		}
 		if err != nil {
-			pl.skipped[p.Name] = fmt.Sprintf("builds only in toolchain image %s (%s), and %v; where one answers, this run starts %s for it",
-				strings.Join(p.Images.Only, ", "), p.Images.Why, text.FirstLine(err.Error()), p.Images.Only[0])
+			pl.skipped[p.Name] = fmt.Sprintf("%s, and %v; where one answers, this run starts %s for it",
+				p.Images, text.FirstLine(err.Error()), p.Images.Only[0])
 		} else if !slices.Contains(pl.extra, p.Images.Only[0]) {
 			pl.extra = append(pl.extra, p.Images.Only[0])
 		}

@@ -44,8 +44,7 @@ func Lib(ctx context.Context, o Options, which string) ([]string, error) {
 			ports = append(ports, p)
 			continue
 		}
-		why := fmt.Sprintf("%s: no library: it builds only in toolchain image %s (%s), and lib builds with the host's compilers",
-			p.Name, strings.Join(p.Images.Only, ", "), p.Images.Why)
+		why := fmt.Sprintf("%s: no library: it %s, and lib builds with the host's compilers", p.Name, p.Images)
 		if which != build.All {
 			return nil, errors.New(why)
 		}
