@@ -90,6 +90,13 @@ type Move struct {
 	// mov.l @r15+, r8): with it, a stack_adjust form takes a register and
 	// exactly this operand, and no other address.
 	StackSlot string `json:"stack_slot,omitempty"`
+	// BareNumbers names the register a bare number written as the moved
+	// register means in this instruction: "f" where powerpc's stfd 14,
+	// -144(1) stores f14 and s390x's std 8, 128(15) stores f8, "v" for
+	// stvx 20, 12, 1. Without it a bare number is what asm.registers and
+	// asm.canonical make of it (a GPR on powerpc). Base and index
+	// registers of the address are never renamed.
+	BareNumbers string `json:"bare_numbers,omitempty"`
 }
 
 // Forms are the ways a Move can move registers.
@@ -117,6 +124,16 @@ type Transfer struct {
 	// Scratch is the index of the scratch register's operand; absent, the
 	// last operand.
 	Scratch *int `json:"scratch,omitempty"`
+}
+
+// names tells whether a set of a.Registers names the register.
+func (a *Asm) names(register string) bool {
+	for _, r := range a.Registers {
+		if re, err := regexp.Compile(`^(?:` + r.Names + `)$`); err == nil && re.MatchString(register) {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *Asm) validate() error {
@@ -174,6 +191,8 @@ func (a *Asm) validate() error {
 				errs = append(errs, fmt.Errorf("%s: stack_adjust goes with the single form only", where))
 			case mv.StackSlot != "" && mv.StackAdjust == "":
 				errs = append(errs, fmt.Errorf("%s: stack_slot goes with stack_adjust only (a push or pop)", where))
+			case mv.BareNumbers != "" && !a.names(mv.BareNumbers+"0"):
+				errs = append(errs, fmt.Errorf("%s: bare_numbers %q makes names (%s0) no set of asm.registers names", where, mv.BareNumbers, mv.BareNumbers))
 			}
 		}
 	}

@@ -126,6 +126,36 @@ static void *slp_switch(void *(*save)(void *, void *), void *(*restore)(void *, 
                      "ldp x19, x20, [sp, #0*8]\n\t"
                      "add sp, sp, #32" : "=r"(r) : [save] "r"(save), [restore] "r"(restore) : "x0");
 }`, []string{"clobber x0 GPR", "save x19 GPR", "save x20 GPR", "restore x21 GPR", "restore x19 GPR", "restore x20 GPR"}},
+		// PyPy's stacklet headers write registers as bare numbers: the
+		// instruction says which kind (stfd 14 stores f14, stvx 20 v20;
+		// s390x's std 8 stores f8, stmg 6,15 r6 to r15).
+		{"ppc64le stacklet: bare numbers named by the instruction", "ppc64le", `
+static void *slp_switch(void *(*save)(void *, void *), void *(*restore)(void *, void *), void *extra) {
+    __asm__ volatile("mflr 0\n"
+                     "std 0, 16(1)\n"
+                     "std 14,-288(1)\n"
+                     "stfd 14,-144(1)\n"
+                     "li 12,-480\n"
+                     "stvx 20,12,1\n"
+                     "mtctr 12\n"
+                     "bctrl\n"
+                     "bctrl\n"
+                     "lvx 20,12,1\n"
+                     "ld 14,-288(1)\n"
+                     "lfd 14,-144(1)\n" : "=r"(r) : "r"(save) : "memory");
+}`, []string{"save lr (0) GPR", "save 14 GPR", "save f14 FP", "save v20 vector", "restore v20 vector", "restore 14 GPR", "restore f14 FP"}},
+		{"s390x stacklet: a bare range and FP stores", "s390x", `
+static void *slp_switch(void *(*save)(void *, void *), void *(*restore)(void *, void *), void *extra) {
+    __asm__ volatile("stmg 6,15,48(15)\n"
+                     "std 8,128(15)\n"
+                     "lgr 14, %[save]\n"
+                     "basr 14, 14\n"
+                     "basr 14, 10\n"
+                     "ld 8,128(15)\n"
+                     "lmg 6,15,48(15)\n" : "=r"(r) : [save] "r"(save));
+}`, []string{"save r6 GPR", "save r7 GPR", "save r8 GPR", "save r9 GPR", "save r10 GPR", "save r11 GPR", "save r12 GPR", "save r13 GPR",
+			"save r14 GPR", "save r15 GPR", "save f8 FP", "restore f8 FP", "restore r6 GPR", "restore r7 GPR", "restore r8 GPR", "restore r9 GPR",
+			"restore r10 GPR", "restore r11 GPR", "restore r12 GPR", "restore r13 GPR", "restore r14 GPR", "restore r15 GPR"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -304,11 +304,15 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		return Site{}, fmt.Errorf("the check does not know %q as a %s instruction (%s)", l.mnemonic, step, table)
 	}
 	s := Site{Line: l.number, Text: l.text, Step: step, mnemonic: l.mnemonic, ops: l.ops, move: mv, isa: in}
+	// The registers moved are named as the move reads a bare number;
+	// the operands stay as written, for the mutants.
 	regs := func(names ...string) {
 		for _, n := range names {
+			n = mv.named(n)
 			s.Regs = append(s.Regs, Reg{Name: in.regName(n), Class: in.classify(n)})
 		}
 	}
+	isRegister := func(op string) bool { return in.isRegister(mv.named(op)) }
 	memoryAt := func(i int) error {
 		if i >= len(l.ops) || !isMemory(l.ops[i]) {
 			return errors.New("expected a frame slot (a memory operand)")
@@ -322,7 +326,7 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 	switch mv.form {
 	case single:
 		if stack && mv.stackSlot == "" {
-			if len(l.ops) != 1 || !in.isRegister(l.ops[0]) {
+			if len(l.ops) != 1 || !isRegister(l.ops[0]) {
 				return Site{}, errors.New("expected one register")
 			}
 			regs(l.ops[0])
@@ -335,7 +339,7 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		if mv.registerLast {
 			reg, mem = 1, 0
 		}
-		if !in.isRegister(l.ops[reg]) {
+		if !isRegister(l.ops[reg]) {
 			return Site{}, fmt.Errorf("expected a register, not %q (no asm.registers set names it)", l.ops[reg])
 		}
 		if stack {
@@ -368,14 +372,14 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		}
 		s.Regs = append(s.Regs, Reg{Name: mv.register, Class: class})
 	case indexed:
-		if len(l.ops) != 3 || !in.isRegister(l.ops[0]) || !in.isRegister(l.ops[1]) || !in.isRegister(l.ops[2]) {
+		if len(l.ops) != 3 || !isRegister(l.ops[0]) || !in.isRegister(l.ops[1]) || !in.isRegister(l.ops[2]) {
 			return Site{}, errors.New("expected a register and a base and an index register")
 		}
 		regs(l.ops[0])
 	case based:
 		// LoongArch writes a frame slot as two operands, st.d $s0, $sp, 9*8:
 		// the base must be a register and the offset none.
-		if len(l.ops) != 3 || !in.isRegister(l.ops[0]) || !in.isRegister(l.ops[1]) || in.isRegister(l.ops[2]) {
+		if len(l.ops) != 3 || !isRegister(l.ops[0]) || !in.isRegister(l.ops[1]) || in.isRegister(l.ops[2]) {
 			return Site{}, errors.New("expected a register, a base register and an offset")
 		}
 		regs(l.ops[0])
@@ -383,7 +387,7 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		if len(l.ops) == 4 {
 			return Site{}, errors.New("a pair with writeback cannot lose one register and keep the frame; allocate the frame first")
 		}
-		if len(l.ops) != 3 || !in.isRegister(l.ops[0]) || !in.isRegister(l.ops[1]) {
+		if len(l.ops) != 3 || !isRegister(l.ops[0]) || !isRegister(l.ops[1]) {
 			return Site{}, errors.New("expected two registers and a frame slot")
 		}
 		if err := memoryAt(2); err != nil {
@@ -418,7 +422,7 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 func followScratch(lines []line, in *isa) {
 	rename := func(site *Site, scratch, special string) bool {
 		for i, r := range site.Regs {
-			if strings.EqualFold(r.Name, scratch) {
+			if in.canonical(r.Name) == scratch {
 				site.Regs[i] = Reg{Name: special + " (" + r.Name + ")", Class: in.classify(special)}
 				return true
 			}
@@ -430,12 +434,12 @@ func followScratch(lines []line, in *isa) {
 	for _, l := range lines {
 		if t, ok := in.transfers[l.mnemonic]; ok && l.annotated {
 			if scratch, ok := t.scratchOf(l.ops, in); ok {
-				holds[strings.ToLower(scratch)] = t.specialOf(l.ops, in)
+				holds[in.canonical(scratch)] = t.specialOf(l.ops, in)
 			}
 			continue
 		}
 		if l.annotated && len(l.ops) > 0 {
-			delete(holds, strings.ToLower(in.regName(l.ops[0])))
+			delete(holds, in.canonical(l.ops[0]))
 		}
 		if l.site != nil && l.site.Step == Save {
 			for scratch, special := range holds {
@@ -451,7 +455,7 @@ func followScratch(lines []line, in *isa) {
 		l := lines[i]
 		if t, ok := in.transfers[l.mnemonic]; ok && l.annotated {
 			if scratch, ok := t.scratchOf(l.ops, in); ok {
-				holds[strings.ToLower(scratch)] = t.specialOf(l.ops, in)
+				holds[in.canonical(scratch)] = t.specialOf(l.ops, in)
 			}
 			continue
 		}

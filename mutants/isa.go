@@ -48,6 +48,7 @@ type move struct {
 	registerLast bool   // the register (list) is the last operand (AT&T loads, m68k's movem loads)
 	stackAdjust  string // a push or pop: what moves the stack without the register
 	stackSlot    string // a push or pop's memory operand, where it names one (@-r15)
+	bareNumbers  string // what a bare number names as the moved register: "f" (stfd 14: f14)
 }
 
 // transfer is an instruction that moves a special register to or from a
@@ -112,7 +113,7 @@ func newISA(a *arch.Asm) (*isa, error) {
 	for from, to := range map[*map[string]arch.Move]map[string]move{&a.Saves: i.saves, &a.Restores: i.restores} {
 		for m, mv := range *from {
 			to[m] = move{form: form(mv.Form), width: mv.Width, single: mv.Single, last: mv.Last, register: mv.Register,
-				registerLast: mv.RegisterLast, stackAdjust: mv.StackAdjust, stackSlot: mv.StackSlot}
+				registerLast: mv.RegisterLast, stackAdjust: mv.StackAdjust, stackSlot: mv.StackSlot, bareNumbers: mv.BareNumbers}
 		}
 	}
 	for m, t := range a.Transfers {
@@ -209,7 +210,20 @@ func (in *isa) regWidth(name string) int {
 	return 8
 }
 
-var numbered = regexp.MustCompile(`^([a-z]+?)(\d+)$`)
+// numbered splits a register name into its prefix and number; a bare
+// number (powerpc's 14, s390x's 6) has none.
+var numbered = regexp.MustCompile(`^([a-z]*?)(\d+)$`)
+
+// named is the register op names as the register an instruction moves: a
+// bare number is the move's bareNumbers register of that number (stfd 14:
+// f14), any other operand itself.
+func (mv move) named(op string) string {
+	trimmed := strings.TrimSpace(op)
+	if mv.bareNumbers == "" || trimmed == "" || strings.Trim(trimmed, "0123456789") != "" {
+		return op
+	}
+	return mv.bareNumbers + trimmed
+}
 
 // spanOperands reads a span site's operands: the registers of its range
 // and the index of its frame slot operand. A span with an implied last
@@ -217,14 +231,14 @@ var numbered = regexp.MustCompile(`^([a-z]+?)(\d+)$`)
 func (s Site) spanOperands() (regs []string, mem int, err error) {
 	ops, in := s.ops, s.isa
 	if s.move.last != "" {
-		if len(ops) != 2 || !in.isRegister(ops[0]) {
+		if len(ops) != 2 || !in.isRegister(s.move.named(ops[0])) {
 			return nil, 0, fmt.Errorf("expected the first register of a range to %s and a frame slot", s.move.last)
 		}
 		last := ops[0][:strings.Index(ops[0], in.regName(ops[0]))] + s.move.last
 		regs, err = in.spanRegs(ops[0], last)
 		return regs, 1, err
 	}
-	if len(ops) != 3 || !in.isRegister(ops[0]) || !in.isRegister(ops[1]) {
+	if len(ops) != 3 || !in.isRegister(s.move.named(ops[0])) || !in.isRegister(s.move.named(ops[1])) {
 		return nil, 0, errors.New("expected the first and last register of a range and a frame slot")
 	}
 	regs, err = in.spanRegs(ops[0], ops[1])
