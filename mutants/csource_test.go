@@ -156,6 +156,18 @@ static void *slp_switch(void *(*save)(void *, void *), void *(*restore)(void *, 
 }`, []string{"save r6 GPR", "save r7 GPR", "save r8 GPR", "save r9 GPR", "save r10 GPR", "save r11 GPR", "save r12 GPR", "save r13 GPR",
 			"save r14 GPR", "save r15 GPR", "save f8 FP", "restore f8 FP", "restore r6 GPR", "restore r7 GPR", "restore r8 GPR", "restore r9 GPR",
 			"restore r10 GPR", "restore r11 GPR", "restore r12 GPR", "restore r13 GPR", "restore r14 GPR", "restore r15 GPR"}},
+		// PyPy's riscv header names registers by number (x8, f8), greenlet's the frame pointer fp.
+		{"riscv64 stacklet: numeric names are the ABI's", "riscv64", `
+static void *slp_switch(void *(*save)(void *, void *), void *(*restore)(void *, void *), void *extra) {
+    __asm__ volatile("addi sp, sp, -32\n"
+                     "sd x8, 0(sp)\n"
+                     "sd x18, 8(sp)\n"
+                     "fsd f8, 16(sp)\n"
+                     "fsd f27, 24(sp)\n"
+                     "jalr ra, %[save], 0\n"
+                     "jalr ra, %[restore], 0\n"
+                     "ld fp, 0(sp)\n" : "=r"(r) : [save] "r"(save), [restore] "r"(restore) : "x1", "f0");
+}`, []string{"clobber x1 GPR", "clobber f0 FP", "save x8 GPR", "save x18 GPR", "save f8 FP", "save f27 FP", "restore fp GPR"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -228,7 +240,11 @@ func TestCanonical(t *testing.T) {
 		{"arm64", "fpcr (x9)", "fpcr"}, {"arm64", "x29", "x29"},
 		{"amd64", "%rbx", "rbx"}, {"amd64", "ebx", "rbx"}, {"amd64", "r12d", "r12"}, {"amd64", "%esp", "rsp"}, {"386", "%ebx", "ebx"},
 		{"ppc64le", "14", "r14"}, {"ppc64le", "r14", "r14"}, {"ppc64le", "f14", "f14"}, {"ppc64le", "cr2", "cr"}, {"ppc64le", "cr0", "cr0"},
-		{"s390x", "%r6", "r6"}, {"riscv64", "s1", "s1"},
+		{"s390x", "%r6", "r6"}, {"s390x", "6", "r6"}, {"riscv64", "s1", "s1"},
+		// riscv's numeric names are the ABI's: x8 (and fp) is s0, x18 s2, f8 fs0, f18 fs2.
+		{"riscv64", "x8", "s0"}, {"riscv64", "fp", "s0"}, {"riscv64", "x9", "s1"}, {"riscv64", "x18", "s2"}, {"riscv64", "x27", "s11"},
+		{"riscv64", "x10", "a0"}, {"riscv64", "x1", "ra"}, {"riscv64", "x31", "t6"}, {"riscv64", "f8", "fs0"}, {"riscv64", "f9", "fs1"},
+		{"riscv64", "f18", "fs2"}, {"riscv64", "f27", "fs11"}, {"riscv64", "f10", "fa0"}, {"riscv64", "f31", "ft11"}, {"riscv64", "f0", "ft0"},
 		// gcc names FP registers fr14 in a clobber list, probe.S f14.
 		{"powerpc", "fr14", "f14"}, {"ppc64", "fr31", "f31"}, {"ppc64le", "%fr0", "f0"},
 		{"mips", "$23", "s7"}, {"mips64", "$28", "gp"},
