@@ -69,6 +69,10 @@ type Port struct {
 	// -DSL_STACK_GROWS (core/port.h), and so does the SLP adapter; the port's
 	// stack_area then lies below its caller's stack pointer.
 	StackGrows string `json:"stack_grows,omitempty"`
+	// AreaBytes is the size of a coroutine's register area, where the port
+	// saves its registers (core/port.h): -DSL_AREA_BYTES for every compile
+	// of the core. Unset, the core's default fits every port.
+	AreaBytes int `json:"area_bytes,omitempty"`
 	// EmulatorBugs maps a case name to the QEMU bug that fails it under
 	// emulation only; such a failure is reported as known, with the reason,
 	// and a pass is still a pass.
@@ -403,6 +407,9 @@ func (p Port) validate() error {
 	if p.StackGrows != "" && p.StackGrows != StackDown && p.StackGrows != StackUp {
 		return fmt.Errorf("stack_grows %q: the direction the stack grows, %q or %q (absent: %q)", p.StackGrows, StackDown, StackUp, StackDown)
 	}
+	if p.AreaBytes != 0 && (p.AreaBytes < 16 || p.AreaBytes%16 != 0 || p.AreaBytes > MaxAreaBytes) {
+		return fmt.Errorf("area_bytes %d: the size of a coroutine's register area, a multiple of 16 from 16 to %d", p.AreaBytes, MaxAreaBytes)
+	}
 	if *p.StackArea < 0 {
 		return fmt.Errorf("stack_area %d: the bytes a callee may write above its caller's stack pointer, 0 or more", *p.StackArea)
 	}
@@ -443,11 +450,19 @@ func (p Port) Growth() string {
 	return p.StackGrows
 }
 
+// MaxAreaBytes is the largest register area a port may declare: the core's
+// default SL_AREA_BYTES (core/port.h), which fits every port.
+const MaxAreaBytes = 640
+
 // CoreDefines are the -D flags (without the -D) every compile of the core
 // and of what includes core/port.h gets for p: the direction its stack
-// grows.
+// grows, and the size of its register area where it declares one.
 func (p Port) CoreDefines() []string {
-	return []string{"SL_STACK_GROWS=" + p.Growth()}
+	defines := []string{"SL_STACK_GROWS=" + p.Growth()}
+	if p.AreaBytes > 0 {
+		defines = append(defines, fmt.Sprintf("SL_AREA_BYTES=%d", p.AreaBytes))
+	}
+	return defines
 }
 
 // DeclarableSlots are the probe slots a foreign port on p may declare in

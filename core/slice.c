@@ -55,7 +55,13 @@
 struct sl_thread;
 
 struct sl_coro {
-    char *slice_start;     /* stack pointer when it last left; NULL while running */
+    /* The port's register area (core/port.h): its first word is
+     * slice_start, the stack pointer when it last left (NULL while
+     * running); the port saves its registers past it. */
+    union {
+        char *slice_start;
+        _Alignas(16) unsigned char area[SL_AREA_BYTES];
+    };
     char *slice_stop;      /* shallow end of the region it owns; set when started */
     char *copy;            /* heap copy of the `saved` bytes next to slice_start */
     size_t saved;
@@ -329,11 +335,12 @@ SL_INLINE void note_deepest(struct sl_thread *t, char *slice_start) {
 SL_NOINLINE static void *save_all(struct sl_thread *t, void *slice_start) {
     sl_coro *target = t->target;
     sl_coro *owner = t->current;
+    /* A finished one too: a coroutine it starts, or a failed save, resumes
+     * from its area. */
+    owner->slice_start = slice_start;
     if (owner->state == SL_DEAD) {
         drop_buffer(owner); /* nothing of a finished coroutine is kept */
         owner = owner->stack_prev;
-    } else {
-        owner->slice_start = slice_start;
     }
     t->save_failed = 0;
     sl_coro *first = owner;
@@ -344,7 +351,8 @@ SL_NOINLINE static void *save_all(struct sl_thread *t, void *slice_start) {
     }
     owner->saved_before = owner->saved;
     if (owner != target && save_upto(owner, target->slice_stop)) goto failed;
-    return target->state == SL_NEW ? slice_start : target->slice_start;
+    /* A coroutine starts where its starter left, with its registers. */
+    return target->state == SL_NEW ? t->current->area : target->area;
 
 failed:
     /* Nothing changed: the owners saved so far go back to what they held
@@ -354,10 +362,10 @@ failed:
     owner->saved = owner->saved_before;
     t->current->saved = 0;
     t->save_failed = 1;
-    return slice_start;
+    return t->current->area;
 }
 
-void *sl_core_save(void *slice_start) {
+void *sl_core_leave(void *slice_start) {
     struct sl_thread *t = &tls;
     note_deepest(t, slice_start);
     /* The common switch, as save_all would do it, with one copy, no loop
@@ -378,14 +386,15 @@ void *sl_core_save(void *slice_start) {
             self->saved = (size_t)need;
             self->off = copy_anchor(self, slice_start);
             t->save_failed = 0;
-            char *resume = target->slice_start;
             char *from = slice_bytes(slice_start, 0, (size_t)need);
             copy_stack(copy_of(self, from), from, (size_t)need);
-            return resume;
+            return target->area;
         }
     }
     return save_all(t, slice_start);
 }
+
+void *sl_core_save(void *slice_start) { return *(char **)sl_core_leave(slice_start); }
 
 int sl_core_restore(void) {
     struct sl_thread *t = &tls;
@@ -497,7 +506,7 @@ SL_NOINLINE static _Noreturn void run_current(void);
 SL_NOINLINE static int switch_stack(struct sl_thread *t, sl_coro *to, char *mark) {
     if (to->state == SL_NEW) to->slice_stop = stop_at(mark);
     t->target = to;
-    int r = sl_arch_switch();
+    int r = sl_arch_switch(t->current->area);
     if (r == SL_STARTED) run_current();
     return r;
 }
@@ -530,7 +539,7 @@ static int transfer(sl_coro *to, void *value, int code, void **result) {
     int r;
     if (dest->state != SL_NEW) {
         t->target = dest;
-        r = sl_arch_switch();
+        r = sl_arch_switch(t->current->area);
     } else {
         char mark;
         r = switch_stack(t, dest, &mark);
@@ -559,7 +568,7 @@ SL_NOINLINE static _Noreturn void run_current(void) {
     t->value = NULL;
     t->code = SL_ENOMEM;
     t->throw_from = NULL;
-    sl_arch_switch();
+    sl_arch_switch(self->area);
     fputs("stackslice: a finished coroutine could not leave\n", stderr);
     abort();
 }
@@ -575,6 +584,8 @@ int sl_debug_arm_switch(sl_coro *to) {
     t->current->result = NULL;
     return 0;
 }
+
+void *sl_debug_leaving_area(void) { return thread_state()->current->area; }
 
 /* ---- the public API ----------------------------------------------------- */
 
@@ -639,7 +650,7 @@ int sl_switch(sl_coro *to, void *value, void **result) {
         t->code = 0;
         t->target = to;
         self->result = result;
-        return sl_arch_switch();
+        return sl_arch_switch(self->area);
     }
     return transfer(to, value, 0, result);
 }

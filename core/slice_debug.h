@@ -37,4 +37,8 @@ int sl_debug_failure_armed(void);
 struct sl_coro;
 int sl_debug_arm_switch(struct sl_coro *to);
 
+/* The register area of the calling thread's running coroutine: what a
+ * probe passes to sl_arch_switch(area) after arming it (core/port.h). */
+void *sl_debug_leaving_area(void);
+
 #endif

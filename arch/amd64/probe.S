@@ -49,9 +49,13 @@
 	sl_func	sl_probe_direct
 	subq	$DIRECT, %rsp
 	call	sl_debug_arm_switch
-	addq	$DIRECT, %rsp
 	testl	%eax, %eax
-	jz	sl_arch_switch
+	jnz	1f
+	call	sl_debug_leaving_area
+	movq	%rax, %rdi
+	addq	$DIRECT, %rsp
+	jmp	sl_arch_switch
+1:	addq	$DIRECT, %rsp
 	ret
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch
