@@ -234,6 +234,50 @@ static int slp_switch(void) {
 	assert.Equal(t, "line 1, 4 (clobber x19): dropped from every clobber list", Mutants(sites)[0].String())
 }
 
+// PyPy's aarch64 header allocates its frame with the first pair and frees
+// it with the last (stp x18, x19, [sp, -160]!; ldp x18, x19, [sp], 160):
+// both registers are saved, and each mutant keeps the base's move, so that
+// only the dropped register's value is lost.
+func TestWritebackPairsAreSavesWhoseMutantsKeepTheFrame(t *testing.T) {
+	src := `static void *slp_switch(void *(*save)(void *, void *), void *(*restore)(void *, void *), void *extra) {
+    __asm__ volatile("stp x18, x19, [sp, -160]!\n"
+                     "stp x20, x21, [sp, 16]\n"
+                     "blr %[save]\n"
+                     "blr %[restore]\n"
+                     "ldp x20, x21, [sp, 16]\n"
+                     "ldp x18, x19, [sp], 160\n" : "=r"(r) : [save] "r"(save), [restore] "r"(restore) : "x0");
+}`
+	sites, err := FindC(src, isaOf(t, "arm64"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"clobber x0 GPR", "save x18 GPR", "save x19 GPR", "save x20 GPR", "save x21 GPR",
+		"restore x20 GPR", "restore x21 GPR", "restore x18 GPR", "restore x19 GPR"}, names(sites))
+	applied := map[string]string{}
+	for _, m := range Mutants(sites) {
+		out, err := Apply(src, m)
+		name := string(m.Site.Step) + " " + m.Site.Regs[m.Drop].Name
+		if err != nil {
+			applied[name] = "error: " + err.Error()
+			continue
+		}
+		applied[name] = strings.Split(out, "\n")[1]
+	}
+	assert.Equal(t, `    __asm__ volatile("stp x19, x19, [sp, -160]!\n"`, applied["save x18"], "the second stored in both slots")
+	assert.Equal(t, `    __asm__ volatile("str x18, [sp, -160]!\n"`, applied["save x19"])
+	assert.Equal(t, "error: ldp x18, x19, [sp], 160: a load pair with writeback cannot drop its first register and keep the frame in one instruction",
+		applied["restore x18"])
+	for _, m := range Mutants(sites) {
+		if m.Site.Step == Restore && m.Site.Regs[m.Drop].Name == "x19" {
+			out, err := Apply(src, m)
+			require.NoError(t, err)
+			assert.Contains(t, out, `"ldr x18, [sp], 160\n" : "=r"(r)`)
+		}
+	}
+
+	// Our own switch.S allocates the frame first, as before.
+	_, err = Find("/* 1. save */\n\tstp\tx29, x30, [sp, #-16]!\n/* 2. */", isaOf(t, "arm64"))
+	require.ErrorContains(t, err, writebackRefused)
+}
+
 func TestCanonical(t *testing.T) {
 	tests := []struct{ cpu, name, want string }{
 		{"arm64", "w19", "x19"}, {"arm64", "X20", "x20"}, {"arm64", "d8", "v8"}, {"arm64", "v8", "v8"}, {"arm64", "q15", "v15"},

@@ -42,7 +42,10 @@ type Site struct {
 	ops      []string
 	move     move
 	isa      *isa
-	c        *cSite // set for a site of a C switch source (FindC)
+	// writeback: a pair that moves its base register (stp x19, x20,
+	// [sp, -160]!; ldp x19, x20, [sp], 160): its mutants keep that move.
+	writeback bool
+	c         *cSite // set for a site of a C switch source (FindC)
 }
 
 // Mutant is switch.S with one register of one site no longer saved or
@@ -158,6 +161,11 @@ func Find(src string, in *isa) ([]Site, error) {
 		}
 		if !l.annotated {
 			site, err := readSite(l, step, in)
+			if err == nil && site.writeback {
+				// Our own ports allocate the frame first, so that every
+				// register of a pair can be dropped at its slot.
+				err = errors.New(writebackRefused)
+			}
 			if err != nil {
 				errs = append(errs, fmt.Errorf("switch.S:%d: %s: %v; if it saves or restores a register, describe the instruction or the register in the \"asm\" object of port.json (docs/adding-a-port.md, \"port.json\"); if it saves or restores none, say so on the line: /* %s: <reason> */", l.number, l.text, err, NotASave))
 				continue
@@ -280,6 +288,8 @@ func splitInstruction(code string) (string, []string) {
 	return strings.ToLower(mnemonic), ops
 }
 
+const writebackRefused = "a pair or range with writeback cannot lose one register and keep the frame; allocate the frame first"
+
 func isMemory(op string) bool { return strings.ContainsAny(op, "([") }
 
 // writesBack tells whether a memory operand moves its base register: arm's
@@ -317,8 +327,8 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		if i >= len(l.ops) || !isMemory(l.ops[i]) {
 			return errors.New("expected a frame slot (a memory operand)")
 		}
-		if (mv.form == pair || mv.form == span || mv.form == list) && writesBack(l.ops[i]) {
-			return errors.New("a pair or range with writeback cannot lose one register and keep the frame; allocate the frame first")
+		if (mv.form == span || mv.form == list) && writesBack(l.ops[i]) {
+			return errors.New(writebackRefused)
 		}
 		return nil
 	}
@@ -384,15 +394,15 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		}
 		regs(l.ops[0])
 	case pair:
-		if len(l.ops) == 4 {
-			return Site{}, errors.New("a pair with writeback cannot lose one register and keep the frame; allocate the frame first")
-		}
-		if len(l.ops) != 3 || !isRegister(l.ops[0]) || !isRegister(l.ops[1]) {
+		// A pair may move its base: pre-index [sp, -160]!, or post-index
+		// [sp], 160 (a fourth operand).
+		if len(l.ops) < 3 || len(l.ops) > 4 || !isRegister(l.ops[0]) || !isRegister(l.ops[1]) {
 			return Site{}, errors.New("expected two registers and a frame slot")
 		}
-		if err := memoryAt(2); err != nil {
-			return Site{}, err
+		if !isMemory(l.ops[2]) {
+			return Site{}, errors.New("expected a frame slot (a memory operand)")
 		}
+		s.writeback = len(l.ops) == 4 || writesBack(l.ops[2])
 		regs(l.ops[0], l.ops[1])
 	case span:
 		names, mem, err := s.spanOperands()

@@ -54,6 +54,22 @@ func (m Mutant) replacement() (string, error) {
 	switch s.move.form {
 	case pair:
 		keep := 1 - m.Drop
+		if s.writeback {
+			// The base moves as before; only the dropped register's value
+			// is not kept: the first of a pair alone is the one-register
+			// move at the same address (str x18, [sp, -160]!; ldr x18,
+			// [sp], 160), and a store of the second alone stores it in both
+			// slots. A load of the second alone has no such form (ldp x19,
+			// x19 is unpredictable).
+			mem := strings.Join(s.ops[2:], ", ")
+			switch {
+			case keep == 0:
+				return fmt.Sprintf("%s\t%s, %s", s.move.single, s.ops[0], mem), nil
+			case s.Step == Save:
+				return fmt.Sprintf("%s\t%s, %s, %s", s.mnemonic, s.ops[1], s.ops[1], mem), nil
+			}
+			return "", fmt.Errorf("%s: a load pair with writeback cannot drop its first register and keep the frame in one instruction", s.Text)
+		}
 		width := s.move.width
 		if width == 0 {
 			width = s.isa.regWidth(s.ops[keep])
