@@ -34,7 +34,7 @@ const PathVariable = "SL_FOREIGN_PATH"
 
 // The styles of switch source a foreign port may have.
 const (
-	// StyleSL defines int sl_arch_switch(void) itself (core/port.h).
+	// StyleSL defines int sl_arch_switch(void *area) itself (core/port.h).
 	StyleSL = "sl"
 	// StyleSLP is an SLP-style header defining slp_switch() with
 	// SLP_SAVE_STATE and SLP_RESTORE_STATE: foreign/adapter makes it a port.

@@ -240,8 +240,8 @@ func TestPortsTable(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(root, "README.md"))
 	require.NoError(t, err)
 	assert.Equal(t, "# R\n\n"+portsTableBegin+"\n"+
-		"| port | triple | ABI | QEMU | compilers | cases | mutants |\n|---|---|---|---|---|---|---|\n"+
-		"| [toy](arch/toy/) | `toy-linux-gnu` | toy ABI | `qemu-toy -cpu max` | `toy-gcc`, clang | every case | 4 (saves 2 GPR) |\n"+
+		"| port | triple | ABI | QEMU | compilers | cases | registers | mutants |\n|---|---|---|---|---|---|---|---|\n"+
+		"| [toy](arch/toy/) | `toy-linux-gnu` | toy ABI | `qemu-toy -cpu max` | `toy-gcc`, clang | every case | stack frame, in the slice | 4 (saves 2 GPR) |\n"+
 		portsTableEnd+"\n\ntext\n", string(data))
 	require.NoError(t, WritePortsTable(root), "idempotent")
 	again, _ := os.ReadFile(filepath.Join(root, "README.md"))
@@ -262,6 +262,21 @@ func TestPortsTable(t *testing.T) {
 	require.NoError(t, WritePortsTable(root))
 	write(t, root, "arch/toy/switch.S", strings.Replace(toySwitch, "\tst r2, 8(sp)\n", "", 1))
 	require.EqualError(t, PortsTable(root), "README.md: the ports table's row for toy is stale; run `go run github.com/magefile/mage docs`")
+
+	// The port moves its registers to the coroutine's register area: its
+	// port.json must size the area, and the row says so.
+	require.NoError(t, WritePortsTable(root))
+	leaving := strings.Replace(toySwitch, "call sl_core_save", "call sl_core_leave", 1)
+	write(t, root, "arch/toy/switch.S", leaving)
+	require.EqualError(t, PortsTable(root), "README.md: the ports table: port toy: its switch.S calls sl_core_leave, so it saves its registers in the coroutine's register area, but arch/toy/port.json sets no area_bytes (the area's size, core/port.h)")
+	write(t, root, "arch/toy/port.json", strings.Replace(toyPort, `"stack_area":0,`, `"stack_area":0,"area_bytes":32,`, 1))
+	require.NoError(t, WritePortsTable(root))
+	data, err = os.ReadFile(filepath.Join(root, "README.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "| every case | register area, 32 bytes | 4 (saves 2 GPR) |")
+	write(t, root, "arch/toy/switch.S", toySwitch)
+	require.EqualError(t, PortsTable(root), "README.md: the ports table: port toy: arch/toy/port.json sets area_bytes, but its switch.S never calls sl_core_leave: it keeps its registers on the stack (core/port.h)")
+	write(t, root, "arch/toy/port.json", toyPort)
 
 	// A new port folder lands: the table lacks its row until regenerated.
 	require.NoError(t, WritePortsTable(root))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -30,6 +31,24 @@ type portFacts struct {
 	saved   map[mutants.Class]int
 }
 
+// areaCall is the call a port that keeps its registers in the coroutine's
+// register area makes (core/port.h); a port that keeps them in a stack
+// frame in the slice calls sl_core_save.
+var areaCall = regexp.MustCompile(`\bsl_core_leave\b`)
+
+// checkContract holds a port's area_bytes to its switch.S: a port that
+// saves into the register area must size it, and one that does not must
+// not declare an area it never uses.
+func checkContract(p arch.Port, src string) error {
+	switch leaves := areaCall.MatchString(src); {
+	case leaves && p.AreaBytes == 0:
+		return fmt.Errorf("port %s: its switch.S calls sl_core_leave, so it saves its registers in the coroutine's register area, but arch/%s/port.json sets no area_bytes (the area's size, core/port.h)", p.Name, p.Name)
+	case !leaves && p.AreaBytes != 0:
+		return fmt.Errorf("port %s: arch/%s/port.json sets area_bytes, but its switch.S never calls sl_core_leave: it keeps its registers on the stack (core/port.h)", p.Name, p.Name)
+	}
+	return nil
+}
+
 // loadPortFacts reads every port of root/arch.
 func loadPortFacts(root string) ([]portFacts, error) {
 	ports, err := arch.Load(filepath.Join(root, "arch"))
@@ -38,9 +57,12 @@ func loadPortFacts(root string) ([]portFacts, error) {
 	}
 	var facts []portFacts
 	for _, p := range ports {
-		_, sites, _, err := mutants.Load(p)
+		src, sites, _, err := mutants.Load(p)
 		if err != nil {
 			return nil, fmt.Errorf("port %s: %w", p.Name, err)
+		}
+		if err := checkContract(p, src); err != nil {
+			return nil, err
 		}
 		facts = append(facts, portFacts{Port: p, mutants: len(mutants.Mutants(sites)), saved: mutants.Count(sites)[mutants.Save]})
 	}
@@ -51,8 +73,8 @@ func loadPortFacts(root string) ([]portFacts, error) {
 // port, in name order.
 func portsTableRows(facts []portFacts) []string {
 	rows := []string{
-		"| port | triple | ABI | QEMU | compilers | cases | mutants |",
-		"|---|---|---|---|---|---|---|",
+		"| port | triple | ABI | QEMU | compilers | cases | registers | mutants |",
+		"|---|---|---|---|---|---|---|---|",
 	}
 	for _, f := range facts {
 		compilers := "`" + f.CC + "`, clang"
@@ -72,8 +94,12 @@ func portsTableRows(facts []portFacts) []string {
 				saved = append(saved, fmt.Sprintf("%d %s", n, class))
 			}
 		}
-		rows = append(rows, fmt.Sprintf("| [%s](arch/%s/) | `%s` | %s | `%s -cpu %s` | %s | %s | %d (saves %s) |",
-			f.Name, f.Name, f.Triple, cellText(f.ABI), f.QEMU, f.QEMUCPU, compilers, cases, f.mutants, strings.Join(saved, ", ")))
+		registers := "stack frame, in the slice"
+		if f.AreaBytes > 0 {
+			registers = fmt.Sprintf("register area, %d bytes", f.AreaBytes)
+		}
+		rows = append(rows, fmt.Sprintf("| [%s](arch/%s/) | `%s` | %s | `%s -cpu %s` | %s | %s | %s | %d (saves %s) |",
+			f.Name, f.Name, f.Triple, cellText(f.ABI), f.QEMU, f.QEMUCPU, compilers, cases, registers, f.mutants, strings.Join(saved, ", ")))
 	}
 	return rows
 }
