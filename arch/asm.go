@@ -97,6 +97,16 @@ type Move struct {
 	// asm.canonical make of it (a GPR on powerpc). Base and index
 	// registers of the address are never renamed.
 	BareNumbers string `json:"bare_numbers,omitempty"`
+	// Covers are the registers an implicit form's register stands for, a
+	// regular expression matched against the whole canonical name (a
+	// probe slot): sparc64's flushw saves "windows", every caller's
+	// %l0-%l7 and %i0-%i7 ("[li][0-7]"), so a switch source that flushes
+	// the windows claims them.
+	Covers string `json:"covers,omitempty"`
+	// Operand is the one operand of an implicit form that is no frame
+	// slot but says what the instruction does: sparc's "ta 3", the
+	// software trap that flushes the register windows (ST_FLUSH_WINDOWS).
+	Operand string `json:"operand,omitempty"`
 }
 
 // Forms are the ways a Move can move registers.
@@ -124,6 +134,11 @@ type Transfer struct {
 	// Scratch is the index of the scratch register's operand; absent, the
 	// last operand.
 	Scratch *int `json:"scratch,omitempty"`
+}
+
+func compiles(expr string) bool {
+	_, err := regexp.Compile(expr)
+	return err == nil
 }
 
 // names tells whether a set of a.Registers names the register.
@@ -191,6 +206,10 @@ func (a *Asm) validate() error {
 				errs = append(errs, fmt.Errorf("%s: stack_adjust goes with the single form only", where))
 			case mv.StackSlot != "" && mv.StackAdjust == "":
 				errs = append(errs, fmt.Errorf("%s: stack_slot goes with stack_adjust only (a push or pop)", where))
+			case (mv.Covers != "" || mv.Operand != "") && mv.Form != "implicit":
+				errs = append(errs, fmt.Errorf("%s: covers and operand go with the implicit form only", where))
+			case mv.Covers != "" && !compiles(mv.Covers):
+				errs = append(errs, fmt.Errorf("%s: covers %q is no regular expression", where, mv.Covers))
 			case mv.BareNumbers != "" && !a.names(mv.BareNumbers+"0"):
 				errs = append(errs, fmt.Errorf("%s: bare_numbers %q makes names (%s0) no set of asm.registers names", where, mv.BareNumbers, mv.BareNumbers))
 			}

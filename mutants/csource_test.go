@@ -168,6 +168,18 @@ static void *slp_switch(void *(*save)(void *, void *), void *(*restore)(void *, 
                      "jalr ra, %[restore], 0\n"
                      "ld fp, 0(sp)\n" : "=r"(r) : [save] "r"(save), [restore] "r"(restore) : "x1", "f0");
 }`, []string{"clobber x1 GPR", "clobber f0 FP", "save x8 GPR", "save x18 GPR", "save f8 FP", "save f27 FP", "restore fp GPR"}},
+		// Flushing the register windows saves every caller's %l and %i
+		// registers: flushw, or the software trap older headers use.
+		{"sparc64: flushw, and ta 3 of older headers", "sparc64", `
+static int slp_switch(void) {
+    __asm__ volatile("flushw\n\tadd %%sp, 2047, %0" : "=r"(stackref) :: "memory");
+    __asm__ volatile("ta 3");
+    __asm__ volatile("ta 5");
+    SLP_SAVE_STATE(stackref, stsizediff);
+    __asm__ volatile("add %0, %%sp, %%sp" :: "r"(stsizediff));
+    SLP_RESTORE_STATE();
+    return 0;
+}`, []string{"save windows GPR", "save windows GPR"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -341,4 +353,44 @@ static int slp_switch(void) {
 `), 0o644))
 	_, _, _, err = Load(p)
 	require.EqualError(t, err, file+": no callee-saved register in its clobber lists and no save or restore the check knows")
+}
+
+// A flush of the register windows claims every register its port's asm
+// says it covers (sparc64: the callers' %l0-%l7 and %i0-%i7, the probe
+// slots l0-l7 and i0-i5); without it those are named.
+func TestUnclaimedCountsWhatAFlushCovers(t *testing.T) {
+	root := testkit.Root(t)
+	var base arch.Port
+	for _, p := range toolchaintest.Ports(t, root) {
+		if p.Name == "sparc64" {
+			base = p
+		}
+	}
+	require.NotEmpty(t, base.Dir)
+	file := filepath.Join(t.TempDir(), "switch.h")
+	p := base
+	p.Name, p.Foreign = "theirs", &arch.Foreign{Base: "sparc64", SwitchFile: file}
+	header := func(flush string) string {
+		return `
+static int slp_switch(void) {
+    unsigned long fsr;
+    __asm__ volatile("` + flush + `\n\tadd %%sp, 2047, %0" : "=r"(stackref) :: "memory");
+    __asm__ volatile("stx %%fsr, %0" : "=m"(fsr));
+    SLP_SAVE_STATE(stackref, stsizediff);
+    __asm__ volatile("add %0, %%sp, %%sp" :: "r"(stsizediff));
+    SLP_RESTORE_STATE();
+    __asm__ volatile("ldx %0, %%fsr" :: "m"(fsr));
+    return 0;
+}`
+	}
+	for flush, want := range map[string][]string{
+		"flushw": nil,
+		"ta 3":   nil,
+		"nop":    {"l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7", "i0", "i1", "i2", "i3", "i4", "i5"},
+	} {
+		require.NoError(t, os.WriteFile(file, []byte(header(flush)), 0o644))
+		unclaimed, err := Unclaimed(p)
+		require.NoError(t, err, flush)
+		assert.Equal(t, want, unclaimed, flush)
+	}
 }

@@ -370,7 +370,12 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		if len(l.ops) > 1 {
 			return Site{}, errors.New("expected a frame slot, or no operand")
 		}
-		if len(l.ops) == 1 {
+		if mv.operand != "" {
+			// sparc's ta 3: the operand says what the instruction does.
+			if len(l.ops) != 1 || strings.TrimSpace(l.ops[0]) != mv.operand {
+				return Site{}, fmt.Errorf("expected the operand %s", mv.operand)
+			}
+		} else if len(l.ops) == 1 {
 			if err := memoryAt(0); err != nil {
 				return Site{}, err
 			}

@@ -41,14 +41,16 @@ const (
 // move is what the check knows of a save or restore instruction.
 type move struct {
 	form         form
-	width        int    // bytes per register of a pair, span or list (0: the register's)
-	single       string // the one-register instruction of a pair or span
-	last         string // the implied last register of a span that names only its first (stmw)
-	register     string // the control register of an implicit form
-	registerLast bool   // the register (list) is the last operand (AT&T loads, m68k's movem loads)
-	stackAdjust  string // a push or pop: what moves the stack without the register
-	stackSlot    string // a push or pop's memory operand, where it names one (@-r15)
-	bareNumbers  string // what a bare number names as the moved register: "f" (stfd 14: f14)
+	width        int            // bytes per register of a pair, span or list (0: the register's)
+	single       string         // the one-register instruction of a pair or span
+	last         string         // the implied last register of a span that names only its first (stmw)
+	register     string         // the control register of an implicit form
+	registerLast bool           // the register (list) is the last operand (AT&T loads, m68k's movem loads)
+	stackAdjust  string         // a push or pop: what moves the stack without the register
+	stackSlot    string         // a push or pop's memory operand, where it names one (@-r15)
+	bareNumbers  string         // what a bare number names as the moved register: "f" (stfd 14: f14)
+	covers       *regexp.Regexp // the registers an implicit form's register stands for (windows: l0-l7, i0-i7)
+	operand      string         // an implicit form's operand that is no frame slot (ta 3)
 }
 
 // transfer is an instruction that moves a special register to or from a
@@ -113,7 +115,17 @@ func newISA(a *arch.Asm) (*isa, error) {
 	for from, to := range map[*map[string]arch.Move]map[string]move{&a.Saves: i.saves, &a.Restores: i.restores} {
 		for m, mv := range *from {
 			to[m] = move{form: form(mv.Form), width: mv.Width, single: mv.Single, last: mv.Last, register: mv.Register,
-				registerLast: mv.RegisterLast, stackAdjust: mv.StackAdjust, stackSlot: mv.StackSlot, bareNumbers: mv.BareNumbers}
+				registerLast: mv.RegisterLast, stackAdjust: mv.StackAdjust, stackSlot: mv.StackSlot, bareNumbers: mv.BareNumbers,
+				operand: mv.Operand}
+			if mv.Covers != "" {
+				re, err := whole(mv.Covers)
+				if err != nil {
+					return nil, fmt.Errorf("asm %s covers: %w", m, err)
+				}
+				mv := to[m]
+				mv.covers = re
+				to[m] = mv
+			}
 		}
 	}
 	for m, t := range a.Transfers {

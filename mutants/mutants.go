@@ -522,6 +522,13 @@ func Unclaimed(p arch.Port) ([]string, error) {
 		for _, r := range s.Regs {
 			claimed[in.canonical(r.Name)] = true
 		}
+		if s.move.covers != nil {
+			for _, slot := range slots {
+				if s.move.covers.MatchString(in.canonical(slot)) {
+					claimed[in.canonical(slot)] = true
+				}
+			}
+		}
 	}
 	var unclaimed []string
 	for _, slot := range slots {
