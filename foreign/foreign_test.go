@@ -239,3 +239,50 @@ func TestUnclaimedRegistersAreReadFromTheSource(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, ports[0].Foreign.ClaimsUnread, "the mutation check cannot read it")
 }
+
+// A glue header that only includes someone's unedited header is read
+// through it: the claims are those of the header that defines the switch,
+// with the #defines of the glue (a clobber list it names). Two included
+// headers that each define one (a platform select) cannot be told apart
+// without the preprocessor, and are said so rather than read as one.
+func TestClaimsAreReadThroughAGlueHeader(t *testing.T) {
+	dir := t.TempDir()
+	upstream := filepath.Join(dir, "upstream")
+	require.NoError(t, os.MkdirAll(upstream, 0o755))
+	write := func(path, text string) { require.NoError(t, os.WriteFile(path, []byte(text), 0o644)) }
+	write(filepath.Join(upstream, "switch_amd64.h"), `
+static int slp_switch(void) {
+    register long *stackref, stsizediff;
+    __asm__ volatile ("" : : : REGS_TO_SAVE);
+    __asm__ ("movq %%rsp, %0" : "=g" (stackref));
+    SLP_SAVE_STATE(stackref, stsizediff);
+    __asm__ volatile ("addq %0, %%rsp" : : "r" (stsizediff));
+    SLP_RESTORE_STATE();
+    return 0;
+}
+`)
+	write(filepath.Join(upstream, "switch_other.h"), "static int slp_switch(void) { SLP_SAVE_STATE(a, b); SLP_RESTORE_STATE(); return 0; }\n")
+	glue := func(name, body string) {
+		writePort(t, dir, name, `{"name": "`+name+`", "base": "amd64", "style": "slp", "switch": "switch.h", "cflags": ["-I../upstream"]}`)
+		write(filepath.Join(dir, name, "switch.h"), body)
+	}
+	glue("glue", `/* ours */
+#define REGS_TO_SAVE "rbx", "rbp", "r12", "r13", "r14", \
+    "r15"
+#include "switch_amd64.h"
+`)
+	glue("glue-leaky", "#define REGS_TO_SAVE \"rbx\", \"rbp\", \"r12\", \"r13\", \"r14\"\n#include \"switch_amd64.h\"\n")
+	glue("select", "#if defined(__x86_64__)\n#include \"switch_amd64.h\"\n#else\n#include \"switch_other.h\"\n#endif\n")
+	ports, err := Load(archDir(t), []string{dir})
+	require.NoError(t, err)
+	byName := map[string]arch.Port{}
+	for _, p := range ports {
+		byName[p.Name] = p
+	}
+	assert.Empty(t, byName["glue"].Foreign.ClaimsUnread)
+	assert.Empty(t, byName["glue"].Foreign.Unclaimed)
+	assert.Empty(t, byName["glue-leaky"].Foreign.ClaimsUnread)
+	assert.Equal(t, []string{"r15"}, byName["glue-leaky"].Foreign.Unclaimed)
+	assert.Contains(t, byName["select"].Foreign.ClaimsUnread, "the headers it includes each define one (")
+	assert.Contains(t, byName["select"].Foreign.ClaimsUnread, "switch_amd64.h, ")
+}

@@ -272,6 +272,11 @@ func Load(p arch.Port) (src string, sites, scratch []Site, err error) {
 	if err != nil {
 		return "", nil, nil, err
 	}
+	return load(p, file, data)
+}
+
+// load reads the sites of data, the switch source file of p.
+func load(p arch.Port, file string, data []byte) (src string, sites, scratch []Site, err error) {
 	in, err := portISA(p)
 	if err != nil {
 		return "", nil, nil, err
@@ -502,7 +507,11 @@ func Score(outcomes []Outcome) (killed, errs, total int) {
 // (clang keeping an address in x28 across the shift), which no canary can
 // tell from a real save: the source must claim it. In slot order.
 func Unclaimed(p arch.Port) ([]string, error) {
-	_, sites, _, err := Load(p)
+	file, data, err := claimsSource(p)
+	if err != nil {
+		return nil, err
+	}
+	_, sites, _, err := load(p, file, data)
 	if err != nil {
 		return nil, err
 	}
@@ -537,4 +546,81 @@ func Unclaimed(p arch.Port) ([]string, error) {
 		}
 	}
 	return unclaimed, nil
+}
+
+// switchDefinition is the definition of a switch function in a C source:
+// slp_switch (SLP and stacklet styles) or sl_arch_switch, its parameter
+// list, then its body.
+var switchDefinition = regexp.MustCompile(`\b(?:slp_switch|sl_arch_switch)\s*\([^;{}]*\)\s*\{`)
+
+// claimsSource is the file p's claims are read from, and its text: the
+// switch source, or, where that defines no switch but includes the header
+// that does (a glue header around someone's unedited one), that header.
+// The files are those the switch's build reads from the port
+// (Foreign.Provenance: the switch source, the files its cflags force in
+// and what these include); the #defines of the others follow the header's
+// text, so that a clobber list the glue defines still names its registers.
+// Two included headers that each define a switch are an error: which one
+// the build compiles is the preprocessor's choice (slp_platformselect.h),
+// and a clobber list of the other would claim registers for it.
+func claimsSource(p arch.Port) (string, []byte, error) {
+	file := p.SwitchSource()
+	data, err := inputfile.Read(file)
+	if err != nil || p.Foreign == nil || !isC(file) || switchDefinition.Match(code(data)) {
+		return file, data, err
+	}
+	var defining, others []string
+	texts := map[string][]byte{file: data}
+	for _, f := range p.Foreign.Provenance {
+		if f.Role != arch.RoleInclude && f.Role != arch.RoleForced {
+			continue
+		}
+		text, err := inputfile.Read(f.Path)
+		if err != nil {
+			return "", nil, err
+		}
+		texts[f.Path] = text
+		if f.Role == arch.RoleInclude && switchDefinition.Match(code(text)) {
+			defining = append(defining, f.Path)
+		} else {
+			others = append(others, f.Path)
+		}
+	}
+	switch len(defining) {
+	case 0:
+		return file, data, nil
+	case 1:
+	default:
+		return "", nil, fmt.Errorf("%s defines no switch, and the headers it includes each define one (%s): the claims check cannot tell which one the build compiles; name that one as the switch", file, strings.Join(defining, ", "))
+	}
+	src := append([]byte{}, texts[defining[0]]...)
+	for _, f := range append([]string{file}, others...) {
+		src = append(src, defines(texts[f])...)
+	}
+	return defining[0], src, nil
+}
+
+// code is src without its comments and preprocessor lines, its tokens
+// apart.
+func code(src []byte) []byte {
+	s := string(src)
+	var out []byte
+	for _, t := range tokens(s, 0, len(s), func(start, end int) {}) {
+		out = append(out, s[t.start:t.end]...)
+		out = append(out, ' ')
+	}
+	return out
+}
+
+// defines are the #define lines of src (continuations included), one
+// after the other.
+func defines(src []byte) []byte {
+	s := string(src)
+	var out []byte
+	tokens(s, 0, len(s), func(start, end int) {
+		if defineRE.MatchString(s[start:end]) {
+			out = append(append(append(out, '\n'), s[start:end]...), '\n')
+		}
+	})
+	return out
 }
