@@ -50,17 +50,22 @@
 	.endm
 
 	/* sl_probe_direct (core/probe.h): r14 waits in its slot of the caller's
-	 * save area (a callee may write it), sl_debug_arm_switch gets a save
-	 * area of its own; ltr tests the low word, as the result is an int. */
+	 * save area (a callee may write it), sl_debug_arm_switch and
+	 * sl_debug_leaving_area get a save area of their own; ltr tests the low
+	 * word, as the result is an int; the area goes to sl_arch_switch in r2. */
 	sl_func	sl_probe_direct
 	stg	%r14, 14*8(%r15)
 	lay	%r15, -SAVE_AREA(%r15)
 	brasl	%r14, sl_debug_arm_switch@PLT
+	ltr	%r2, %r2
+	jne	1f
+	brasl	%r14, sl_debug_leaving_area@PLT
 	la	%r15, SAVE_AREA(%r15)
 	lg	%r14, 14*8(%r15)
-	ltr	%r2, %r2
-	bner	%r14
 	jg	sl_arch_switch@PLT
+1:	la	%r15, SAVE_AREA(%r15)
+	lg	%r14, 14*8(%r15)
+	br	%r14
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch
 	/* 1. save the caller's callee-saved registers and FP control state */
