@@ -690,13 +690,13 @@ func matchEach(t *testing.T, what string, want, got []string) {
 func TestMutantsRefuseALineTheyCannotRead(t *testing.T) {
 	root := testkit.Copy(t)
 	testkit.Edit(t, root, "arch/arm64/switch.S", func(s string) string {
-		return strings.Replace(s, "\tstp\tx21, x22, [sp, #12*8]", "\tstnp\tx21, x22, [sp, #12*8]", 1)
+		return strings.Replace(s, "\tstp\tx21, x22, [x0, #12*8]", "\tstnp\tx21, x22, [x0, #12*8]", 1)
 	})
 	var out bytes.Buffer
 	start := time.Now()
 	err := Mutants(context.Background(), Options{Root: root, Ports: []string{"arm64"}, OutDir: t.TempDir(), Out: &out, NoInstall: true})
 	require.Error(t, err)
-	assert.Regexp(t, `switch\.S:\d+: stnp x21, x22, \[sp, #12\*8\]: the check does not know "stnp" as a save instruction`, err.Error())
+	assert.Regexp(t, `switch\.S:\d+: stnp x21, x22, \[x0, #12\*8\]: the check does not know "stnp" as a save instruction`, err.Error())
 	assert.NotContains(t, out.String(), "mutants killed")
 	assert.Less(t, time.Since(start), 30*time.Second)
 }

@@ -41,16 +41,19 @@
 	.endm
 	sl_probe_tables 16
 
-	/* sl_probe_direct (core/probe.h): x30 waits on the stack across the bl;
-	 * x29 holds a canary and stays. cbnz skips the b rather than branching
-	 * to sl_arch_switch: it reaches only 1 MiB, and gets no linker veneer. */
+	/* sl_probe_direct (core/probe.h): x30 waits on the stack across the bls;
+	 * x29 holds a canary and stays. cbnz skips to the return rather than
+	 * branching to sl_arch_switch: it reaches only 1 MiB, and gets no linker
+	 * veneer. sl_debug_leaving_area's result is sl_arch_switch's argument. */
 	sl_func	sl_probe_direct
 	str	x30, [sp, #-DIRECT]!
 	bl	sl_debug_arm_switch
-	ldr	x30, [sp], #DIRECT
 	cbnz	w0, 1f
+	bl	sl_debug_leaving_area
+	ldr	x30, [sp], #DIRECT
 	b	sl_arch_switch
-1:	ret
+1:	ldr	x30, [sp], #DIRECT
+	ret
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch
 	/* 1. save the caller's callee-saved registers and FP control state */
