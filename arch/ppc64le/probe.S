@@ -91,8 +91,9 @@
 
 	/* sl_probe_direct (core/probe.h), called through a pointer: the global
 	 * entry sets r2 from r12. LR goes to the caller's LR save word; the
-	 * minimum frame gives sl_debug_arm_switch a header to write. cmpwi tests
-	 * the low word, as the result is an int. */
+	 * minimum frame gives the callees a header to write. cmpwi tests the low
+	 * word, as the result is an int; armed, sl_debug_leaving_area's result
+	 * is already sl_arch_switch's argument in r3. */
 	sl_func	sl_probe_direct, 4
 	addis	%r2, %r12, .TOC.-sl_probe_direct@ha
 	addi	%r2, %r2, .TOC.-sl_probe_direct@l
@@ -102,12 +103,18 @@
 	stdu	%r1, -4*8(%r1)
 	bl	sl_debug_arm_switch
 	nop
+	cmpwi	%r3, 0
+	bne	1f
+	bl	sl_debug_leaving_area
+	nop
 	addi	%r1, %r1, 4*8
 	ld	%r0, 2*8(%r1)
 	mtlr	%r0
-	cmpwi	%r3, 0
-	bnelr
 	b	sl_arch_switch
+1:	addi	%r1, %r1, 4*8
+	ld	%r0, 2*8(%r1)
+	mtlr	%r0
+	blr
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch, 4
 	addis	%r2, %r12, .TOC.-sl_probe_switch@ha
