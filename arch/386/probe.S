@@ -54,15 +54,21 @@
 
 	/* sl_probe_direct (core/probe.h): no C code writes above its argument
 	 * slots, so with its frame gone the jump leaves the stack as
-	 * sl_probe_switch's call did, for sl_arch_switch to return there. */
+	 * sl_probe_switch's call did, for sl_arch_switch to return there; its
+	 * own argument slot (to, a callee's to write) becomes sl_arch_switch's,
+	 * the leaving area. */
 	sl_func	sl_probe_direct
 	subl	$DIRECT, %esp
 	movl	DIRECT+1*4(%esp), %eax
 	movl	%eax, 0*4(%esp)
 	call	sl_debug_arm_switch
-	addl	$DIRECT, %esp
 	testl	%eax, %eax
-	jz	sl_arch_switch
+	jnz	1f
+	call	sl_debug_leaving_area
+	movl	%eax, DIRECT+1*4(%esp)
+	addl	$DIRECT, %esp
+	jmp	sl_arch_switch
+1:	addl	$DIRECT, %esp
 	ret
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch
