@@ -130,21 +130,28 @@
 
 	/* sl_probe_direct (core/probe.h), called through a pointer: the caller
 	 * set r2 from the descriptor. LR goes to the caller's LR save word;
-	 * the minimum frame gives sl_debug_arm_switch a header and parameter
-	 * save area to write. cmpwi tests the low word, as the result is an
-	 * int. */
+	 * the minimum frame gives the callees a header and parameter save area
+	 * to write. cmpwi tests the low word, as the result is an int; armed,
+	 * sl_debug_leaving_area's result is already sl_arch_switch's argument
+	 * in r3. */
 	func	sl_probe_direct
 	mflr	%r0
 	std	%r0, 2*8(%r1)
 	stdu	%r1, -14*8(%r1)
 	bl	sl_debug_arm_switch
 	nop
+	cmpwi	%r3, 0
+	bne	1f
+	bl	sl_debug_leaving_area
+	nop
 	addi	%r1, %r1, 14*8
 	ld	%r0, 2*8(%r1)
 	mtlr	%r0
-	cmpwi	%r3, 0
-	bnelr
 	b	sl_arch_switch
+1:	addi	%r1, %r1, 14*8
+	ld	%r0, 2*8(%r1)
+	mtlr	%r0
+	blr
 	endfunc	sl_probe_direct
 	func	sl_probe_switch
 	/* 1. save the caller's callee-saved registers and FP control state */
