@@ -34,6 +34,12 @@ var (
 	restoreCalls = []string{"SLP_RESTORE_STATE", "sl_core_restore"}
 )
 
+// saveHook is the macro an SLP-style header may define for what must happen
+// first in SLP_SAVE_STATE (greenlet's SPARC header flushes the register
+// windows there), which the SLP adapter calls as greenlet does: its asm
+// statements are read as the first of the save part.
+const saveHook = "SLP_BEFORE_SAVE_STATE"
+
 // callMnemonics are the instructions that call through a register, on any
 // arch. A stacklet-style header (slp_switch(save_state, restore_state,
 // extra)) makes both calls inside its asm templates: its save part ends at
@@ -66,7 +72,11 @@ var notRegisters = map[string]bool{"memory": true, "cc": true}
 func FindC(src string, in *isa) ([]Site, error) {
 	sc := scanC(src)
 	save, restore := sc.boundaries()
-	if save < 0 || restore < 0 {
+	var hooks []cAsm
+	switch {
+	case save >= 0 && restore >= 0 && len(sc.idents[saveCalls[0]]) > 0:
+		hooks = sc.macroAsms(saveHook) // SLP_SAVE_STATE calls it
+	case save < 0 || restore < 0:
 		save, restore = sc.callBoundaries(in)
 	}
 	if save < 0 || restore < 0 {
@@ -102,7 +112,7 @@ func FindC(src string, in *isa) ([]Site, error) {
 	for _, part := range []struct {
 		step Step
 		asms []cAsm
-	}{{Save, sc.before(save)}, {Restore, sc.after(restore)}} {
+	}{{Save, append(hooks, sc.before(save)...)}, {Restore, sc.after(restore)}} {
 		var lines []line
 		for _, a := range part.asms {
 			for _, insn := range a.insns {
@@ -280,51 +290,60 @@ func scanC(src string) *cScan {
 			continue
 		}
 		s.idents[t.value] = append(s.idents[t.value], t.start)
-		if t.value != "asm" && t.value != "__asm__" && t.value != "__asm" {
-			continue
+		if a, end, ok := asmAt(toks, i); ok {
+			s.asms = append(s.asms, a)
+			i = end
 		}
-		j := i + 1
-		for j < len(toks) && toks[j].kind == 'a' && asmQualifiers[toks[j].value] {
-			j++
-		}
-		if j >= len(toks) || toks[j].kind != '(' {
-			continue
-		}
-		a := cAsm{start: t.start, names: map[string]int{}}
-		a.sections = [][]cToken{nil}
-		depth := 0
-		for j++; j < len(toks); j++ {
-			u := toks[j]
-			switch {
-			case u.kind == '(' || u.kind == '[':
-				depth++
-			case (u.kind == ')' || u.kind == ']') && depth > 0:
-				depth--
-			case u.kind == ')':
-				a.end = u.end
-			case u.kind == ':' && depth == 0:
-				a.sections = append(a.sections, nil)
-				continue
-			}
-			if a.end != 0 {
-				break
-			}
-			a.sections[len(a.sections)-1] = append(a.sections[len(a.sections)-1], u)
-		}
-		if a.end == 0 {
-			continue
-		}
-		a.extended = len(a.sections) > 1
-		a.readOperands()
-		a.readTemplate()
-		s.asms = append(s.asms, a)
-		i = j
 	}
 	return s
 }
 
+// asmAt reads the asm statement that starts at toks[i], if one does, and
+// the index of its last token.
+func asmAt(toks []cToken, i int) (a cAsm, end int, ok bool) {
+	t := toks[i]
+	if t.kind != 'a' || t.value != "asm" && t.value != "__asm__" && t.value != "__asm" {
+		return a, i, false
+	}
+	j := i + 1
+	for j < len(toks) && toks[j].kind == 'a' && asmQualifiers[toks[j].value] {
+		j++
+	}
+	if j >= len(toks) || toks[j].kind != '(' {
+		return a, i, false
+	}
+	a = cAsm{start: t.start, names: map[string]int{}}
+	a.sections = [][]cToken{nil}
+	depth := 0
+	for j++; j < len(toks); j++ {
+		u := toks[j]
+		switch {
+		case u.kind == '(' || u.kind == '[':
+			depth++
+		case (u.kind == ')' || u.kind == ']') && depth > 0:
+			depth--
+		case u.kind == ')':
+			a.end = u.end
+		case u.kind == ':' && depth == 0:
+			a.sections = append(a.sections, nil)
+			continue
+		}
+		if a.end != 0 {
+			break
+		}
+		a.sections[len(a.sections)-1] = append(a.sections[len(a.sections)-1], u)
+	}
+	if a.end == 0 {
+		return a, i, false
+	}
+	a.extended = len(a.sections) > 1
+	a.readOperands()
+	a.readTemplate()
+	return a, j, true
+}
+
 var (
-	defineRE       = regexp.MustCompile(`^\s*#\s*define\s+([A-Za-z_]\w*)(?:\s|$)`)
+	defineRE       = regexp.MustCompile(`^\s*#\s*define\s+([A-Za-z_]\w*)(?:\s|\(|$)`)
 	asmQualifiers  = map[string]bool{"volatile": true, "__volatile__": true, "__volatile": true, "goto": true, "inline": true, "__inline__": true}
 	operandRef     = regexp.MustCompile(`^%[a-zA-Z]?(?:\[([A-Za-z_]\w*)\]|(\d+))$`)
 	memoryLetters  = "mQoV<>"
@@ -582,5 +601,35 @@ func (s *cScan) clobbers(a cAsm) []cToken {
 		}
 	}
 	walk(a.sections[3])
+	return out
+}
+
+// macroAsms are the asm statements of the #define bodies of the macro
+// name, and of the macros these name, recursively (greenlet's
+// SLP_BEFORE_SAVE_STATE() is SLP_FLUSHW, which is an asm statement).
+func (s *cScan) macroAsms(name string) []cAsm {
+	var out []cAsm
+	seen := map[string]bool{}
+	var walk func(name string)
+	walk = func(name string) {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		for _, body := range s.defines[name] {
+			toks := tokens(s.src, body[0], body[1], nil)
+			for i := 0; i < len(toks); i++ {
+				if a, end, ok := asmAt(toks, i); ok {
+					out = append(out, a)
+					i = end
+					continue
+				}
+				if toks[i].kind == 'a' {
+					walk(toks[i].value)
+				}
+			}
+		}
+	}
+	walk(name)
 	return out
 }

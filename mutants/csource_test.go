@@ -180,6 +180,23 @@ static int slp_switch(void) {
     SLP_RESTORE_STATE();
     return 0;
 }`, []string{"save windows GPR", "save windows GPR"}},
+		// greenlet's SPARC header flushes the windows in the hook its
+		// SLP_SAVE_STATE calls first, through a macro per SPARC version.
+		{"sparc64: greenlet's flush in SLP_BEFORE_SAVE_STATE", "sparc64", `
+#if defined(__sparcv9)
+#define SLP_FLUSHW __asm__ volatile ("flushw")
+#else
+#define SLP_FLUSHW __asm__ volatile ("ta 3") /* ST_FLUSH_WINDOWS */
+#endif
+#define SLP_BEFORE_SAVE_STATE() SLP_FLUSHW
+#define SLP_BEFORE_RESTORE_STATE() SLP_FLUSHW
+static int slp_switch(void) {
+    __asm__ volatile ("mov %%sp, %0" : "=r" (stackref));
+    SLP_SAVE_STATE(stackref, stsizediff);
+    __asm__ volatile ("add %0, %%sp, %%sp\n\tadd %0, %%fp, %%fp" : : "r" (stsizediff));
+    SLP_RESTORE_STATE();
+    return 0;
+}`, []string{"save windows GPR", "save windows GPR"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -68,8 +68,16 @@ static __thread int sl_slp_restored;
  * the frame of the coroutine that left over its own return address; more
  * would leave out words the header may keep there. So the magic is not
  * read at all, and no header reads stackref again after the macro. */
+/* greenlet's hooks, SLP_BEFORE_SAVE_STATE() and SLP_BEFORE_RESTORE_STATE(),
+ * which its SPARC header defines to flush the register windows to the
+ * stack, are called where greenlet calls them: first in the save and in the
+ * restore. Defined after the header, which defines the hooks; empty without. */
+static inline void sl_slp_before_save(void);
+static inline void sl_slp_before_restore(void);
+
 #define SLP_SAVE_STATE(stackref, stsizediff)                                                         \
     do {                                                                                             \
+        sl_slp_before_save();                                                                        \
         char *sl_slp_from = (char *)(stackref) + (SL_STACK_UP ? -(SL_SLP_AREA) : (SL_SLP_AREA));     \
         (stsizediff) = (char *)sl_core_save(sl_slp_from) - sl_slp_from;                              \
     } while (0)
@@ -78,13 +86,28 @@ static __thread int sl_slp_restored;
  * thread-local access there makes the compiler keep the variable's address
  * in a register, which the header may then not name in its clobber list
  * (s390x gcc -O0 reserves r13, its literal pool base, for it). */
-static __attribute__((noinline)) void sl_slp_restore_state(void) { sl_slp_restored = sl_core_restore(); }
+static __attribute__((noinline)) void sl_slp_restore_state(void) {
+    sl_slp_before_restore();
+    sl_slp_restored = sl_core_restore();
+}
 
 #define SLP_RESTORE_STATE() sl_slp_restore_state()
 
 /* greenlet compiles the bodies of its headers under SLP_EVAL. */
 #define SLP_EVAL 1
 #include SL_SLP_HEADER
+
+static inline void sl_slp_before_save(void) {
+#ifdef SLP_BEFORE_SAVE_STATE
+    SLP_BEFORE_SAVE_STATE();
+#endif
+}
+
+static inline void sl_slp_before_restore(void) {
+#ifdef SLP_BEFORE_RESTORE_STATE
+    SLP_BEFORE_RESTORE_STATE();
+#endif
+}
 
 /* What the trampoline calls: slp_switch is static in the header. */
 SL_INTERNAL int sl_slp_switch(void) __attribute__((alias("slp_switch")));
