@@ -79,21 +79,27 @@
 	.endm
 
 	/* sl_probe_direct (core/probe.h): $26 waits in a 16-byte frame across
-	 * the call; with it back, the jump through $27 (sl_arch_switch computes
-	 * its gp from it) makes sl_arch_switch return straight to
-	 * sl_probe_switch. */
+	 * the calls; with it back and the leaving area in $16, the jump through
+	 * $27 (sl_arch_switch computes its gp from it) makes sl_arch_switch
+	 * return straight to sl_probe_switch. */
 	alpha_func sl_probe_direct
 	lda	$30, -16($30)
 	stq	$26, 0($30)
 	ldq	$27, sl_debug_arm_switch($29)	!literal!1
 	jsr	$26, ($27), sl_debug_arm_switch	!lituse_jsr!1
 	ldgp	$29, 0($26)
+	bne	$0, 1f
+	ldq	$27, sl_debug_leaving_area($29)	!literal!2
+	jsr	$26, ($27), sl_debug_leaving_area	!lituse_jsr!2
+	ldgp	$29, 0($26)
+	mov	$0, $16
 	ldq	$26, 0($30)
 	lda	$30, 16($30)
-	bne	$0, 1f
-	ldq	$27, sl_arch_switch($29)	!literal!2
-	jmp	$31, ($27), sl_arch_switch	!lituse_jsr!2
-1:	ret	$31, ($26), 1
+	ldq	$27, sl_arch_switch($29)	!literal!3
+	jmp	$31, ($27), sl_arch_switch	!lituse_jsr!3
+1:	ldq	$26, 0($30)
+	lda	$30, 16($30)
+	ret	$31, ($26), 1
 	alpha_end sl_probe_direct
 
 	alpha_func sl_probe_switch
