@@ -68,7 +68,8 @@
 	.set	noreorder
 
 	/* sl_probe_direct (core/probe.h): its own $gp (from $t9, as every PIC
-	 * function) reaches sl_debug_arm_switch and the GOT entry of
+	 * function) reaches sl_debug_arm_switch, sl_debug_leaving_area (whose
+	 * result is sl_arch_switch's argument) and the GOT entry of
 	 * sl_arch_switch; the caller's $gp, a canary, comes back before the
 	 * jump, which goes through $t9 so that sl_arch_switch finds its own
 	 * address there. With $ra back, sl_arch_switch returns straight to
@@ -83,15 +84,20 @@
 	ld	$t9, %got_disp(sl_debug_arm_switch)($gp)
 	jalr	$t9
 	nop	/* delay slot */
+	bnez	$v0, 1f
+	ld	$t9, %got_disp(sl_debug_leaving_area)($gp)	/* delay slot: harmless on the way out */
+	jalr	$t9
+	nop	/* delay slot */
+	move	$a0, $v0
 	ld	$t9, %got_disp(sl_arch_switch)($gp)
 	ld	$ra, 0*8($sp)
 	ld	$gp, 1*8($sp)
-	bnez	$v0, 1f
-	daddiu	$sp, $sp, DIRECT	/* delay slot: both ways leave the frame */
 	jr	$t9
-	nop	/* delay slot */
-1:	jr	$ra
-	nop	/* delay slot */
+	daddiu	$sp, $sp, DIRECT	/* delay slot: leaves the frame */
+1:	ld	$ra, 0*8($sp)
+	ld	$gp, 1*8($sp)
+	jr	$ra
+	daddiu	$sp, $sp, DIRECT	/* delay slot: leaves the frame */
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch, 3
 	/* 1. save the caller's callee-saved registers and FP control state */
