@@ -128,7 +128,7 @@ func FindC(src string, in *isa) ([]Site, error) {
 				l := line{number: lineOf(src, insn.span[0]), text: insn.text, mnemonic: mnemonic, ops: ops, annotated: true}
 				parse, refMem := a.resolve(ops)
 				pl := l
-				pl.ops = parse
+				pl.ops, pl.operandSlot = parse, refMem
 				if site, err := readSite(pl, part.step, in); err == nil && !isStackPointer(site) {
 					site.ops = ops
 					site.c = &cSite{insn: insn.span, extended: a.extended, refMem: refMem}

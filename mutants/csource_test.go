@@ -197,6 +197,20 @@ static int slp_switch(void) {
     SLP_RESTORE_STATE();
     return 0;
 }`, []string{"save windows GPR", "save windows GPR"}},
+		// SH's mov.l is a push with @-r15; to a C operand's slot it is a
+		// plain store (greenlet's sh header keeps r14 so).
+		{"sh4: mov.l to and from an =m operand", "sh4", `
+static int slp_switch(void) {
+    int fp;
+    __asm__ volatile("" : : : "r8");
+    __asm__ volatile("mov.l r14, %0" : "=m"(fp) : :);
+    __asm__("mov r15, %0" : "=r"(stackref));
+    SLP_SAVE_STATE(stackref, stsizediff);
+    __asm__ volatile("add %0, r15" : : "r"(stsizediff));
+    SLP_RESTORE_STATE();
+    __asm__ volatile("mov.l %0, r14" : : "m"(fp) :);
+    return 0;
+}`, []string{"clobber r8 GPR", "save r14 GPR", "restore r14 GPR"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -321,6 +335,8 @@ func TestCanonical(t *testing.T) {
 		// gcc names FP registers fr14 in a clobber list, probe.S f14.
 		{"powerpc", "fr14", "f14"}, {"ppc64", "fr31", "f31"}, {"ppc64le", "%fr0", "f0"},
 		{"mips", "$23", "s7"}, {"mips64", "$28", "gp"},
+		// gcc's ARM register names: Stackless's arm32 header clobbers "fp".
+		{"arm", "fp", "r11"}, {"arm", "ip", "r12"}, {"arm", "sl", "r10"}, {"armel", "fp", "r11"}, {"arm", "r11", "r11"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, isaOf(t, tt.cpu).canonical(tt.name), "%s %s", tt.cpu, tt.name)

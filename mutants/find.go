@@ -85,7 +85,10 @@ type line struct {
 	mnemonic  string
 	ops       []string
 	annotated bool // sl:not-a-save on the line, or its mnemonic declared so
-	site      *Site
+	// operandSlot: a memory operand is an operand of a C asm statement
+	// (%0 with "=m"), the compiler's address of a variable.
+	operandSlot bool
+	site        *Site
 }
 
 var mnemonicNote = regexp.MustCompile(`^sl:not-a-save\s+([a-z0-9_.]+(?:\s*,\s*[a-z0-9_.]+)*)\s*:\s*(\S.*)$`)
@@ -352,15 +355,23 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		if !isRegister(l.ops[reg]) {
 			return Site{}, fmt.Errorf("expected a register, not %q (no asm.registers set names it)", l.ops[reg])
 		}
-		if stack {
+		switch {
+		case stack && l.operandSlot && isMemory(l.ops[mem]):
+			// A C asm's memory operand (SH's mov.l r14, %0 with "=m"):
+			// a plain store to the compiler's slot, which moves no stack,
+			// so a mutant drops it whole.
+			s.move.stackAdjust, s.move.stackSlot = "", ""
+		case stack:
 			// A push or pop: its slot is where the stack pointer points,
 			// which the mutant's stack move keeps; any other address would
 			// lose the register and move the stack as well.
 			if !strings.EqualFold(strings.TrimSpace(l.ops[mem]), mv.stackSlot) {
 				return Site{}, fmt.Errorf("expected the stack slot %s, not %q", mv.stackSlot, l.ops[mem])
 			}
-		} else if err := memoryAt(mem); err != nil {
-			return Site{}, err
+		default:
+			if err := memoryAt(mem); err != nil {
+				return Site{}, err
+			}
 		}
 		regs(l.ops[reg])
 	case implicit:
