@@ -71,18 +71,25 @@
 	.endm
 
 	/* sl_probe_direct (core/probe.h): LR goes to the caller's LR save word;
-	 * the minimum frame gives sl_debug_arm_switch a header to write. */
+	 * the minimum frame gives the callees a header to write. Armed,
+	 * sl_debug_leaving_area's result is already sl_arch_switch's argument
+	 * in r3. */
 	sl_func	sl_probe_direct, 2
 	mflr	%r0
 	stw	%r0, 1*4(%r1)
 	stwu	%r1, -4*4(%r1)
 	bl	sl_debug_arm_switch
+	cmpwi	%r3, 0
+	bne	1f
+	bl	sl_debug_leaving_area
 	addi	%r1, %r1, 4*4
 	lwz	%r0, 1*4(%r1)
 	mtlr	%r0
-	cmpwi	%r3, 0
-	bnelr
 	b	sl_arch_switch
+1:	addi	%r1, %r1, 4*4
+	lwz	%r0, 1*4(%r1)
+	mtlr	%r0
+	blr
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch, 2
 	/* 1. save the caller's callee-saved registers and FP control state */
