@@ -92,16 +92,20 @@
 	.endm
 
 	/* sl_probe_direct (core/probe.h): its own frame is the argument of
-	 * sl_debug_arm_switch alone; with it dropped, the branch leaves the
-	 * stack as sl_probe_switch's call did, for sl_arch_switch to return
-	 * there. */
+	 * sl_debug_arm_switch alone; with it dropped, the leaving area goes to
+	 * its own first argument slot (a callee's to write), and the branch
+	 * leaves the stack as sl_probe_switch's call did, for sl_arch_switch to
+	 * take it as its argument and return there. */
 	sl_func	sl_probe_direct
 	move.l	1*4(%sp), -(%sp)
 	bsr.l	sl_debug_arm_switch
 	addq.l	#4, %sp
 	tst.l	%d0
-	beq.l	sl_arch_switch
-	rts
+	bne.s	1f
+	bsr.l	sl_debug_leaving_area
+	move.l	%a0, 1*4(%sp)
+	bra.l	sl_arch_switch
+1:	rts
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch
 	/* 1. save the caller's callee-saved registers and FP control state */
