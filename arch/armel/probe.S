@@ -52,15 +52,18 @@
 	.endm
 
 	/* sl_probe_direct (core/probe.h): lr waits on the stack across the
-	 * call; with it back, the branch makes sl_arch_switch return straight
-	 * to sl_probe_switch. */
+	 * calls; with it back, the branch makes sl_arch_switch return straight
+	 * to sl_probe_switch, with the leaving area in r0. */
 	sl_func	sl_probe_direct, 2
 	str	lr, [sp, #-DIRECT]!
 	bl	sl_debug_arm_switch
-	ldr	lr, [sp], #DIRECT
 	cmp	r0, #0
-	bxne	lr
+	bne	1f
+	bl	sl_debug_leaving_area
+	ldr	lr, [sp], #DIRECT
 	b	sl_arch_switch
+1:	ldr	lr, [sp], #DIRECT
+	bx	lr
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch, 2
 	/* 1. save the caller's callee-saved registers */

@@ -2,20 +2,20 @@
  * §6.1.1 "Core registers", the base standard: soft-float; sp is 8-byte aligned at every
  * public interface).
  *
- * Frame that sl_arch_switch builds on the stack it leaves, from the stack
- * pointer p it hands to the core (sp, 8-byte aligned):
+ * Register area of the leaving coroutine (r0, the argument) and of the
+ * entering one (r4 from step 3), SL_AREA_BYTES bytes, 16-byte aligned:
  *
  *   offset  content
- *   0*4     r4
- *   1*4     r5
- *   2*4     r6
- *   3*4     r7 (Thumb frame pointer)
- *   4*4     r8
- *   5*4     r9 (a callee-saved variable register on GNU/Linux)
- *   6*4     r10
- *   7*4     r11 (ARM frame pointer)
- *   8*4     lr (the return address, bit 0 set for a Thumb caller)
- *   9*4     padding, keeps sp 8-byte aligned
+ *   0*4     the core's: the stack pointer p the coroutine resumes at
+ *   1*4     r4
+ *   2*4     r5
+ *   3*4     r6
+ *   4*4     r7 (Thumb frame pointer)
+ *   5*4     r8
+ *   6*4     r9 (a callee-saved variable register on GNU/Linux)
+ *   7*4     r10
+ *   8*4     r11 (ARM frame pointer)
+ *   9*4     lr (the return address, bit 0 set for a Thumb caller)
  *
  * Soft-float: FP values live in core registers, and no VFP register or
  * FPSCR is saved, nor touched, since the CPU may have no VFP unit (Debian
@@ -25,8 +25,17 @@
  * default is ARMv4T), typed %function so the linker handles the calls
  * across instruction sets; step 5 returns with bx lr, which follows bit 0
  * of the target coroutine's return address whatever this caller was.
- * No callee writes above its caller's sp on arm, so p is sp itself. */
-#define FRAME	10*4
+ * One str or ldr per register, not stm/ldm: stm takes a bare base register,
+ * so the mutation check could drop one register from it only by moving the
+ * slots of the others.
+ * No callee writes above its caller's sp on arm, so p is sp itself, 8-byte
+ * aligned as the calls need, and the slice holds nothing of this function. */
+#include "port.h"
+
+#define AREA	10*4	/* port.json's area_bytes is this, rounded up to 16 */
+#if AREA > SL_AREA_BYTES
+#error "the register area outgrows SL_AREA_BYTES (core/port.h)"
+#endif
 
 	.syntax	unified
 	.arm
@@ -36,35 +45,34 @@
 	.type	sl_arch_switch, %function
 	.balign	4
 sl_arch_switch:
-	/* 1. save callee-saved registers (there is no FP control state) */
-	sub	sp, sp, #FRAME	/* sl:not-a-save: the frame */
-	str	lr, [sp, #8*4]
-	str	r11, [sp, #7*4]
-	str	r10, [sp, #6*4]
-	str	r9, [sp, #5*4]
-	str	r8, [sp, #4*4]
-	str	r7, [sp, #3*4]
-	str	r6, [sp, #2*4]
-	str	r5, [sp, #1*4]
-	str	r4, [sp, #0*4]
-	/* 2. p = sp; call sl_core_save(p) */
+	/* 1. save callee-saved registers and the return address in the area (there is no FP control state) */
+	str	r4, [r0, #1*4]
+	str	r5, [r0, #2*4]
+	str	r6, [r0, #3*4]
+	str	r7, [r0, #4*4]
+	str	r8, [r0, #5*4]
+	str	r9, [r0, #6*4]
+	str	r10, [r0, #7*4]
+	str	r11, [r0, #8*4]
+	str	lr, [r0, #9*4]
+	/* 2. p = sp; call sl_core_leave(p) */
 	mov	r0, sp
-	bl	sl_core_save
-	/* 3. sp = returned slice start */
-	mov	sp, r0
+	bl	sl_core_leave
+	/* 3. r4 = the entered area; sp = its stack pointer */
+	mov	r4, r0
+	ldr	sp, [r0, #0*4]
 	/* 4. call sl_core_restore() */
 	bl	sl_core_restore
-	/* 5. restore the target's registers; r0 holds the result */
-	ldr	r4, [sp, #0*4]
-	ldr	r5, [sp, #1*4]
-	ldr	r6, [sp, #2*4]
-	ldr	r7, [sp, #3*4]
-	ldr	r8, [sp, #4*4]
-	ldr	r9, [sp, #5*4]
-	ldr	r10, [sp, #6*4]
-	ldr	r11, [sp, #7*4]
-	ldr	lr, [sp, #8*4]
-	add	sp, sp, #FRAME	/* sl:not-a-save: drops the frame */
+	/* 5. restore the target's registers from its area, r4 last; r0 holds the result */
+	ldr	r5, [r4, #2*4]
+	ldr	r6, [r4, #3*4]
+	ldr	r7, [r4, #4*4]
+	ldr	r8, [r4, #5*4]
+	ldr	r9, [r4, #6*4]
+	ldr	r10, [r4, #7*4]
+	ldr	r11, [r4, #8*4]
+	ldr	lr, [r4, #9*4]
+	ldr	r4, [r4, #1*4]
 	bx	lr
 	.size	sl_arch_switch, .-sl_arch_switch
 
