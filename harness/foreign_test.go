@@ -297,11 +297,12 @@ func TestEveryExamplePassesInEveryBuild(t *testing.T) {
 	}
 }
 
-// abi_gp_reload_after_switch catches a mips o32 port that takes $gp back
-// from its own frame right after step 3, before sl_core_restore has copied
-// the target's frame back: the slot then holds what the side that left
+// abi_gp_reload_after_switch catches a mips o32 port that keeps $gp on the
+// stack, in the slice (the first word of its own argument area, at p), and
+// takes it back right after step 3, before sl_core_restore has copied the
+// target's slice back: the slot then holds what the side that left
 // scribbled there, and the call through the GOT goes wild. The broken port
-// is the mipsel port with its $s0 copy of $gp replaced by that reload.
+// is the mipsel port with its $s1 copy of $gp replaced by that reload.
 func TestGPReloadFromTheTargetFrameIsCaught(t *testing.T) {
 	testkit.Integration(t)
 	root := testkit.Root(t)
@@ -309,9 +310,9 @@ func TestGPReloadFromTheTargetFrameIsCaught(t *testing.T) {
 	require.NoError(t, err)
 	broken := string(src)
 	for _, r := range []struct{ from, to string }{
-		{"\tmove\t$s0, $gp\n\tlw\t$t9, %call16(sl_core_save)($s0)\n", "\tsw\t$gp, 5*4($sp)\n\tlw\t$t9, %call16(sl_core_save)($gp)\n"},
-		{"\taddiu\t$sp, $v0, -AREA\n", "\taddiu\t$sp, $v0, -AREA\n\tlw\t$gp, 5*4($sp)\n"},
-		{"%call16(sl_core_restore)($s0)", "%call16(sl_core_restore)($gp)"},
+		{"\tmove\t$s1, $gp\n\tlw\t$t9, %call16(sl_core_leave)($s1)\n", "\tsw\t$gp, 0*4($sp)\n\tlw\t$t9, %call16(sl_core_leave)($gp)\n"},
+		{"\tlw\t$sp, 0*4($v0)\n", "\tlw\t$sp, 0*4($v0)\n\tlw\t$gp, 0*4($sp)\n"},
+		{"%call16(sl_core_restore)($s1)", "%call16(sl_core_restore)($gp)"},
 	} {
 		require.Equal(t, 1, strings.Count(broken, r.from), "arch/mipsel/switch.S no longer has %q", r.from)
 		broken = strings.Replace(broken, r.from, r.to, 1)
