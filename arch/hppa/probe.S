@@ -71,19 +71,25 @@
 	.endm
 
 	/* sl_probe_direct (core/probe.h): rp waits in its slot of the caller's
-	 * frame marker, sl_debug_arm_switch gets a frame marker of its own;
-	 * on success a plain branch, so sl_arch_switch returns straight to
+	 * frame marker, sl_debug_arm_switch and sl_debug_leaving_area get a
+	 * frame marker of their own; on success the leaving area goes to %r26
+	 * and a plain branch follows, so sl_arch_switch returns straight to
 	 * sl_probe_switch. */
 	sl_func	sl_probe_direct, 2
 	stw	%rp, -20(%sp)
 	bl	sl_debug_arm_switch, %rp
 	ldo	DIRECT(%sp), %sp
-	ldo	-DIRECT(%sp), %sp
-	ldw	-20(%sp), %rp
 	comib,<>	0, %ret0, 1f
 	nop
+	bl	sl_debug_leaving_area, %rp
+	nop
+	copy	%ret0, %r26
+	ldo	-DIRECT(%sp), %sp
+	ldw	-20(%sp), %rp
 	b,n	sl_arch_switch
-1:	bv,n	%r0(%rp)
+1:	ldo	-DIRECT(%sp), %sp
+	ldw	-20(%sp), %rp
+	bv,n	%r0(%rp)
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch, 2
 	/* 1. save the caller's callee-saved registers and FP control state */
