@@ -70,10 +70,11 @@
 	.set	nomacro
 
 	/* sl_probe_direct (core/probe.h): $gp from $t9 for the calls through
-	 * the GOT, kept in the frame across sl_debug_arm_switch, which may
-	 * change it; the jump's $t9 is sl_arch_switch's address, from which it
-	 * computes its own $gp. The delay slot of bnez drops the frame on
-	 * either path. */
+	 * the GOT, kept in the frame across sl_debug_arm_switch and
+	 * sl_debug_leaving_area (whose result is sl_arch_switch's argument),
+	 * which may change it; the jump's $t9 is sl_arch_switch's address, from
+	 * which it computes its own $gp. The delay slots of both returns drop
+	 * the frame. */
 	sl_func	sl_probe_direct
 	lui	$gp, %hi(_gp_disp)
 	addiu	$gp, $gp, %lo(_gp_disp)
@@ -85,14 +86,19 @@
 	jalr	$t9
 	nop
 	lw	$gp, 4*4($sp)
-	lw	$ra, 5*4($sp)
 	bnez	$v0, 1f
-	addiu	$sp, $sp, DIRECT
+	lw	$ra, 5*4($sp)
+	lw	$t9, %call16(sl_debug_leaving_area)($gp)
+	jalr	$t9
+	nop
+	lw	$gp, 4*4($sp)
+	lw	$ra, 5*4($sp)
+	move	$a0, $v0
 	lw	$t9, %call16(sl_arch_switch)($gp)
 	jr	$t9
-	nop
+	addiu	$sp, $sp, DIRECT
 1:	jr	$ra
-	nop
+	addiu	$sp, $sp, DIRECT
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch
 	/* 1. save the caller's callee-saved registers and FP control state */
