@@ -393,9 +393,40 @@ func TestApplyKeepsTheOtherRegistersInTheirSlots(t *testing.T) {
 	assert.Contains(t, out, "\n\t/* mutant: line 4 (save d8): str d8, [sp] */\n")
 }
 
-// Every port's switch.S reads whole, saves what it restores, class by class,
-// and saves FP control state where the port has it (its fp_rounding slots;
-// a soft-float port, armel, has none).
+// countsRestoredByCPU are the saves of sites as restores: what a port's step 5
+// restores. A save that names no memory and whose register no instruction of
+// step 5 restores comes back without one: sparc64's flushw writes the callers'
+// register windows to their own frames in the slice, and each caller's own
+// `restore` fills its caller's window back from the copy (a trap), so a port
+// that makes no `save` of its own has no `restore` in its switch.
+func countsRestoredByCPU(sites []Site) map[Class]int {
+	restored := map[string]bool{}
+	for _, s := range sites {
+		if s.Step == Restore {
+			for _, r := range s.Regs {
+				restored[r.Name] = true
+			}
+		}
+	}
+	c := map[Class]int{}
+	for _, s := range sites {
+		if s.Step != Save {
+			continue
+		}
+		for _, r := range s.Regs {
+			if s.move.form == implicit && len(s.ops) == 0 && !restored[r.Name] {
+				continue
+			}
+			c[r.Class]++
+		}
+	}
+	return c
+}
+
+// Every port's switch.S reads whole, restores what it saves, class by class
+// (but what the CPU restores: countsRestoredByCPU), and saves FP control
+// state where the port has it (its fp_rounding slots; a soft-float port,
+// armel, has none).
 func TestEveryPortReadsWhole(t *testing.T) {
 	for _, p := range toolchaintest.Ports(t, testkit.Root(t)) {
 		t.Run(p.Name, func(t *testing.T) {
@@ -404,7 +435,7 @@ func TestEveryPortReadsWhole(t *testing.T) {
 			assert.Empty(t, scratch, "an assembly switch has no clobber lists")
 			counts := Count(sites)
 			assert.Positive(t, counts[Save][GPR])
-			assert.Equal(t, counts[Save], counts[Restore])
+			assert.Equal(t, countsRestoredByCPU(sites), counts[Restore])
 			if len(p.FPRounding) > 0 {
 				assert.Positive(t, counts[Save][Control], "FP control state is saved")
 			} else {

@@ -55,10 +55,11 @@
 	.endr
 	.endm
 
-	/* sl_probe_direct (core/probe.h): a window of its own for the call to
-	 * sl_debug_arm_switch, so sl_probe_switch's canaries stay untouched;
-	 * then back in sl_probe_switch's window, whose %o7 returns into it, a
-	 * tail call: %o7 waits in %g1 while `call` overwrites it. */
+	/* sl_probe_direct (core/probe.h): a window of its own for the calls to
+	 * sl_debug_arm_switch and sl_debug_leaving_area, so sl_probe_switch's
+	 * canaries stay untouched; then back in sl_probe_switch's window (the
+	 * `restore` hands it the leaving area as %o0), whose %o7 returns into
+	 * it, a tail call: %o7 waits in %g1 while `call` overwrites it. */
 	sl_func	sl_probe_direct, 2
 	save	%sp, -AREA, %sp
 	call	sl_debug_arm_switch
@@ -66,7 +67,9 @@
 	cmp	%o0, 0
 	bne,pn	%icc, 1f
 	nop	/* delay slot */
-	restore
+	call	sl_debug_leaving_area
+	nop	/* delay slot */
+	restore	%o0, %g0, %o0
 	mov	%o7, %g1
 	call	sl_arch_switch
 	mov	%g1, %o7	/* delay slot: sl_arch_switch returns into sl_probe_switch */
