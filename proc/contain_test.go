@@ -40,10 +40,17 @@ func runModes(t *testing.T, test func(t *testing.T, run func(ctx context.Context
 // environment: no tag, no group, no parent of the run's to find it by. It
 // writes pidFile once started; alive finds it by its unique command line
 // (its PID differs inside a namespace).
+//
+// The script returns once the daemon runs sleep: it writes pidFile before
+// its exec, and a run that ended in between named it (sh), not (sleep),
+// under load. The pattern is bracketed so that grep does not find its own
+// command line.
 func daemonScript(t *testing.T) (script, pidFile string) {
 	pidFile = t.TempDir() + "/daemon.pid"
-	return `env -i setsid sh -c 'echo $$ > ` + pidFile + `; exec sleep ` + daemonSeconds(pidFile) + `' </dev/null >/dev/null 2>&1 &
-		while [ ! -s ` + pidFile + ` ]; do sleep 0.01; done`, pidFile
+	seconds := daemonSeconds(pidFile)
+	last := len(seconds) - 1
+	return `env -i setsid sh -c 'echo $$ > ` + pidFile + `; exec sleep ` + seconds + `' </dev/null >/dev/null 2>&1 &
+		while ! grep -qszx '` + seconds[:last] + "[" + seconds[last:] + `]' /proc/[0-9]*/cmdline; do sleep 0.01; done`, pidFile
 }
 
 // daemonSeconds is a sleep no other process has: from the test's folder.
