@@ -349,14 +349,7 @@ func TestCanonical(t *testing.T) {
 // never silently dropped. Spellings differ: w20 and v8 in a clobber list
 // are x20 and d8 of probe.S.
 func TestLoadLeavesScratchClobbersOut(t *testing.T) {
-	root := testkit.Root(t)
-	var base arch.Port
-	for _, p := range toolchaintest.Ports(t, root) {
-		if p.Name == "arm64" {
-			base = p
-		}
-	}
-	require.NotEmpty(t, base.Dir)
+	base := port(t, "arm64")
 	file := filepath.Join(t.TempDir(), "switch.h")
 	require.NoError(t, os.WriteFile(file, []byte(`
 static int slp_switch(void) {
@@ -392,14 +385,7 @@ static int slp_switch(void) {
 // says it covers (sparc64: the callers' %l0-%l7 and %i0-%i7, the probe
 // slots l0-l7 and i0-i5); without it those are named.
 func TestUnclaimedCountsWhatAFlushCovers(t *testing.T) {
-	root := testkit.Root(t)
-	var base arch.Port
-	for _, p := range toolchaintest.Ports(t, root) {
-		if p.Name == "sparc64" {
-			base = p
-		}
-	}
-	require.NotEmpty(t, base.Dir)
+	base := port(t, "sparc64")
 	file := filepath.Join(t.TempDir(), "switch.h")
 	p := base
 	p.Name, p.Foreign = "theirs", &arch.Foreign{Base: "sparc64", SwitchFile: file}
@@ -426,4 +412,16 @@ static int slp_switch(void) {
 		require.NoError(t, err, flush)
 		assert.Equal(t, want, unclaimed, flush)
 	}
+}
+
+// port is the repository's port of that name.
+func port(t *testing.T, name string) arch.Port {
+	t.Helper()
+	for _, p := range toolchaintest.Ports(t, testkit.Root(t)) {
+		if p.Name == name {
+			return p
+		}
+	}
+	t.Fatalf("no port %s", name)
+	return arch.Port{}
 }
