@@ -60,17 +60,21 @@
 	.endm
 
 	/* sl_probe_direct (core/probe.h): ra waits in a 16-byte frame across
-	 * the call, which keeps $sp aligned; with it back, the tail jump makes
-	 * sl_arch_switch return straight to sl_probe_switch. */
+	 * the calls, which keeps $sp aligned; with it back, the tail jump makes
+	 * sl_arch_switch return straight to sl_probe_switch, with
+	 * sl_debug_leaving_area's result as its argument ($a0). */
 	sl_func	sl_probe_direct
 	addi.d	$sp, $sp, -16
 	st.d	$ra, $sp, 8
 	bl	sl_debug_arm_switch
+	bnez	$a0, 1f
+	bl	sl_debug_leaving_area
 	ld.d	$ra, $sp, 8
 	addi.d	$sp, $sp, 16
-	bnez	$a0, 1f
 	b	sl_arch_switch
-1:	jr	$ra
+1:	ld.d	$ra, $sp, 8
+	addi.d	$sp, $sp, 16
+	jr	$ra
 	sl_end	sl_probe_direct
 	sl_func	sl_probe_switch
 	/* 1. save the caller's callee-saved registers and FP control state */
