@@ -72,6 +72,7 @@ func TestLoadRejectsBadAsm(t *testing.T) {
 		{"implicit without register", `"ld":{"form":"single"}`, `"lfpc":{"form":"implicit"}`, `asm.restores.lfpc: an implicit form needs "register"`},
 		{"stack_slot without stack_adjust", `"st":{"form":"single"}`, `"st":{"form":"single","stack_slot":"@-r15"}`, `asm.saves.st: stack_slot goes with stack_adjust only`},
 		{"bare_numbers naming no register", `"st":{"form":"single"}`, `"st":{"form":"single","bare_numbers":"q"}`, `asm.saves.st: bare_numbers "q" makes names (q0) no set of asm.registers names`},
+		{"stack on a single form", `"st":{"form":"single"}`, `"st":{"form":"single","stack":true}`, `asm.saves.st: stack goes with the list form only`},
 		{"covers on a single form", `"st":{"form":"single"}`, `"st":{"form":"single","covers":"r[0-9]"}`, `asm.saves.st: covers and operand go with the implicit form only`},
 		{"covers no regexp", `"st":{"form":"single"}`, `"flushw":{"form":"implicit","register":"windows","covers":"[li"}`, `asm.saves.flushw: covers "[li" is no regular expression`},
 		{"no returns", `"returns":["ret"]`, `"returns":[]`, "asm.returns is empty"},

@@ -107,6 +107,12 @@ type Move struct {
 	// slot but says what the instruction does: sparc's "ta 3", the
 	// software trap that flushes the register windows (ST_FLUSH_WINDOWS).
 	Operand string `json:"operand,omitempty"`
+	// Stack marks a list form without a frame slot operand: it stores the
+	// list below the stack pointer and moves it (arm's push {r4-r11},
+	// vpush {d8-d15}), or loads it from there (pop). A foreign switch
+	// claims its registers by it; a mutant cannot drop one and keep the
+	// others' slots, so our own switch.S allocates the frame first.
+	Stack bool `json:"stack,omitempty"`
 }
 
 // Forms are the ways a Move can move registers.
@@ -206,6 +212,8 @@ func (a *Asm) validate() error {
 				errs = append(errs, fmt.Errorf("%s: stack_adjust goes with the single form only", where))
 			case mv.StackSlot != "" && mv.StackAdjust == "":
 				errs = append(errs, fmt.Errorf("%s: stack_slot goes with stack_adjust only (a push or pop)", where))
+			case mv.Stack && mv.Form != "list":
+				errs = append(errs, fmt.Errorf("%s: stack goes with the list form only", where))
 			case (mv.Covers != "" || mv.Operand != "") && mv.Form != "implicit":
 				errs = append(errs, fmt.Errorf("%s: covers and operand go with the implicit form only", where))
 			case mv.Covers != "" && !compiles(mv.Covers):

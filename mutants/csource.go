@@ -522,15 +522,32 @@ func (s *cScan) boundaries() (save, restore int) {
 // call through a register in the asm templates (callMnemonics), or -1
 // unless there are two.
 func (s *cScan) callBoundaries(in *isa) (save, restore int) {
+	isCall := func(text string) bool {
+		mnemonic, _ := splitInstruction(text)
+		return callMnemonics[mnemonic] && !slices.Contains(in.returns, mnemonic)
+	}
 	var calls [][2]int
 	for _, a := range s.asms {
 		for _, insn := range a.insns {
-			mnemonic, _ := splitInstruction(insn.text)
-			if callMnemonics[mnemonic] && !slices.Contains(in.returns, mnemonic) {
+			if isCall(insn.text) {
 				calls = append(calls, insn.span)
 			}
 		}
+		// A macro of the template that is a call (PyPy's arm header's
+		// call_reg(r3), "blx " #x): its first string, in any definition.
+		for _, t := range a.sections[0] {
+			if t.kind != 'a' {
+				continue
+			}
+			for _, body := range s.defines[t.value] {
+				if first := firstString(tokens(s.src, body[0], body[1], nil)); first != "" && isCall(first) {
+					calls = append(calls, [2]int{t.start, t.end})
+					break
+				}
+			}
+		}
 	}
+	slices.SortFunc(calls, func(a, b [2]int) int { return a[0] - b[0] })
 	if len(calls) < 2 {
 		return -1, -1
 	}
@@ -632,4 +649,14 @@ func (s *cScan) macroAsms(name string) []cAsm {
 	}
 	walk(name)
 	return out
+}
+
+// firstString is the content of the first string literal of toks, or "".
+func firstString(toks []cToken) string {
+	for _, t := range toks {
+		if t.kind == '"' {
+			return strings.TrimSpace(t.value)
+		}
+	}
+	return ""
 }

@@ -211,6 +211,32 @@ static int slp_switch(void) {
     __asm__ volatile("mov.l %0, r14" : : "m"(fp) :);
     return 0;
 }`, []string{"clobber r8 GPR", "save r14 GPR", "restore r14 GPR"}},
+		// PyPy's arm header pushes its registers and calls through a
+		// macro of the template: call_reg(r3) is "blx r3".
+		{"arm stacklet: push and vpush lists, calls through a template macro", "arm", `
+#if defined(__ARM_ARCH_4__)
+# define call_reg(x) "mov lr, pc ; bx " #x "\n"
+#else
+# define call_reg(x) "blx " #x "\n"
+#endif
+static void *slp_switch(void *(*save)(void *, void *), void *(*restore)(void *, void *), void *extra) {
+  __asm__ volatile (
+    "push {r0, r2, r3, r7, r8, r9, r10, r11}\n"
+#ifndef __SOFTFP__
+    "vpush {d8, d9, d10, d11, d12, d13, d14, d15}\n"
+#endif
+    "mov r3, %[save]\n"
+    call_reg(r3)
+    "mov sp, r0\n"
+    call_reg(r4)
+    "vpop {d8, d9, d10, d11, d12, d13, d14, d15}\n"
+    "pop {r0, r2, r3, r7, r8, r9, r10, r11}\n"
+    : "=r"(r) : [save] "r"(save) : "r4", "r5", "r6", "r12", "lr");
+}`, []string{"clobber r4 GPR", "clobber r5 GPR", "clobber r6 GPR", "clobber r12 GPR", "clobber lr GPR",
+			"save r0 GPR", "save r2 GPR", "save r3 GPR", "save r7 GPR", "save r8 GPR", "save r9 GPR", "save r10 GPR", "save r11 GPR",
+			"save d8 FP", "save d9 FP", "save d10 FP", "save d11 FP", "save d12 FP", "save d13 FP", "save d14 FP", "save d15 FP",
+			"restore d8 FP", "restore d9 FP", "restore d10 FP", "restore d11 FP", "restore d12 FP", "restore d13 FP", "restore d14 FP", "restore d15 FP",
+			"restore r0 GPR", "restore r2 GPR", "restore r3 GPR", "restore r7 GPR", "restore r8 GPR", "restore r9 GPR", "restore r10 GPR", "restore r11 GPR"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -319,6 +345,17 @@ func TestWritebackPairsAreSavesWhoseMutantsKeepTheFrame(t *testing.T) {
 	// Our own switch.S allocates the frame first, as before.
 	_, err = Find("/* 1. save */\n\tstp\tx29, x30, [sp, #-16]!\n/* 2. */", isaOf(t, "arm64"))
 	require.ErrorContains(t, err, writebackRefused)
+	_, err = Find("/* 1. save */\n\tpush\t{r4, r5}\n/* 2. */", isaOf(t, "arm"))
+	require.ErrorContains(t, err, writebackRefused)
+
+	// A push cannot lose one register and keep the others' slots: its
+	// mutants are reported as not judged, never as kills.
+	sites, err = FindC(`static void *slp_switch(void *(*s)(void *, void *), void *(*r)(void *, void *), void *e) {
+    __asm__ volatile("push {r4, r5}\n" "blx r3\n" "blx r4\n" "pop {r4, r5}\n" ::: "memory");
+}`, isaOf(t, "arm"))
+	require.NoError(t, err)
+	_, err = Apply("", Mutants(sites)[0])
+	require.EqualError(t, err, "push {r4, r5}: a push or pop of a list cannot drop one register and keep the others' slots")
 }
 
 func TestCanonical(t *testing.T) {

@@ -42,8 +42,9 @@ type Site struct {
 	ops      []string
 	move     move
 	isa      *isa
-	// writeback: a pair that moves its base register (stp x19, x20,
-	// [sp, -160]!; ldp x19, x20, [sp], 160): its mutants keep that move.
+	// writeback: a pair or list that moves its base register (stp x19,
+	// x20, [sp, -160]!; ldp x19, x20, [sp], 160; push {r4-r11}): a pair's
+	// mutants keep that move, a list's cannot be made.
 	writeback bool
 	c         *cSite // set for a site of a C switch source (FindC)
 }
@@ -434,7 +435,9 @@ func readSite(l line, step Step, in *isa) (Site, error) {
 		if err != nil {
 			return Site{}, err
 		}
-		if err := memoryAt(mem); err != nil {
+		if mv.stack {
+			s.writeback = true // the list moves the stack pointer
+		} else if err := memoryAt(mem); err != nil {
 			return Site{}, err
 		}
 		regs(names...)

@@ -51,6 +51,7 @@ type move struct {
 	bareNumbers  string         // what a bare number names as the moved register: "f" (stfd 14: f14)
 	covers       *regexp.Regexp // the registers an implicit form's register stands for (windows: l0-l7, i0-i7)
 	operand      string         // an implicit form's operand that is no frame slot (ta 3)
+	stack        bool           // a list form whose slots are below the stack pointer, which it moves (push)
 }
 
 // transfer is an instruction that moves a special register to or from a
@@ -116,7 +117,7 @@ func newISA(a *arch.Asm) (*isa, error) {
 		for m, mv := range *from {
 			to[m] = move{form: form(mv.Form), width: mv.Width, single: mv.Single, last: mv.Last, register: mv.Register,
 				registerLast: mv.RegisterLast, stackAdjust: mv.StackAdjust, stackSlot: mv.StackSlot, bareNumbers: mv.BareNumbers,
-				operand: mv.Operand}
+				operand: mv.Operand, stack: mv.Stack}
 			if mv.Covers != "" {
 				re, err := whole(mv.Covers)
 				if err != nil {
@@ -283,6 +284,14 @@ func (s Site) listOperands() (regs []string, list, mem int, err error) {
 	list, mem = 0, 1
 	if s.move.registerLast {
 		list, mem = 1, 0
+	}
+	if s.move.stack {
+		// push {r4-r11}: the list alone; its slots are the stack's.
+		if len(s.ops) != 1 {
+			return nil, 0, 0, errors.New("expected a register list")
+		}
+		regs, err = s.isa.listRegs(s.ops[0])
+		return regs, 0, -1, err
 	}
 	if len(s.ops) != 2 {
 		return nil, 0, 0, errors.New("expected a register list and a frame slot")

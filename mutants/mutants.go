@@ -106,6 +106,9 @@ func (m Mutant) replacement() (string, error) {
 		emit(m.Drop+1, len(regs)-1)
 		return strings.Join(parts, "; "), nil
 	case list:
+		if s.move.stack {
+			return "", fmt.Errorf("%s: a push or pop of a list cannot drop one register and keep the others' slots", s.Text)
+		}
 		regs, at, mem, err := s.listOperands()
 		if err != nil {
 			return "", err
