@@ -74,26 +74,35 @@
 	.endm
 
 	/* sl_probe_direct (core/probe.h): pr waits on the stack across the
-	 * call; with it back, the PC-relative branch (braf) makes
-	 * sl_arch_switch return straight to sl_probe_switch. */
+	 * calls; with it back, the PC-relative branch (braf) makes
+	 * sl_arch_switch return straight to sl_probe_switch, with
+	 * sl_debug_leaving_area's result as its argument (r4). */
 	sl_func	sl_probe_direct, 1
 	sts.l	pr, @-r15
 	mov.l	.Larm, r1
 	bsrf	r1
 .Larm_pc:
 	nop
-	lds.l	@r15+, pr
 	tst	r0, r0
 	bf	1f
+	mov.l	.Larea, r1
+	bsrf	r1
+.Larea_pc:
+	nop
+	mov	r0, r4
+	lds.l	@r15+, pr
 	mov.l	.Lswitch, r1
 	braf	r1
 .Lswitch_pc:
 	nop
-1:	rts
+1:	lds.l	@r15+, pr
+	rts
 	nop
 	.p2align 2
 .Larm:
 	.long	sl_debug_arm_switch - (.Larm_pc + 2)
+.Larea:
+	.long	sl_debug_leaving_area - (.Larea_pc + 2)
 .Lswitch:
 	.long	sl_arch_switch - (.Lswitch_pc + 2)
 	sl_end	sl_probe_direct
