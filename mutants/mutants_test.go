@@ -452,19 +452,26 @@ func TestEveryMutantAssembles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the ports' assemblers")
 	}
-	all := toolchaintest.HostPorts(t, testkit.Root(t))
+	root := testkit.Root(t)
+	all := toolchaintest.HostPorts(t, root)
 	toolchaintest.NeedToolchains(t, all...)
 	for _, p := range all {
 		t.Run(p.Name, func(t *testing.T) {
 			src, sites, _, err := Load(p)
 			require.NoError(t, err)
 			dir := t.TempDir()
+			// As the build assembles it: core/port.h on the include path,
+			// with the port's SL_AREA_BYTES.
+			args := []string{"-I", filepath.Join(root, "core")}
+			for _, d := range p.CoreDefines() {
+				args = append(args, "-D"+d)
+			}
 			for _, m := range Mutants(sites) {
 				mutated, err := Apply(src, m)
 				require.NoError(t, err)
 				file := filepath.Join(dir, "switch.S")
 				require.NoError(t, os.WriteFile(file, []byte(mutated), 0o644))
-				out, err := exec.Command(p.CC, "-c", file, "-o", filepath.Join(dir, "switch.o")).CombinedOutput()
+				out, err := exec.Command(p.CC, append(args, "-c", file, "-o", filepath.Join(dir, "switch.o"))...).CombinedOutput()
 				require.NoError(t, err, "%s: %s", m, out)
 			}
 		})
