@@ -436,7 +436,7 @@ func TestSanitizerBuildCatchesLeaksAndOverflows(t *testing.T) {
 }
 
 // The sanitizer build compiles the save path every release switch takes
-// (sl_core_save's fast path), not only save_all: what ASan checks is what
+// (sl_core_leave's fast path), not only save_all: what ASan checks is what
 // production runs.
 func TestSanitizerBuildKeepsTheFastPath(t *testing.T) {
 	testkit.Integration(t)
@@ -445,8 +445,8 @@ func TestSanitizerBuildKeepsTheFastPath(t *testing.T) {
 		filepath.Join(root, "core", "slice.c")).CombinedOutput()
 	require.NoError(t, err, string(out))
 	src := string(out)
-	start := strings.Index(src, "void *sl_core_save(void *slice_start) {")
-	require.GreaterOrEqual(t, start, 0, "sl_core_save in the preprocessed core")
+	start := strings.Index(src, "void *sl_core_leave(void *slice_start) {")
+	require.GreaterOrEqual(t, start, 0, "sl_core_leave in the preprocessed core")
 	end := strings.Index(src[start:], "\n}")
 	require.Positive(t, end)
 	body := src[start : start+end]
