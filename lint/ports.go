@@ -31,20 +31,19 @@ type portFacts struct {
 	saved   map[mutants.Class]int
 }
 
-// areaCall is the call a port that keeps its registers in the coroutine's
-// register area makes (core/port.h); a port that keeps them in a stack
-// frame in the slice calls sl_core_save.
+// areaCall is the call of a port that keeps its registers in the
+// coroutine's register area (core/port.h). sl_core_save, which leaves them
+// in a stack frame inside the copied slice, is for foreign switches only.
 var areaCall = regexp.MustCompile(`\bsl_core_leave\b`)
 
-// checkContract holds a port's area_bytes to its switch.S: a port that
-// saves into the register area must size it, and one that does not must
-// not declare an area it never uses.
+// checkContract holds a port to the contract: its switch.S saves into the
+// register area, and its port.json sizes that area.
 func checkContract(p arch.Port, src string) error {
-	switch leaves := areaCall.MatchString(src); {
-	case leaves && p.AreaBytes == 0:
-		return fmt.Errorf("port %s: its switch.S calls sl_core_leave, so it saves its registers in the coroutine's register area, but arch/%s/port.json sets no area_bytes (the area's size, core/port.h)", p.Name, p.Name)
-	case !leaves && p.AreaBytes != 0:
-		return fmt.Errorf("port %s: arch/%s/port.json sets area_bytes, but its switch.S never calls sl_core_leave: it keeps its registers on the stack (core/port.h)", p.Name, p.Name)
+	switch {
+	case !areaCall.MatchString(src):
+		return fmt.Errorf("port %s: its switch.S never calls sl_core_leave: a port keeps its registers in the coroutine's register area, not on the stack in the slice every switch copies (core/port.h; sl_core_save is for foreign switches)", p.Name)
+	case p.AreaBytes == 0:
+		return fmt.Errorf("port %s: arch/%s/port.json sets no area_bytes, the size of the register area its switch.S saves into (core/port.h)", p.Name, p.Name)
 	}
 	return nil
 }
@@ -73,7 +72,7 @@ func loadPortFacts(root string) ([]portFacts, error) {
 // port, in name order.
 func portsTableRows(facts []portFacts) []string {
 	rows := []string{
-		"| port | triple | ABI | QEMU | compilers | cases | registers | mutants |",
+		"| port | triple | ABI | QEMU | compilers | cases | register area | mutants |",
 		"|---|---|---|---|---|---|---|---|",
 	}
 	for _, f := range facts {
@@ -94,10 +93,7 @@ func portsTableRows(facts []portFacts) []string {
 				saved = append(saved, fmt.Sprintf("%d %s", n, class))
 			}
 		}
-		registers := "stack frame, in the slice"
-		if f.AreaBytes > 0 {
-			registers = fmt.Sprintf("register area, %d bytes", f.AreaBytes)
-		}
+		registers := fmt.Sprintf("%d bytes", f.AreaBytes)
 		rows = append(rows, fmt.Sprintf("| [%s](arch/%s/) | `%s` | %s | `%s -cpu %s` | %s | %s | %s | %d (saves %s) |",
 			f.Name, f.Name, f.Triple, cellText(f.ABI), f.QEMU, f.QEMUCPU, compilers, cases, registers, f.mutants, strings.Join(saved, ", ")))
 	}
