@@ -406,24 +406,3 @@ func TestForeignGlueIsBuiltAndReportedWithEveryInput(t *testing.T) {
 	assert.Contains(t, again[0].Err.Error(), "the upstream header changed", "compiled anew, not taken from the object cache")
 	assert.NotEqual(t, runs[0].InputsSHA256, again[0].InputsSHA256)
 }
-
-// A stackref that is odd is no stack address: the SLP adapter stops at the
-// save naming it (SPARC V9's biased %sp, which greenlet's SPARC header takes
-// as it is), not at the copy's first unaligned word.
-func TestForeignOddStackrefIsNamed(t *testing.T) {
-	testkit.Integration(t)
-	path := t.TempDir()
-	variant(t, path, "biased-stackref-amd64", "testdata/hazards/biased-stackref-amd64", "amd64", `, "cflags": ["-fomit-frame-pointer"]`)
-	var out bytes.Buffer
-	runs, err := Test(context.Background(), Options{
-		Foreign: []string{"biased-stackref-amd64"}, ForeignPath: path,
-		Builds: []string{"gcc-O2"}, Cases: `^switch_ping_pong$`, OutDir: t.TempDir(), Out: &out,
-	})
-	t.Log("\n" + out.String())
-	require.Error(t, err)
-	require.Len(t, runs, 1)
-	require.NotEmpty(t, runs[0].Cases)
-	c := runs[0].Cases[0]
-	assert.Equal(t, conformance.Fail, c.Status)
-	assert.Contains(t, c.Output, "is odd, so no stack address (SPARC V9's %sp is biased")
-}

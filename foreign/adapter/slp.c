@@ -75,23 +75,9 @@ static __thread int sl_slp_restored;
 static inline void sl_slp_before_save(void);
 static inline void sl_slp_before_restore(void);
 
-/* No stack pointer is odd: a stackref that is was not read as the stack's
- * address. SPARC V9's %sp is biased, 2047 below the frame it points to, and
- * greenlet's SPARC header takes it as it is; the slice would start 2047
- * bytes off and the copy trap on its first unaligned word. Said here by
- * name rather than by that trap. */
-static inline void sl_slp_check_stackref(const void *stackref) {
-    if ((uintptr_t)stackref & 1) {
-        fprintf(stderr, "slp_switch's stackref %p is odd, so no stack address (SPARC V9's %%sp is biased: the stack is at %%sp + 2047): %s\n",
-                stackref, SL_SLP_HEADER);
-        abort();
-    }
-}
-
 #define SLP_SAVE_STATE(stackref, stsizediff)                                                         \
     do {                                                                                             \
         sl_slp_before_save();                                                                        \
-        sl_slp_check_stackref(stackref);                                                             \
         char *sl_slp_from = (char *)(stackref) + (SL_STACK_UP ? -(SL_SLP_AREA) : (SL_SLP_AREA));     \
         (stsizediff) = (char *)sl_core_save(sl_slp_from) - sl_slp_from;                              \
     } while (0)
