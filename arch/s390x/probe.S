@@ -17,14 +17,25 @@
  *   offset          content
  *   0*8 .. 16*8     the caller's registers, laid out as the canary slots
  *   17*8            seen
- *   18*8            r14 (return address) */
+ *   18*8            r14 (return address)
+ *   19*8            the pattern written into the frame's back chain slot
+ *
+ * The back chain slot, 0 of the frame, lies in the save area a callee may
+ * write, but is its frame's own: switch.S keeps it across a switch that
+ * leaves the save area out of the slice. sl_probe_switch writes a pattern
+ * there (the first canary, new every round) and returns BACK_CHAIN_LOST in
+ * place of via's result when the slot no longer holds it after via, which
+ * the cases report as an unexpected result of sl_probe_switch. */
 #define GPRS	r6, r7, r8, r9, r10, r11, r12, r13
 #define FPRS	f8, f9, f10, f11, f12, f13, f14, f15
 /* Any callee may write the bottom 160 bytes of its caller's frame. */
 #define SAVE_AREA	160
 #define SEEN	(SAVE_AREA+17*8)
 #define RA	(SAVE_AREA+18*8)
-#define FRAME	(SAVE_AREA+19*8)
+#define CHAIN	(SAVE_AREA+19*8)
+#define FRAME	(SAVE_AREA+20*8)
+/* -0xbacc: no result of sl_switch or sl_probe_direct (core/slice.h) */
+#define BACK_CHAIN_LOST	-47820
 
 #include "probe.inc"
 
@@ -73,17 +84,23 @@
 	stg	%r14, RA(%r15)
 	stg	%r3, SEEN(%r15)
 	store_slots SAVE_AREA, %r15
-	/* 2. load the canaries */
+	/* 2. load the canaries; the first one is the back chain slot's pattern too */
 	load_slots 0, %r2
+	stg	%r6, 0(%r15)
+	stg	%r6, CHAIN(%r15)
 	/* 3. via(to, NULL, NULL): sl_switch or sl_probe_direct */
 	lgr	%r2, %r4
 	lghi	%r3, 0
 	lghi	%r4, 0
 	basr	%r14, %r5
-	/* 4. store what the registers hold now */
+	/* 4. store what the registers hold now; a lost back chain fails the probe */
 	lg	%r1, SEEN(%r15)
 	store_slots 0, %r1
-	/* 5. restore the caller's state; r2 holds via's result */
+	clc	0(8,%r15), CHAIN(%r15)
+	je	1f
+	lgfi	%r2, BACK_CHAIN_LOST
+1:
+	/* 5. restore the caller's state; r2 holds via's result, or BACK_CHAIN_LOST */
 	load_slots SAVE_AREA, %r15
 	lg	%r14, RA(%r15)
 	la	%r15, FRAME(%r15)

@@ -23,17 +23,24 @@
  *   16*8    f13
  *   17*8    f14
  *   18*8    f15
+ *   19*8    the caller's back chain, 0(r15)
  *
  * Every callee may write the 160-byte register save area (SAVE_AREA) at the
- * bottom of its caller's frame, so sl_arch_switch allocates a frame of just
- * that area for the two calls it makes, and nothing else goes on the stack:
- * p = r15 + SAVE_AREA, the stack pointer of its caller (8-byte aligned). The
- * save area of its own caller, above the frame, is left untouched. r15 is
- * not in the area: the core hands it back in word 0. */
+ * bottom of its caller's frame, so p = r15 + SAVE_AREA: the slice starts
+ * above it and never holds it. sl_arch_switch needs no frame of its own:
+ * sl_core_leave is called with its caller's r15, and writes its register
+ * saves into that area, outside the slice it saves; sl_core_restore is
+ * called with the entered coroutine's p - SAVE_AREA, that coroutine's
+ * caller's r15, so its register saves lie below the slice it copies back
+ * too. One word of the area is not a callee's: 0(r15), the back chain the
+ * caller's prologue writes (-mbackchain), which the slice no longer carries;
+ * step 1 keeps it in the register area and step 5 writes it back (mvc,
+ * memory to memory: probe.S's sl_probe_switch checks it). r15 is not in the
+ * area: the core hands it back in word 0. */
 #include "port.h"
 
 #define SAVE_AREA	160
-#define AREA	19*8	/* port.json's area_bytes is this, rounded up to 16 */
+#define AREA	20*8	/* port.json's area_bytes is this, rounded up to 16 */
 #if AREA > SL_AREA_BYTES
 #error "the register area outgrows SL_AREA_BYTES (core/port.h)"
 #endif
@@ -43,7 +50,7 @@
 	.hidden	sl_arch_switch
 	.type	sl_arch_switch, @function
 sl_arch_switch:
-	/* 1. save callee-saved registers, FP control state and the return address in the area */
+	/* 1. save callee-saved registers, FP control state, the return address and the caller's back chain in the area */
 	stfpc	1*8(%r2)
 	stmg	%r6, %r14, 2*8(%r2)
 	std	%f8, 11*8(%r2)
@@ -54,17 +61,18 @@ sl_arch_switch:
 	std	%f13, 16*8(%r2)
 	std	%f14, 17*8(%r2)
 	std	%f15, 18*8(%r2)
-	/* 2. p = r15; r15 -= SAVE_AREA; call sl_core_leave(p) */
-	lgr	%r2, %r15
-	lay	%r15, -SAVE_AREA(%r15)
+	mvc	19*8(8,%r2), 0(%r15)	/* sl:not-a-save: the caller's back chain, memory to memory (probe.S checks it) */
+	/* 2. p = r15 + SAVE_AREA; call sl_core_leave(p), r15 unchanged */
+	la	%r2, SAVE_AREA(%r15)
 	brasl	%r14, sl_core_leave@PLT
-	/* 3. r6 = the entered area; r15 = its stack pointer - SAVE_AREA */
+	/* 3. r6 = the entered area; r15 = its p - SAVE_AREA, its caller's r15 */
 	lgr	%r6, %r2
 	lg	%r15, 0*8(%r2)
 	lay	%r15, -SAVE_AREA(%r15)
 	/* 4. call sl_core_restore() */
 	brasl	%r14, sl_core_restore@PLT
-	/* 5. restore the target's registers from its area, r6 last; r2 holds the result */
+	/* 5. restore the target's registers and its caller's back chain from its area, r6 last; r2 holds the result */
+	mvc	0(8,%r15), 19*8(%r6)	/* sl:not-a-save: the caller's back chain, memory to memory (probe.S checks it) */
 	lfpc	1*8(%r6)
 	ld	%f8, 11*8(%r6)
 	ld	%f9, 12*8(%r6)
@@ -75,7 +83,6 @@ sl_arch_switch:
 	ld	%f14, 17*8(%r6)
 	ld	%f15, 18*8(%r6)
 	lmg	%r7, %r14, 3*8(%r6)
-	la	%r15, SAVE_AREA(%r15)	/* sl:not-a-save: drops the frame */
 	lg	%r6, 2*8(%r6)
 	br	%r14
 	.size	sl_arch_switch, .-sl_arch_switch
