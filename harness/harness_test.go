@@ -455,6 +455,34 @@ func TestSanitizerBuildKeepsTheFastPath(t *testing.T) {
 	assert.Contains(t, body, "note_deepest(t, slice_start)", "and it tracks the deepest switch, as save_all did")
 }
 
+// s390x's slice starts above its caller's 160-byte register save area, so
+// the one word of it that is the caller's, its back chain, comes back only
+// through the register area: a port without either of the two mvc lines
+// fails the direct canary case, whose probe checks its frame's back chain.
+func TestS390xKeepsItsCallersBackChain(t *testing.T) {
+	testkit.Integration(t)
+	for step, dropped := range map[string]string{"save": "\tmvc\t19*8(8,%r2), 0(%r15)", "restore": "\tmvc\t0(8,%r15), 19*8(%r6)"} {
+		t.Run(step, func(t *testing.T) {
+			root := testkit.Copy(t)
+			testkit.Edit(t, root, "arch/s390x/switch.S", func(s string) string {
+				lines := strings.Split(s, "\n")
+				kept := slices.DeleteFunc(slices.Clone(lines), func(l string) bool { return strings.HasPrefix(l, dropped) })
+				require.Len(t, kept, len(lines)-1, "one line of arch/s390x/switch.S starts with %q", dropped)
+				return strings.Join(kept, "\n")
+			})
+			var log bytes.Buffer
+			runs, err := Test(context.Background(), Options{Root: root, Ports: []string{"s390x"}, Builds: []string{"gcc-O0"},
+				Cases: "^registers_canaries_direct$", OutDir: t.TempDir(), Out: &log, NoInstall: true})
+			require.EqualError(t, err, "conformance failed: s390x/gcc-O0", log.String())
+			require.Len(t, runs, 1)
+			require.Len(t, runs[0].Cases, 1)
+			c := runs[0].Cases[0]
+			assert.Equal(t, conformance.Fail, c.Status)
+			assert.Contains(t, c.Output, "sl_probe_direct) = -47820, want 0 = 0", "BACK_CHAIN_LOST of arch/s390x/probe.S")
+		})
+	}
+}
+
 func TestFilterRepeatAndProgress(t *testing.T) {
 	testkit.Integration(t)
 	var log bytes.Buffer
