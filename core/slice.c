@@ -56,8 +56,9 @@ struct sl_thread;
 
 struct sl_coro {
     /* The port's register area (core/port.h): its first word is
-     * slice_start, the stack pointer when it last left (NULL while
-     * running); the port saves its registers past it. */
+     * slice_start, the stack pointer when it last left (meaningless while
+     * it runs: every save sets it first); the port saves its registers
+     * past it. */
     union {
         char *slice_start;
         _Alignas(16) unsigned char area[SL_AREA_BYTES];
@@ -76,7 +77,8 @@ struct sl_coro {
     sl_coro *first_child;  /* children, so freeing a parent can re-parent them */
     sl_coro *next_sibling;
     sl_coro *prev_sibling;
-    struct sl_thread *thread; /* for the switch's fast path; see owner */
+    struct sl_thread *active_in; /* its thread's state while it is SL_ACTIVE, else
+                            * NULL: sl_switch's fast path tests both at once */
     uint64_t owner;        /* its thread's identity, never reused */
     sl_fn fn;
     int state;
@@ -89,15 +91,28 @@ struct sl_thread {
     sl_coro *target;       /* the coroutine a switch in progress goes to */
     sl_coro *throw_from;   /* where a throw entered, to kill the new ones it passed */
     void *value;           /* value in transit */
-    int code;              /* throw code in transit; 0 for a plain switch */
-    int save_failed;
+    int code;              /* what the switch returns: the throw code in transit
+                            * (0 for a plain switch), SL_STARTED or SL_ENOMEM */
     long allocs_left;      /* failure injection: < 0 means off */
+    int slow;              /* SL_SLOW_* bits: the next switch must take save_all */
     int fail_once;         /* the injected failure is one allocation, not all after */
     char *deepest_switch;  /* the deepest stack pointer a switch has left from */
     uint64_t id;           /* this thread's identity: 0 until first use */
 };
 
 static _Thread_local struct sl_thread tls = {.allocs_left = -1};
+
+/* Why a switch may not take sl_core_leave's fast path, in one word it tests:
+ * it came through transfer (a start, a throw, a finished coroutine: anything
+ * but sl_switch's own fast path, which has checked the rest), or failure
+ * injection is armed (every save must count as an allocation). */
+#define SL_SLOW_TRANSFER 1
+#define SL_SLOW_INJECT 2
+
+SL_INLINE void set_allocs_left(long n) {
+    tls.allocs_left = n < 0 ? -1 : n;
+    tls.slow = n < 0 ? tls.slow & ~SL_SLOW_INJECT : tls.slow | SL_SLOW_INJECT;
+}
 
 /* A thread's identity. The address of its block cannot be one: the C
  * library hands an exited thread's stack and thread-local block to the
@@ -127,7 +142,7 @@ static long live_blocks, live_bytes, peak_bytes, total_allocs;
 SL_INLINE int alloc_allowed(void) {
     if (tls.allocs_left < 0) return 1;
     if (tls.allocs_left == 0) {
-        if (tls.fail_once) tls.allocs_left = -1;
+        if (tls.fail_once) set_allocs_left(-1);
         return 0;
     }
     tls.allocs_left--;
@@ -164,12 +179,12 @@ void sl_mem_stats(struct sl_mem_stats *out) {
 }
 
 void sl_debug_fail_allocs_after(long n) {
-    tls.allocs_left = n < 0 ? -1 : n;
+    set_allocs_left(n);
     tls.fail_once = 0;
 }
 
 void sl_debug_fail_alloc_once(long n) {
-    tls.allocs_left = n < 0 ? -1 : n;
+    set_allocs_left(n);
     tls.fail_once = 1;
 }
 
@@ -331,10 +346,13 @@ SL_INLINE void note_deepest(struct sl_thread *t, char *slice_start) {
 #endif
 }
 
-/* Any switch: saves every coroutine in the target's way. */
+/* Any switch: saves every coroutine in the target's way and hands the
+ * thread to the target; returns the area to enter. */
 SL_NOINLINE static void *save_all(struct sl_thread *t, void *slice_start) {
     sl_coro *target = t->target;
-    sl_coro *owner = t->current;
+    sl_coro *origin = t->current;
+    sl_coro *owner = origin;
+    t->slow &= ~SL_SLOW_TRANSFER;
     /* A finished one too: a coroutine it starts, or a failed save, resumes
      * from its area. */
     owner->slice_start = slice_start;
@@ -342,7 +360,6 @@ SL_NOINLINE static void *save_all(struct sl_thread *t, void *slice_start) {
         drop_buffer(owner); /* nothing of a finished coroutine is kept */
         owner = owner->stack_prev;
     }
-    t->save_failed = 0;
     sl_coro *first = owner;
     while (deeper(owner->slice_stop, target->slice_stop)) {
         owner->saved_before = owner->saved;
@@ -351,56 +368,85 @@ SL_NOINLINE static void *save_all(struct sl_thread *t, void *slice_start) {
     }
     owner->saved_before = owner->saved;
     if (owner != target && save_upto(owner, target->slice_stop)) goto failed;
+    /* The target's place in the chain: after every owner its region
+     * covers. */
+    owner = origin->state == SL_DEAD ? origin->stack_prev : origin;
+    while (owner && !deeper(target->slice_stop, owner->slice_stop)) owner = owner->stack_prev;
+    target->stack_prev = owner;
+    /* A throw kills the unstarted coroutines it passed on its way up. */
+    if (t->throw_from) {
+        for (sl_coro *c = t->throw_from; c && c != target; c = c->parent)
+            if (c->state == SL_NEW) c->state = SL_DEAD;
+        t->throw_from = NULL;
+    }
+    t->current = target;
+    if (target->state != SL_NEW) return target->area;
     /* A coroutine starts where its starter left, with its registers. */
-    return target->state == SL_NEW ? t->current->area : target->area;
+    target->state = SL_ACTIVE;
+    target->active_in = t;
+    t->code = SL_STARTED;
+    return origin->area;
 
 failed:
     /* Nothing changed: the owners saved so far go back to what they held
      * (the bytes past that stay on the stack, untouched), and the running
-     * one, which keeps running, to an empty copy (it keeps its buffer). */
+     * one, which keeps running, to an empty copy (it keeps its buffer) and
+     * no pending result. */
     for (sl_coro *c = first; c != owner; c = c->stack_prev) c->saved = c->saved_before;
     owner->saved = owner->saved_before;
-    t->current->saved = 0;
-    t->save_failed = 1;
-    return t->current->area;
+    origin->saved = 0;
+    origin->result = NULL;
+    t->code = SL_ENOMEM;
+    return origin->area;
 }
 
 void *sl_core_leave(void *slice_start) {
     struct sl_thread *t = &tls;
     note_deepest(t, slice_start);
-    /* The common switch, as save_all would do it, with one copy, no loop
-     * and only the result kept across the copy: the target is started, the
-     * running coroutine is all that is in its way (it is the target's
-     * stack_prev, or lies deeper than it), has bytes to save and room for
-     * them, and no failure is injected. The running coroutine never holds a
-     * copy (restore emptied it; a failed save empties it), so its copy
-     * starts afresh. */
+    /* The common switch, as save_all would do it, with at most one copy and
+     * no loop: when sl_switch's fast path called the port (between started
+     * coroutines, no throw in transit) and no failure is injected (t->slow
+     * says both), the running coroutine is all that is in the
+     * target's way: the target lies deeper (and goes after the running one
+     * in the chain), or it is the running one's stack_prev (and keeps its
+     * place). The running coroutine never holds a copy (restore emptied
+     * it; a failed save empties it), so its copy starts afresh, when it has
+     * bytes in the way and room for them. */
     sl_coro *target = t->target;
     sl_coro *self = t->current;
-    char *stop = target->slice_stop;
-    if (deeper(self->slice_stop, stop)) stop = self->stack_prev == target ? self->slice_stop : NULL;
-    if (stop && self->state == SL_ACTIVE && target->state == SL_ACTIVE && t->allocs_left < 0) {
+    if (!t->slow) {
+        char *stop = target->slice_stop;
+        int target_deeper = deeper(stop, self->slice_stop);
+        if (!target_deeper) {
+            if (self->stack_prev != target) return save_all(t, slice_start);
+            stop = self->slice_stop;
+        }
         intptr_t need = distance(slice_start, stop);
-        if (need > 0 && (size_t)need <= self->room) {
-            self->slice_start = slice_start;
+        if (need > 0 && (size_t)need > self->room) return save_all(t, slice_start);
+        /* The thread is the target's before the copy, so that only the
+         * target is kept across it. */
+        if (target_deeper) target->stack_prev = self;
+        t->current = target;
+        self->slice_start = slice_start;
+        if (need > 0) {
             self->saved = (size_t)need;
             self->off = copy_anchor(self, slice_start);
-            t->save_failed = 0;
             char *from = slice_bytes(slice_start, 0, (size_t)need);
             copy_stack(copy_of(self, from), from, (size_t)need);
-            return target->area;
         }
+        return target->area;
     }
     return save_all(t, slice_start);
 }
 
 void *sl_core_save(void *slice_start) { return *(char **)sl_core_leave(slice_start); }
 
+/* The second half, on the target's stack, deeper than the region it
+ * restores: the thread is the target's already (or still the leaving
+ * coroutine's, after a failed save). */
 int sl_core_restore(void) {
     struct sl_thread *t = &tls;
-    if (t->save_failed) return SL_ENOMEM;
-    sl_coro *target = t->target;
-    sl_coro *origin = t->current;
+    sl_coro *c = t->current;
 #ifdef SL_ASAN
     /* The shadow of this stack still describes the frames of whoever ran here
      * last, down to the deepest point any switch left from; forget it all
@@ -415,29 +461,14 @@ int sl_core_restore(void) {
     }
     __asan_handle_no_return();
 #endif
-    if (target->saved) {
-        char *to = slice_bytes(target->slice_start, 0, target->saved);
-        copy_stack(to, copy_of(target, to), target->saved);
-        target->saved = 0; /* the buffer stays, for its next save */
-    }
-    sl_coro *owner = origin->state == SL_DEAD ? origin->stack_prev : origin;
-    while (owner && !deeper(target->slice_stop, owner->slice_stop)) owner = owner->stack_prev;
-    target->stack_prev = owner;
-    /* A throw kills the unstarted coroutines it passed on its way up. */
-    if (t->throw_from) {
-        for (sl_coro *c = t->throw_from; c && c != target; c = c->parent)
-            if (c->state == SL_NEW) c->state = SL_DEAD;
-        t->throw_from = NULL;
-    }
-    t->current = target;
-    target->slice_start = NULL;
-    if (target->state == SL_NEW) {
-        target->state = SL_ACTIVE;
-        return SL_STARTED;
+    if (c->saved) {
+        char *to = slice_bytes(c->slice_start, 0, c->saved);
+        copy_stack(to, copy_of(c, to), c->saved);
+        c->saved = 0; /* the buffer stays, for its next save */
     }
     /* The value goes where the target asked for it when it left, so that
      * sl_switch has nothing to do after the port and keeps no frame. */
-    if (target->result) *target->result = t->value; /* NULL with a throw */
+    if (c->result) *c->result = t->value; /* NULL with a throw */
     return t->code;
 }
 
@@ -465,6 +496,7 @@ static void main_exit(void *arg) {
     sl_coro *main = arg;
     for (sl_coro *c = main->first_child; c; c = next_in_tree(c)) {
         c->state = SL_DEAD;
+        c->active_in = NULL;
         drop_buffer(c);
     }
     for (sl_coro *c = main->first_child, *next; c; c = next) {
@@ -490,7 +522,7 @@ static struct sl_thread *thread_state(void) {
         t->main.state = SL_ACTIVE;
         t->main.is_main = 1;
         t->main.slice_stop = SL_SHALLOWEST;
-        t->main.thread = t;
+        t->main.active_in = t;
         t->id = new_thread_id();
         t->main.owner = t->id;
         t->current = &t->main;
@@ -532,6 +564,7 @@ static int transfer(sl_coro *to, void *value, int code, void **result) {
     t->value = code ? NULL : value; /* a throw resumes with NULL */
     t->code = code;
     t->throw_from = code ? to : NULL;
+    t->slow |= SL_SLOW_TRANSFER;
     t->current->result = result;
     /* A started coroutine resumes where it left: no mark is needed, and the
      * port is called from here, one frame and one call fewer. Only a start
@@ -556,6 +589,7 @@ SL_NOINLINE static _Noreturn void run_current(void) {
     void *r = self->fn(t->value);
     self = t->current;
     self->state = SL_DEAD;
+    self->active_in = NULL;
     /* Returns only when the return could not be saved for lack of memory.
      * The value then reaches no one: sending it further up would pass a
      * live parent. The coroutine whose stack lies right above this one's
@@ -568,6 +602,7 @@ SL_NOINLINE static _Noreturn void run_current(void) {
     t->value = NULL;
     t->code = SL_ENOMEM;
     t->throw_from = NULL;
+    t->slow |= SL_SLOW_TRANSFER;
     sl_arch_switch(self->area);
     fputs("stackslice: a finished coroutine could not leave\n", stderr);
     abort();
@@ -631,7 +666,6 @@ sl_coro *sl_new(sl_fn fn, sl_coro *parent) {
     memset(c, 0, sizeof *c);
     c->fn = fn;
     c->state = SL_NEW;
-    c->thread = t;
     c->owner = t->id;
     link_child(c, parent);
     return c;
@@ -641,11 +675,12 @@ int sl_switch(sl_coro *to, void *value, void **result) {
     /* The common case, a switch to a suspended coroutine of this thread,
      * ends in the port (a tail call where the compiler makes one): no frame
      * of sl_switch is on the stack to copy, and sl_core_restore stores the
-     * value at `result`. to->thread is this thread's state only once it is
-     * set up; throw_from is NULL between switches. */
+     * value at `result`. to->active_in is this thread's state only once it
+     * is set up, and only while `to` is started and not finished; the port
+     * finds t->slow clear (throw_from is NULL between switches). */
     struct sl_thread *t = &tls;
     sl_coro *self = t->current;
-    if (__builtin_expect(to && to->thread == t && to->state == SL_ACTIVE && to != self, 1)) {
+    if (__builtin_expect(to && to->active_in == t && to != self, 1)) {
         t->value = value;
         t->code = 0;
         t->target = to;
