@@ -358,6 +358,7 @@ SL_NOINLINE static void *save_all(struct sl_thread *t, void *slice_start) {
     owner->slice_start = slice_start;
     if (owner->state == SL_DEAD) {
         drop_buffer(owner); /* nothing of a finished coroutine is kept */
+        owner->active_in = NULL;
         owner = owner->stack_prev;
     }
     sl_coro *first = owner;
@@ -589,7 +590,6 @@ SL_NOINLINE static _Noreturn void run_current(void) {
     void *r = self->fn(t->value);
     self = t->current;
     self->state = SL_DEAD;
-    self->active_in = NULL;
     /* Returns only when the return could not be saved for lack of memory.
      * The value then reaches no one: sending it further up would pass a
      * live parent. The coroutine whose stack lies right above this one's
