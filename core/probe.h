@@ -30,7 +30,10 @@ typedef int (*sl_probe_target)(sl_coro *to, void *value, void **result);
 
 /* Loads every slot's register from load[], calls via(to, NULL, NULL),
  * stores every slot's register into seen[] (zeroed by the caller), restores
- * its own caller's registers and returns via's result. */
+ * its own caller's registers and returns via's result. A port whose callers
+ * own a word its switch must keep outside the slice checks it here too and
+ * returns a code of its own when it changed (s390x's back chain:
+ * BACK_CHAIN_LOST in its probe.S), which no case expects. */
 int sl_probe_switch(const uint64_t *load, uint64_t *seen, sl_coro *to, sl_probe_target via);
 
 /* Straight into the port, for sl_probe_switch to call: it calls
