@@ -531,7 +531,7 @@ static struct sl_thread *thread_state(void) {
     return t;
 }
 
-SL_NOINLINE static _Noreturn void run_current(void);
+SL_NOINLINE static int run_current(void);
 
 /* `mark` lies in the caller's frame: a coroutine started here owns the stack
  * deeper than it (stop_at). Never inlined, so the frames of the new
@@ -540,7 +540,7 @@ SL_NOINLINE static int switch_stack(struct sl_thread *t, sl_coro *to, char *mark
     if (to->state == SL_NEW) to->slice_stop = stop_at(mark);
     t->target = to;
     int r = sl_arch_switch(t->current->area);
-    if (r == SL_STARTED) run_current();
+    if (r == SL_STARTED) return run_current();
     return r;
 }
 
@@ -583,8 +583,13 @@ static int transfer(sl_coro *to, void *value, int code, void **result) {
 }
 
 /* Out of line, so that switch_stack keeps nothing across the port: its
- * frame is part of every slice the coroutine saves. */
-SL_NOINLINE static _Noreturn void run_current(void) {
+ * frame is part of every slice the coroutine saves. It never returns, but
+ * says it does: switch_stack's call of it is then a tail call, and the
+ * coroutine's first frame takes the place of switch_stack's instead of
+ * lying below it (a frame fewer on every slice it saves: on sparc64 a
+ * 176-byte register save area, on s390x 160 bytes). noipa (SL_NOINLINE)
+ * keeps gcc from finding out. */
+SL_NOINLINE static int run_current(void) {
     struct sl_thread *t = &tls;
     sl_coro *self = t->current;
     void *r = self->fn(t->value);
