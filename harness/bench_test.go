@@ -113,7 +113,7 @@ func TestBenchFailsOnARegression(t *testing.T) {
 	// The core of old: a fresh buffer for every save (a restore gives the
 	// buffer back, so the next save of that coroutine allocates).
 	testkit.Edit(t, root, "core/slice.c", func(s string) string {
-		broken := strings.Replace(s, "        target->saved = 0; /* the buffer stays, for its next save */\n", "        drop_buffer(target);\n", 1)
+		broken := strings.Replace(s, "        c->saved = 0; /* the buffer stays, for its next save */\n", "        drop_buffer(c);\n", 1)
 		require.NotEqual(t, s, broken)
 		return broken
 	})
