@@ -370,8 +370,8 @@ SL_NOINLINE static void *save_all(struct sl_thread *t, void *slice_start) {
     owner->saved_before = owner->saved;
     if (owner != target && save_upto(owner, target->slice_stop)) goto failed;
     /* The target's place in the chain: after every owner its region
-     * covers. */
-    owner = origin->state == SL_DEAD ? origin->stack_prev : origin;
+     * covers, from the first one still on the stack. */
+    owner = first;
     while (owner && !deeper(target->slice_stop, owner->slice_stop)) owner = owner->stack_prev;
     target->stack_prev = owner;
     /* A throw kills the unstarted coroutines it passed on its way up. */
